@@ -1,0 +1,159 @@
+"""`ecommerce:network:Network`: a VPC with public, private (web) and data subnets in every AZ used."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from components.network.settings import SUBNET_TIERS, NetworkSettings, subnet_cidr
+from components.tagging import stack_tags
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    settings: NetworkSettings
+    environment: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def choose_availability_zones(settings: NetworkSettings) -> tuple[str, ...]:
+    """The explicit list when given, else the first `az_count` zones the region reports as available.
+
+    Local and Wavelength zones are left out: they are single points of their own, not AZs of the region.
+    """
+    if settings.availability_zones:
+        return settings.availability_zones
+    found = aws.get_availability_zones(
+        state="available",
+        filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+    )
+    names = sorted(found.names)
+    if len(names) < settings.az_count:
+        raise ValueError(f"portal:azCount = {settings.az_count}: the region has only {len(names)} available "
+                         f"Availability Zones ({', '.join(names)})")
+    return tuple(names[: settings.az_count])
+
+
+class Network(pulumi.ComponentResource):
+    """One NAT gateway per AZ, so losing an AZ never cuts another AZ's egress."""
+
+    vpc_id: pulumi.Output[str]
+    availability_zones: tuple[str, ...]
+    public_subnet_ids: dict[str, pulumi.Output[str]]
+    private_subnet_ids: dict[str, pulumi.Output[str]]
+    data_subnet_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ecommerce:network:Network", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        zones = choose_availability_zones(settings)
+        self.availability_zones = zones
+
+        def tags(label: str, **more: str) -> dict[str, str]:
+            return stack_tags(args.environment, args.tags, Name=label, **more)
+
+        self.vpc = aws.ec2.Vpc(
+            f"{name}-vpc", cidr_block=settings.vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True,
+            tags=tags(f"{name}-vpc"), opts=child)
+        self.vpc_id = self.vpc.id
+        self.vpc_cidr = settings.vpc_cidr
+
+        # A VPC's default security group allows all traffic between its members; strip it so nothing
+        # launched without an explicit group can talk to anything.
+        self.default_security_group = aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg", vpc_id=self.vpc.id, ingress=[], egress=[], tags=tags(f"{name}-default-closed"),
+            opts=child)
+
+        self.subnets: dict[str, dict[str, aws.ec2.Subnet]] = {tier: {} for tier in SUBNET_TIERS}
+        for tier in SUBNET_TIERS:
+            for az in zones:
+                self.subnets[tier][az] = aws.ec2.Subnet(
+                    f"{name}-{tier}-{az}", vpc_id=self.vpc.id, availability_zone=az,
+                    cidr_block=subnet_cidr(settings.vpc_cidr, tier, az),
+                    # Only the load balancer and NAT gateways live in public subnets, and they bring their
+                    # own addresses: no instance anywhere gets a public IP by accident.
+                    map_public_ip_on_launch=False,
+                    tags=tags(f"{name}-{tier}-{az}", Tier=tier), opts=child)
+
+        self.internet_gateway = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=self.vpc.id, tags=tags(f"{name}-igw"), opts=child)
+        self.public_route_table = aws.ec2.RouteTable(
+            f"{name}-public", vpc_id=self.vpc.id, tags=tags(f"{name}-public", Tier="public"), opts=child)
+        aws.ec2.Route(f"{name}-public-default", route_table_id=self.public_route_table.id,
+                      destination_cidr_block="0.0.0.0/0", gateway_id=self.internet_gateway.id, opts=child)
+
+        self.nat_gateways: dict[str, aws.ec2.NatGateway] = {}
+        self.private_route_tables: dict[str, aws.ec2.RouteTable] = {}
+        for az in zones:
+            aws.ec2.RouteTableAssociation(f"{name}-public-{az}", subnet_id=self.subnets["public"][az].id,
+                                          route_table_id=self.public_route_table.id, opts=child)
+            eip = aws.ec2.Eip(f"{name}-nat-{az}", domain="vpc", tags=tags(f"{name}-nat-{az}"), opts=child)
+            nat = aws.ec2.NatGateway(
+                f"{name}-nat-{az}", allocation_id=eip.id, subnet_id=self.subnets["public"][az].id,
+                connectivity_type="public", tags=tags(f"{name}-nat-{az}"),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.internet_gateway]))
+            self.nat_gateways[az] = nat
+            private_rt = aws.ec2.RouteTable(
+                f"{name}-private-{az}", vpc_id=self.vpc.id, tags=tags(f"{name}-private-{az}", Tier="private"),
+                opts=child)
+            self.private_route_tables[az] = private_rt
+            aws.ec2.Route(f"{name}-private-{az}-default", route_table_id=private_rt.id,
+                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id, opts=child)
+            aws.ec2.RouteTableAssociation(f"{name}-private-{az}", subnet_id=self.subnets["private"][az].id,
+                                          route_table_id=private_rt.id, opts=child)
+
+        # The data tier has no route out of the VPC at all: databases and caches never need the internet.
+        self.data_route_table = aws.ec2.RouteTable(
+            f"{name}-data", vpc_id=self.vpc.id, tags=tags(f"{name}-data", Tier="data"), opts=child)
+        for az in zones:
+            aws.ec2.RouteTableAssociation(f"{name}-data-{az}", subnet_id=self.subnets["data"][az].id,
+                                          route_table_id=self.data_route_table.id, opts=child)
+
+        # Releases and assets are pulled from S3 at boot: a gateway endpoint keeps that traffic off the NAT
+        # gateways (cheaper, and a NAT outage does not stop instances from booting).
+        region = aws.get_region().region
+        self.s3_endpoint = aws.ec2.VpcEndpoint(
+            f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.s3",
+            vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in self.private_route_tables.values()],
+            tags=tags(f"{name}-s3"), opts=child)
+
+        self._flow_logs(name, settings, tags, child)
+
+        self.public_subnet_ids = {az: s.id for az, s in self.subnets["public"].items()}
+        self.private_subnet_ids = {az: s.id for az, s in self.subnets["private"].items()}
+        self.data_subnet_ids = {az: s.id for az, s in self.subnets["data"].items()}
+        self.register_outputs({
+            "vpcId": self.vpc_id,
+            "publicSubnetIds": self.public_subnet_ids,
+            "privateSubnetIds": self.private_subnet_ids,
+            "dataSubnetIds": self.data_subnet_ids,
+        })
+
+    def _flow_logs(self, name: str, settings: NetworkSettings, tags, child: pulumi.ResourceOptions) -> None:
+        self.flow_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs", name=f"/vpc/{name}/flow-logs", retention_in_days=settings.flow_log_retention_days,
+            tags=tags(f"{name}-flow-logs"), opts=child)
+        role = aws.iam.Role(
+            f"{name}-flow-logs", assume_role_policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                               "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}],
+            }), tags=tags(f"{name}-flow-logs"), opts=child)
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs", role=role.id,
+            policy=self.flow_log_group.arn.apply(lambda arn: json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow",
+                               "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups",
+                                          "logs:DescribeLogStreams"],
+                               "Resource": [arn, f"{arn}:*"]}],
+            })), opts=child)
+        self.flow_log = aws.ec2.FlowLog(
+            f"{name}-flow-logs", vpc_id=self.vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
+            log_destination=self.flow_log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=60,
+            tags=tags(f"{name}-flow-logs"), opts=child)

@@ -1,0 +1,99 @@
+"""The stack settings tree: one frozen dataclass per tier, read from `pulumi.Config("portal")`.
+
+`load_settings` is pure (raw strings in, settings or a `SettingsError` listing every problem out) so that
+validation is unit-tested without mocks and runs before any resource is declared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from components.network import settings as network_settings
+from components.network.settings import NetworkSettings
+from components.validation import NAMESPACE, ConfigKey, ConfigReader, SettingsError, is_domain_name
+
+__all__ = ["GeneralSettings", "PortalSettings", "SettingsError", "all_keys", "load_settings",
+           "settings_from_pulumi_config"]
+
+GENERAL_KEYS = (
+    ConfigKey("domain", "string", "The shop's domain, served at its apex and www (e.g. shop.example.com).",
+              "shop.example.com"),
+    ConfigKey("environment", "string",
+              "Environment name used in resource names, tags and the parameter prefix; empty means the stack name.",
+              ""),
+    ConfigKey("tags", "object", "Extra tags put on every resource that takes tags.", {}),
+    ConfigKey("protect", "boolean",
+              "Protect stateful resources: Pulumi `protect` plus deletion protection on the database and load "
+              "balancer.", True),
+)
+
+
+@dataclass(frozen=True)
+class GeneralSettings:
+    domain: str = "shop.example.com"
+    environment: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect: bool = True
+
+
+def _parse_general(reader: ConfigReader, stack: str) -> GeneralSettings:
+    domain = reader.string("domain")
+    reader.check(is_domain_name(domain), "domain", domain,
+                 "must be a lower-case DNS name with at least two labels, e.g. shop.example.com")
+    environment = reader.string("environment") or stack
+    reader.check(bool(re.fullmatch(r"[a-z][a-z0-9-]{0,19}", environment)), "environment", environment,
+                 "must start with a letter and hold at most 20 lower-case letters, digits or hyphens, "
+                 "because it becomes part of resource names")
+    tags = reader.string_map("tags")
+    for key in tags:
+        reader.check(not key.lower().startswith("aws:"), "tags", tags, f"tag key {key!r}: the aws: prefix is "
+                                                                       "reserved by AWS")
+    reader.check(len(tags) <= 40, "tags", tags, "at most 40 extra tags (AWS allows 50 and the portal sets its own)")
+    return GeneralSettings(domain=domain, environment=environment, tags=tags, protect=reader.boolean("protect"))
+
+
+# Each tier contributes its keys and a parser; the order is the order problems are reported in.
+_TIER_KEYS: tuple[tuple[ConfigKey, ...], ...] = (GENERAL_KEYS, network_settings.KEYS)
+
+
+def all_keys() -> tuple[ConfigKey, ...]:
+    return tuple(key for keys in _TIER_KEYS for key in keys)
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    stack: str
+    general: GeneralSettings
+    network: NetworkSettings
+
+    @property
+    def name(self) -> str:
+        """The prefix of every physical name: short, stable, and distinct per environment."""
+        return f"portal-{self.general.environment}"
+
+
+def load_settings(raw: Mapping[str, Any], stack: str) -> PortalSettings:
+    """Validate raw config (keys without the `portal:` prefix) and build the settings tree."""
+    reader = ConfigReader(raw, all_keys())
+    reader.check_unknown_keys()
+    general = _parse_general(reader, stack)
+    network = network_settings.parse(reader)
+    reader.raise_if_problems()
+    return PortalSettings(stack=stack, general=general, network=network)
+
+
+def raw_portal_config() -> dict[str, Any]:
+    """Every `portal:*` key the engine passed to this program, without the prefix."""
+    from pulumi.runtime import config as runtime_config
+
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    prefix = f"{NAMESPACE}:"
+    return {k[len(prefix):]: v for k, v in merged.items() if k.startswith(prefix)}
+
+
+def settings_from_pulumi_config() -> PortalSettings:
+    import pulumi
+
+    return load_settings(raw_portal_config(), pulumi.get_stack())

@@ -1,0 +1,186 @@
+"""Pure validation of stack settings.
+
+Config values arrive as the CLI passes them: strings, with structured values as JSON text. A
+`ConfigReader` converts them to typed values and records every problem instead of raising at the first,
+so one `pulumi preview` shows the user everything that is wrong with their stack file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+NAMESPACE = "portal"
+
+# The types Pulumi's project config schema knows; the README's config table uses the same words.
+CONFIG_TYPES = ("string", "integer", "boolean", "array", "object")
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One documented config key: its name without the namespace, type, meaning and default."""
+
+    name: str
+    type: str
+    description: str
+    default: Any
+
+    def __post_init__(self) -> None:
+        if self.type not in CONFIG_TYPES:
+            raise ValueError(f"config key {self.name}: type {self.type!r} is not one of {CONFIG_TYPES}")
+
+
+class SettingsError(ValueError):
+    """Every problem found in a stack's settings, one per line."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"invalid stack settings ({len(self.problems)} problem(s)):\n{lines}")
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class ConfigReader:
+    """Reads typed values out of raw config strings, collecting problems as it goes."""
+
+    def __init__(self, raw: Mapping[str, Any], keys: Iterable[ConfigKey]):
+        self._raw = {k: v for k, v in raw.items()}
+        self._keys = {k.name: k for k in keys}
+        self.problems: list[str] = []
+
+    # -- reporting -------------------------------------------------------------------------------
+
+    def problem(self, key: str, value: Any, rule: str) -> None:
+        self.problems.append(f"{NAMESPACE}:{key} = {_shown(value)}: {rule}")
+
+    def check(self, ok: bool, key: str, value: Any, rule: str) -> bool:
+        if not ok:
+            self.problem(key, value, rule)
+        return ok
+
+    def raise_if_problems(self) -> None:
+        if self.problems:
+            raise SettingsError(self.problems)
+
+    def check_unknown_keys(self) -> None:
+        for key in sorted(self._raw):
+            if key in self._keys:
+                continue
+            close = difflib.get_close_matches(key, list(self._keys), n=1)
+            hint = f"; did you mean {NAMESPACE}:{close[0]}?" if close else ""
+            self.problem(key, self._raw[key], f"unknown key: the portal does not read it{hint}")
+
+    # -- typed readers ---------------------------------------------------------------------------
+
+    def given(self, key: str) -> bool:
+        return key in self._raw
+
+    def raw(self, key: str) -> Any:
+        return self._raw.get(key, self._keys[key].default)
+
+    def _default(self, key: str) -> Any:
+        return self._keys[key].default
+
+    def string(self, key: str, *, choices: Iterable[str] | None = None, pattern: str | None = None,
+               rule: str = "") -> str:
+        value = self.raw(key)
+        if not isinstance(value, str):
+            self.problem(key, value, "must be a string")
+            return self._default(key)
+        if choices is not None and value not in (allowed := tuple(choices)):
+            self.problem(key, value, f"must be one of {', '.join(allowed)}")
+            return self._default(key)
+        if pattern is not None and not re.fullmatch(pattern, value):
+            self.problem(key, value, rule or f"must match {pattern}")
+            return self._default(key)
+        return value
+
+    def integer(self, key: str, *, minimum: int | None = None, maximum: int | None = None,
+                rule: str = "") -> int:
+        value = self.raw(key)
+        number: int | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            number = int(value)
+        if number is None:
+            self.problem(key, value, "must be a whole number")
+            return self._default(key)
+        low_ok = minimum is None or number >= minimum
+        high_ok = maximum is None or number <= maximum
+        if not (low_ok and high_ok):
+            bounds = (f"at least {minimum}" if maximum is None else
+                      f"at most {maximum}" if minimum is None else f"between {minimum} and {maximum}")
+            self.problem(key, value, rule or f"must be {bounds}")
+            return self._default(key)
+        return number
+
+    def boolean(self, key: str) -> bool:
+        value = self.raw(key)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        self.problem(key, value, "must be true or false")
+        return self._default(key)
+
+    def _structured(self, key: str) -> Any:
+        value = self.raw(key)
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                return _NOT_JSON
+        return value
+
+    def string_list(self, key: str) -> tuple[str, ...]:
+        value = self._structured(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, self.raw(key), "must be a list of strings")
+            return tuple(self._default(key))
+        return tuple(value)
+
+    def string_map(self, key: str) -> dict[str, str]:
+        value = self._structured(key)
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            self.problem(key, self.raw(key), "must be an object whose values are strings")
+            return dict(self._default(key))
+        return dict(value)
+
+
+_NOT_JSON = object()
+
+
+# -- reusable pure checks ----------------------------------------------------------------------------
+
+_DNS_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+DOMAIN_PATTERN = rf"(?=.{{1,253}}$){_DNS_LABEL}(\.{_DNS_LABEL})*\.[a-z]{{2,63}}"
+
+
+def is_domain_name(value: str) -> bool:
+    return bool(re.fullmatch(DOMAIN_PATTERN, value))
+
+
+def parse_network(value: str) -> ipaddress.IPv4Network | None:
+    try:
+        return ipaddress.IPv4Network(value, strict=True)
+    except (ValueError, TypeError):
+        return None
+
+
+_PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def is_private_range(network: ipaddress.IPv4Network) -> bool:
+    return any(network.subnet_of(private) for private in _PRIVATE_RANGES)

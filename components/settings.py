@@ -10,8 +10,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from components.backup import settings as backup_settings
+from components.cache import settings as cache_settings
+from components.cdn import settings as cdn_settings
+from components.database import settings as database_settings
+from components.dns import settings as dns_settings
+from components.edge import settings as edge_settings
+from components.monitoring import settings as monitoring_settings
 from components.network import settings as network_settings
-from components.network.settings import NetworkSettings
+from components.storage import settings as storage_settings
+from components.web import settings as web_settings
 from components.validation import NAMESPACE, ConfigKey, ConfigReader, SettingsError, is_domain_name
 
 __all__ = ["GeneralSettings", "PortalSettings", "SettingsError", "all_keys", "load_settings",
@@ -55,7 +63,9 @@ def _parse_general(reader: ConfigReader, stack: str) -> GeneralSettings:
 
 
 # Each tier contributes its keys and a parser; the order is the order problems are reported in.
-_TIER_KEYS: tuple[tuple[ConfigKey, ...], ...] = (GENERAL_KEYS, network_settings.KEYS)
+_TIERS = (network_settings, database_settings, cache_settings, storage_settings, cdn_settings, backup_settings,
+          dns_settings, edge_settings, web_settings, monitoring_settings)
+_TIER_KEYS: tuple[tuple[ConfigKey, ...], ...] = (GENERAL_KEYS, *(tier.KEYS for tier in _TIERS))
 
 
 def all_keys() -> tuple[ConfigKey, ...]:
@@ -66,7 +76,16 @@ def all_keys() -> tuple[ConfigKey, ...]:
 class PortalSettings:
     stack: str
     general: GeneralSettings
-    network: NetworkSettings
+    network: network_settings.NetworkSettings
+    database: database_settings.DatabaseSettings
+    cache: cache_settings.CacheSettings
+    storage: storage_settings.StorageSettings
+    cdn: cdn_settings.CdnSettings
+    backup: backup_settings.BackupSettings
+    dns: dns_settings.DnsSettings
+    edge: edge_settings.EdgeSettings
+    web: web_settings.WebSettings
+    monitoring: monitoring_settings.MonitoringSettings
 
     @property
     def name(self) -> str:
@@ -79,9 +98,15 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> PortalSettings:
     reader = ConfigReader(raw, all_keys())
     reader.check_unknown_keys()
     general = _parse_general(reader, stack)
-    network = network_settings.parse(reader)
+    tiers = {tier.__name__.split(".")[-2]: tier.parse(reader) for tier in _TIERS}
+    settings = PortalSettings(stack=stack, general=general, **tiers)
+    _check_across_tiers(reader, settings)
     reader.raise_if_problems()
-    return PortalSettings(stack=stack, general=general, network=network)
+    return settings
+
+
+def _check_across_tiers(reader: ConfigReader, settings: PortalSettings) -> None:
+    """Rules that tie one tier's settings to another's (each tier adds its own here)."""
 
 
 def raw_portal_config() -> dict[str, Any]:

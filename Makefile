@@ -1,0 +1,40 @@
+# The two commands: `make preview` (the main job, offline) and `make test`.
+PYTHON ?= python3
+VENV := venv
+PY := $(VENV)/bin/python
+STACK ?= staging
+PACK := policies
+
+.PHONY: venv test preview preview-json parity up bench schema
+
+venv: $(VENV)/.installed
+
+# Rebuilt only when a requirements file changes.
+$(VENV)/.installed: requirements.txt $(PACK)/requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r $(PACK)/requirements.txt
+	touch $@
+
+test: venv
+	$(PY) -m pytest -q
+	$(PY) -m preflight --stack staging --stack prod --policy-pack $(PACK)
+	$(PY) -m preflight parity --stack staging --stack prod
+
+preview: venv
+	$(PY) -m preflight --stack $(STACK) --policy-pack $(PACK)
+
+preview-json: venv
+	$(PY) -m preflight --stack $(STACK) --policy-pack $(PACK) --json
+
+parity: venv
+	$(PY) -m preflight parity --stack staging --stack prod
+
+bench: venv
+	$(PY) bench/preflight_bench.py
+
+schema: venv
+	$(PY) -m components.schema --write
+
+# Real cloud: needs the Pulumi CLI, a backend login and AWS credentials.
+up:
+	pulumi up --stack $(STACK) --policy-pack $(PACK)

@@ -1,0 +1,474 @@
+"""What the AWS provider would return, fabricated offline.
+
+Preview mode returns nothing beyond the inputs (every computed output stays unknown, as in a first
+``pulumi preview`` of a new stack). Update mode returns realistic, deterministic values: the same URN
+always gets the same id, so two runs (and two stacks) compare cleanly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+# Hosted zone ids AWS uses for ALIAS targets.
+_ELB_ZONES = {
+    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5", "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8",
+    "eu-west-3": "Z3Q77PNBQS71R4", "eu-central-1": "Z215JYRZR1TBD5", "eu-north-1": "Z23TAZ7KKEPLL3",
+    "ap-southeast-1": "Z1LMS91P8CMLE5", "ap-southeast-2": "Z1GM3OXH4ZPM65",
+    "ap-northeast-1": "Z14GRHDCWA56QT", "ap-south-1": "ZP97RAFLXTNZK", "ca-central-1": "ZQSVJUPU6J1EY",
+    "sa-east-1": "Z2P70J7HTTTPLU",
+}
+_S3_ZONES = {
+    "us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
+    "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-west-2": "Z3GKZC51ZF0DB4",
+    "eu-central-1": "Z21DNDUVLTQW6Q", "ap-southeast-1": "Z3O0J2DXBE1FTB", "ap-northeast-1": "Z2M4EHUR26P7ZW",
+}
+ELB_SERVICE_ACCOUNTS = {
+    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980",
+    "us-west-2": "797873946194", "af-south-1": "098369216593", "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416",
+    "eu-south-1": "635631232127", "eu-west-3": "009996457667", "eu-north-1": "897822967062",
+    "ap-east-1": "754344448648", "ap-northeast-1": "582318560864", "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
+    "ap-south-1": "718504428378", "me-south-1": "076674570225", "sa-east-1": "507241528517",
+}
+CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
+
+# Resources the provider names itself when no name is given (Pulumi autonaming: name + 7 hex chars).
+_AUTONAMED = {
+    "aws:lb/loadBalancer:LoadBalancer": "name", "aws:alb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name", "aws:alb/targetGroup:TargetGroup": "name",
+    "aws:iam/role:Role": "name", "aws:iam/policy:Policy": "name", "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name", "aws:autoscaling/group:Group": "name",
+    "aws:ec2/launchTemplate:LaunchTemplate": "name", "aws:sns/topic:Topic": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name", "aws:rds/subnetGroup:SubnetGroup": "name",
+    "aws:rds/parameterGroup:ParameterGroup": "name", "aws:elasticache/subnetGroup:SubnetGroup": "name",
+    "aws:elasticache/parameterGroup:ParameterGroup": "name", "aws:backup/vault:Vault": "name",
+    "aws:backup/plan:Plan": "name", "aws:backup/selection:Selection": "name",
+    "aws:wafv2/webAcl:WebAcl": "name", "aws:kms/alias:Alias": "name",
+    "aws:s3/bucket:Bucket": "bucket", "aws:s3/bucketV2:BucketV2": "bucket",
+    "aws:rds/instance:Instance": "identifier", "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:elasticache/cluster:Cluster": "clusterId", "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    "aws:secretsmanager/secret:Secret": "name", "aws:sqs/queue:Queue": "name",
+    "aws:lambda/function:Function": "name", "aws:ecs/cluster:Cluster": "name",
+}
+
+_EC2_PREFIX = {
+    "vpc": "vpc", "subnet": "subnet", "securityGroup": "sg", "internetGateway": "igw",
+    "natGateway": "nat", "eip": "eipalloc", "routeTable": "rtb", "vpcEndpoint": "vpce",
+    "launchTemplate": "lt", "instance": "i", "flowLog": "fl", "networkAcl": "acl",
+    "defaultSecurityGroup": "sg", "defaultRouteTable": "rtb", "defaultNetworkAcl": "acl",
+    "egressOnlyInternetGateway": "eigw", "networkInterface": "eni", "keyPair": "key",
+    "transitGateway": "tgw", "vpcPeeringConnection": "pcx", "securityGroupRule": "sgr",
+    "placementGroup": "pg", "volume": "vol", "ami": "ami",
+}
+
+
+def _hex(seed: str, n: int) -> str:
+    out = ""
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(f"{seed}#{i}".encode()).hexdigest()
+        i += 1
+    return out[:n]
+
+
+def _digits(seed: str, n: int) -> str:
+    return "".join(str(int(c, 16) % 10) for c in _hex(seed, n))
+
+
+def _upper(seed: str, n: int) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    h = _hex(seed, n * 2)
+    return "".join(alphabet[int(h[i * 2 : i * 2 + 2], 16) % 36] for i in range(n))
+
+
+def _uuid(seed: str) -> str:
+    h = _hex(seed, 32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def region_abbrev(region: str) -> str:
+    parts = region.split("-")
+    if len(parts) < 3:
+        return region.replace("-", "")
+    words = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+             "northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}
+    return parts[0] + words.get(parts[1], parts[1][:1]) + parts[2]
+
+
+def split_type(token: str) -> tuple[str, str, str]:
+    """``aws:ec2/vpc:Vpc`` -> ("aws", "ec2", "vpc")."""
+    pkg, _, rest = token.partition(":")
+    mod, _, _cls = rest.partition(":")
+    module, _, res = mod.partition("/")
+    return pkg, module, res
+
+
+def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tuple[str, dict]:
+    """(id, extra outputs) for a custom resource in update mode."""
+    region = inputs.get("region") if isinstance(inputs.get("region"), str) else region
+    pkg, module, res = split_type(token)
+    seed = urn
+    out: dict[str, Any] = {}
+    acct = ACCOUNT
+    phys = None
+    name_key = _AUTONAMED.get(token)
+    if name_key:
+        phys = inputs.get(name_key)
+        if not isinstance(phys, str):
+            prefix = inputs.get(name_key + "Prefix")
+            base = prefix if isinstance(prefix, str) else name + "-"
+            phys = f"{base}{_hex(seed, 7)}"
+            if token in ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup",
+                         "aws:elasticache/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+                phys = phys.lower()
+            out[name_key] = phys
+
+    if pkg != "aws":
+        return f"{name}-{_hex(seed, 8)}", out
+
+    if module == "ec2" and res in _EC2_PREFIX:
+        rid = f"{_EC2_PREFIX[res]}-0{_hex(seed, 16)}"
+    elif module in ("lb", "alb", "elasticloadbalancingv2"):
+        rid = ""
+    else:
+        rid = phys or f"{name}-{_hex(seed, 8)}"
+
+    def arn(svc: str, resource: str, reg: str | None = region, account: str | None = acct) -> str:
+        return f"arn:aws:{svc}:{reg or ''}:{account or ''}:{resource}"
+
+    key = f"{module}/{res}"
+    if module == "ec2":
+        out["arn"] = arn("ec2", f"{res.lower()}/{rid}")
+        out["ownerId"] = acct
+        if res == "vpc":
+            out["defaultSecurityGroupId"] = f"sg-0{_hex(seed + 'dsg', 16)}"
+            out["defaultRouteTableId"] = f"rtb-0{_hex(seed + 'drt', 16)}"
+            out["mainRouteTableId"] = out["defaultRouteTableId"]
+            out["defaultNetworkAclId"] = f"acl-0{_hex(seed + 'dacl', 16)}"
+            out["dhcpOptionsId"] = f"dopt-0{_hex(seed + 'dopt', 16)}"
+            out["arn"] = arn("ec2", f"vpc/{rid}")
+        elif res == "subnet":
+            az = inputs.get("availabilityZone")
+            if isinstance(az, str) and az[-1:].isalpha():
+                out["availabilityZoneId"] = f"{region_abbrev(az[:-1])}-az{ord(az[-1]) - 96}"
+        elif res == "eip":
+            out["allocationId"] = rid
+            n = int(_hex(seed, 4), 16)
+            out["publicIp"] = f"203.0.{(n >> 8) % 256}.{n % 254 + 1}"
+            out["publicDns"] = f"ec2-{out['publicIp'].replace('.', '-')}.{region}.compute.amazonaws.com"
+            out["domain"] = inputs.get("domain", "vpc")
+        elif res == "natGateway":
+            n = int(_hex(seed, 4), 16)
+            out["publicIp"] = f"203.0.{(n >> 8) % 256}.{n % 254 + 1}"
+            out["privateIp"] = f"10.0.{(n >> 8) % 256}.{n % 254 + 1}"
+            out["networkInterfaceId"] = f"eni-0{_hex(seed + 'eni', 16)}"
+        elif res == "launchTemplate":
+            out["latestVersion"] = 1
+            out["defaultVersion"] = 1
+            out["arn"] = arn("ec2", f"launch-template/{rid}")
+        elif res == "instance":
+            n = int(_hex(seed, 4), 16)
+            out["privateIp"] = f"10.0.{(n >> 8) % 256}.{n % 254 + 1}"
+            out["primaryNetworkInterfaceId"] = f"eni-0{_hex(seed + 'eni', 16)}"
+    elif module in ("lb", "alb"):
+        lbname = phys or name
+        if res == "loadBalancer":
+            kind = "net" if inputs.get("loadBalancerType") == "network" else "app"
+            suffix = f"{kind}/{lbname}/{_hex(seed, 16)}"
+            rid = arn("elasticloadbalancing", f"loadbalancer/{suffix}")
+            internal = inputs.get("internal") in (True, "true")
+            prefix = "internal-" if internal else ""
+            out["dnsName"] = f"{prefix}{lbname}-{_digits(seed, 9).lstrip('0') or '1'}.{region}.elb.amazonaws.com"
+            out["zoneId"] = _ELB_ZONES.get(region, "Z35SXDOTRQ7X7K")
+            out["arnSuffix"] = suffix
+        elif res == "targetGroup":
+            suffix = f"targetgroup/{lbname}/{_hex(seed, 16)}"
+            rid = arn("elasticloadbalancing", suffix)
+            out["arnSuffix"] = suffix
+        elif res == "listener":
+            rid = arn("elasticloadbalancing", f"listener/app/{name}/{_hex(seed, 16)}/{_hex(seed + 'l', 16)}")
+        elif res == "listenerRule":
+            rid = arn("elasticloadbalancing", f"listener-rule/app/{name}/{_hex(seed, 16)}/{_hex(seed + 'r', 16)}")
+        else:
+            rid = arn("elasticloadbalancing", f"{res.lower()}/{name}/{_hex(seed, 16)}")
+        out["arn"] = rid
+    elif key in ("s3/bucket", "s3/bucketV2"):
+        rid = phys
+        out["arn"] = f"arn:aws:s3:::{phys}"
+        out["bucketDomainName"] = f"{phys}.s3.amazonaws.com"
+        out["bucketRegionalDomainName"] = f"{phys}.s3.{region}.amazonaws.com"
+        out["hostedZoneId"] = _S3_ZONES.get(region, "Z3AQBSTGFYJSTF")
+        out["region"] = region
+    elif module == "s3":
+        bucket = inputs.get("bucket")
+        rid = bucket if isinstance(bucket, str) else rid
+    elif key == "rds/instance":
+        ident = phys
+        port = inputs.get("port")
+        if not isinstance(port, (int, float)):
+            engine = str(inputs.get("engine", "postgres"))
+            port = 5432 if "postgres" in engine else 3306 if ("mysql" in engine or "maria" in engine or "aurora" in engine) else 1433 if "sqlserver" in engine else 1521
+        host = f"{ident}.c{_hex(seed, 11)}.{region}.rds.amazonaws.com"
+        out.update(address=host, endpoint=f"{host}:{int(port)}", port=port,
+                   arn=arn("rds", f"db:{ident}"), resourceId=f"db-{_upper(seed, 26)}",
+                   hostedZoneId="Z2R2ITUGPM61AM")
+        if inputs.get("manageMasterUserPassword") in (True, "true"):
+            out["masterUserSecrets"] = [{
+                "kmsKeyId": arn("kms", f"key/{_uuid(seed + 'k')}"),
+                "secretArn": arn("secretsmanager", f"secret:rds!db-{_uuid(seed)}-{_hex(seed, 6)}"),
+                "secretStatus": "active",
+            }]
+        rid = ident
+    elif key == "rds/cluster":
+        ident = phys
+        out.update(endpoint=f"{ident}.cluster-c{_hex(seed, 11)}.{region}.rds.amazonaws.com",
+                   readerEndpoint=f"{ident}.cluster-ro-c{_hex(seed, 11)}.{region}.rds.amazonaws.com",
+                   arn=arn("rds", f"cluster:{ident}"), clusterResourceId=f"cluster-{_upper(seed, 26)}")
+        rid = ident
+    elif key == "elasticache/replicationGroup":
+        ident = phys
+        host = f"{ident}.{_hex(seed, 6)}.{region_abbrev(region)}.cache.amazonaws.com"
+        cluster_mode = inputs.get("clusterMode") == "enabled" or (
+            isinstance(inputs.get("numNodeGroups"), (int, float)) and inputs["numNodeGroups"] > 1)
+        if cluster_mode:
+            out["configurationEndpointAddress"] = f"clustercfg.{host}"
+        else:
+            out["primaryEndpointAddress"] = f"master.{host}"
+            out["readerEndpointAddress"] = f"replica.{host}"
+        out["arn"] = arn("elasticache", f"replicationgroup:{ident}")
+        out["memberClusters"] = [f"{ident}-00{i + 1}" for i in range(int(inputs.get("numCacheClusters") or 2))]
+        rid = ident
+    elif key == "elasticache/cluster":
+        ident = phys
+        host = f"{ident}.{_hex(seed, 6)}.cfg.{region_abbrev(region)}.cache.amazonaws.com"
+        port = inputs.get("port") or (11211 if inputs.get("engine") == "memcached" else 6379)
+        out["configurationEndpoint"] = f"{host}:{int(port)}"
+        out["clusterAddress"] = host
+        out["arn"] = arn("elasticache", f"cluster:{ident}")
+        n = int(inputs.get("numCacheNodes") or 1)
+        out["cacheNodes"] = [
+            {"id": f"{i + 1:04d}", "address": f"{ident}.{_hex(seed, 6)}.{i + 1:04d}.{region_abbrev(region)}.cache.amazonaws.com",
+             "port": port, "availabilityZone": f"{region}{'abcdef'[i % 6]}"} for i in range(n)]
+        rid = ident
+    elif key == "cloudfront/distribution":
+        rid = "E" + _upper(seed, 13)
+        out.update(domainName=f"d{_hex(seed, 13)}.cloudfront.net", hostedZoneId=CLOUDFRONT_ZONE,
+                   arn=f"arn:aws:cloudfront::{acct}:distribution/{rid}", status="Deployed",
+                   etag="E" + _upper(seed + "etag", 13), callerReference=_uuid(seed))
+    elif module == "cloudfront":
+        rid = "E" + _upper(seed, 13)
+        out["arn"] = f"arn:aws:cloudfront::{acct}:{res.lower()}/{rid}"
+        out["etag"] = "E" + _upper(seed + "etag", 13)
+    elif key == "route53/zone":
+        rid = "Z" + _upper(seed, 20)
+        out.update(zoneId=rid, arn=f"arn:aws:route53:::hostedzone/{rid}",
+                   nameServers=[f"ns-{int(_hex(seed + str(i), 3), 16) % 2048}.awsdns-{i:02d}.{tld}"
+                                for i, tld in enumerate(("com", "net", "org", "co.uk"))])
+    elif key == "route53/record":
+        rid = f"{inputs.get('zoneId', 'Z')}_{inputs.get('name', name)}_{inputs.get('type', 'A')}"
+        out["fqdn"] = inputs.get("name", name)
+    elif key == "route53/healthCheck":
+        rid = _uuid(seed)
+        out["arn"] = f"arn:aws:route53:::healthcheck/{rid}"
+    elif key == "acm/certificate":
+        cid = _uuid(seed)
+        rid = arn("acm", f"certificate/{cid}")
+        out["arn"] = rid
+        out["status"] = "ISSUED"
+        domains = []
+        if isinstance(inputs.get("domainName"), str):
+            domains.append(inputs["domainName"])
+        for d in inputs.get("subjectAlternativeNames") or []:
+            if isinstance(d, str) and d not in domains:
+                domains.append(d)
+        out["domainValidationOptions"] = [
+            {"domainName": d, "resourceRecordName": f"_{_hex(seed + d, 32)}.{d.lstrip('*.')}.",
+             "resourceRecordType": "CNAME",
+             "resourceRecordValue": f"_{_hex(seed + d + 'v', 32)}.{_hex(seed, 10)}.acm-validations.aws."}
+            for d in domains]
+    elif key == "acm/certificateValidation":
+        rid = str(inputs.get("certificateArn", rid))
+    elif module == "iam":
+        kind = {"role": "role", "policy": "policy", "instanceProfile": "instance-profile", "user": "user",
+                "group": "group"}.get(res)
+        if kind:
+            path = inputs.get("path") if isinstance(inputs.get("path"), str) else "/"
+            out["arn"] = f"arn:aws:iam::{acct}:{kind}{path}{phys or rid}"
+            prefix = {"role": "AROA", "policy": "ANPA", "instanceProfile": "AIPA", "user": "AIDA", "group": "AGPA"}[res]
+            out["uniqueId"] = prefix + _upper(seed, 17)
+            if res == "policy":
+                out["policyId"] = out["uniqueId"]
+                rid = out["arn"]
+        elif res in ("rolePolicyAttachment", "rolePolicy"):
+            rid = f"{inputs.get('role', name)}-{_hex(seed, 20)}"
+    elif key == "kms/key":
+        rid = _uuid(seed)
+        out.update(keyId=rid, arn=arn("kms", f"key/{rid}"))
+    elif key == "kms/alias":
+        out["arn"] = arn("kms", str(phys))
+        out["targetKeyArn"] = arn("kms", f"key/{inputs.get('targetKeyId', '')}")
+    elif key == "cloudwatch/logGroup":
+        out["arn"] = arn("logs", f"log-group:{phys}")
+    elif key == "cloudwatch/metricAlarm":
+        out["arn"] = arn("cloudwatch", f"alarm:{phys}")
+    elif key == "sns/topic":
+        rid = arn("sns", str(phys))
+        out["arn"] = rid
+    elif key == "efs/fileSystem":
+        rid = f"fs-0{_hex(seed, 16)}"
+        out.update(arn=arn("elasticfilesystem", f"file-system/{rid}"), dnsName=f"{rid}.efs.{region}.amazonaws.com",
+                   numberOfMountTargets=0, ownerId=acct)
+    elif key == "efs/mountTarget":
+        rid = f"fsmt-0{_hex(seed, 16)}"
+        fs = inputs.get("fileSystemId", "fs")
+        out.update(dnsName=f"{fs}.efs.{region}.amazonaws.com", ipAddress=f"10.0.{int(_hex(seed, 2), 16)}.{int(_hex(seed + 'x', 2), 16) % 254 + 1}",
+                   networkInterfaceId=f"eni-0{_hex(seed + 'eni', 16)}")
+    elif key == "wafv2/webAcl":
+        wid = _uuid(seed)
+        scope = "global" if inputs.get("scope") == "CLOUDFRONT" else "regional"
+        reg = "us-east-1" if scope == "global" else region
+        out["arn"] = arn("wafv2", f"{scope}/webacl/{phys}/{wid}", reg)
+        out["capacity"] = 0
+        rid = wid
+    elif key == "backup/vault":
+        out["arn"] = arn("backup", f"backup-vault:{phys}")
+        out["recoveryPoints"] = 0
+    elif key == "backup/plan":
+        rid = _uuid(seed)
+        out["arn"] = arn("backup", f"backup-plan:{rid}")
+        out["version"] = _hex(seed, 40)
+    elif key == "backup/selection":
+        rid = _uuid(seed)
+    elif key == "secretsmanager/secret":
+        rid = arn("secretsmanager", f"secret:{phys}-{_hex(seed, 6)}")
+        out["arn"] = rid
+    elif key == "autoscaling/group":
+        out["arn"] = arn("autoscaling", f"autoScalingGroup:{_uuid(seed)}:autoScalingGroupName/{phys}")
+    elif key == "sqs/queue":
+        rid = f"https://sqs.{region}.amazonaws.com/{acct}/{phys}"
+        out["arn"] = arn("sqs", str(phys))
+        out["url"] = rid
+    elif key == "lambda/function":
+        out["arn"] = arn("lambda", f"function:{phys}")
+        out["invokeArn"] = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{out['arn']}/invocations"
+    elif key == "ecs/cluster":
+        out["arn"] = arn("ecs", f"cluster/{phys}")
+    elif module not in ("route53",):
+        out.setdefault("arn", arn(module, f"{res.lower()}/{rid}"))
+
+    if "tags" in inputs and "tagsAll" not in inputs:
+        out["tagsAll"] = inputs["tags"]
+    return rid, out
+
+
+def availability_zones(region: str, args: dict) -> dict:
+    names = [f"{region}{c}" for c in "abcdef"]
+    ids = [f"{region_abbrev(region)}-az{i + 1}" for i in range(len(names))]
+    excl_names = set(args.get("excludeNames") or [])
+    excl_ids = set(args.get("excludeZoneIds") or [])
+    pairs = [(n, z) for n, z in zip(names, ids) if n not in excl_names and z not in excl_ids]
+    return {
+        "id": region,
+        "names": [p[0] for p in pairs],
+        "zoneIds": [p[1] for p in pairs],
+        "groupNames": [region] * len(pairs),
+        "region": region,
+    }
+
+
+def _one_or_list(values: Any) -> Any:
+    if isinstance(values, list) and len(values) == 1:
+        return values[0]
+    return values
+
+
+def policy_document(args: dict) -> dict:
+    """The JSON the provider's getPolicyDocument builds from its statements."""
+    doc: dict[str, Any] = {"Version": args.get("version") or "2012-10-17"}
+    if args.get("policyId"):
+        doc["Id"] = args["policyId"]
+    statements = []
+    for st in args.get("statements") or []:
+        out: dict[str, Any] = {}
+        if st.get("sid"):
+            out["Sid"] = st["sid"]
+        out["Effect"] = st.get("effect") or "Allow"
+        for src, dst in (("actions", "Action"), ("notActions", "NotAction")):
+            if st.get(src):
+                out[dst] = _one_or_list(sorted(set(st[src]), reverse=True) if len(st[src]) > 1 else st[src])
+        for src, dst in (("resources", "Resource"), ("notResources", "NotResource")):
+            if st.get(src):
+                out[dst] = _one_or_list(sorted(set(st[src]), reverse=True) if len(st[src]) > 1 else st[src])
+        for src, dst in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            if st.get(src):
+                prin: dict[str, Any] = {}
+                star = False
+                for p in st[src]:
+                    ptype, ids = p.get("type"), p.get("identifiers") or []
+                    if ptype == "*" and ids == ["*"]:
+                        star = True
+                        continue
+                    existing = prin.get(ptype, [])
+                    existing = existing if isinstance(existing, list) else [existing]
+                    prin[ptype] = existing + [i for i in ids if i not in existing]
+                out[dst] = "*" if star and not prin else {k: _one_or_list(sorted(v, reverse=True)) for k, v in prin.items()}
+        if st.get("conditions"):
+            cond: dict[str, dict] = {}
+            for c in st["conditions"]:
+                cond.setdefault(c.get("test"), {})[c.get("variable")] = _one_or_list(list(c.get("values") or []))
+            out["Condition"] = cond
+        statements.append(out)
+    doc["Statement"] = statements
+    pretty = json.dumps(doc, indent=2)
+    return {"id": str(int(hashlib.sha256(pretty.encode()).hexdigest()[:8], 16)), "json": pretty,
+            "minifiedJson": json.dumps(doc, separators=(",", ":"))}
+
+
+def invoke(token: str, args: dict, region: str) -> dict | None:
+    """The result of a known invoke, or None when the token is not one we answer."""
+    region = args.get("region") if isinstance(args.get("region"), str) else region
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return availability_zones(region, args)
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {"id": ACCOUNT, "accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/preflight",
+                "userId": "AIDAPREFLIGHTOFFLINE00"}
+    if token == "aws:index/getRegion:getRegion":
+        return {"id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com",
+                "description": region}
+    if token == "aws:index/getPartition:getPartition":
+        return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+    if token == "aws:ec2/getAmi:getAmi":
+        seed = json.dumps(args, sort_keys=True, default=str)
+        ami = f"ami-0{_hex(seed, 16)}"
+        return {"id": ami, "imageId": ami, "arn": f"arn:aws:ec2:{region}::image/{ami}", "architecture": "x86_64",
+                "name": "al2023-ami-2023.6.20250101.0-kernel-6.1-x86_64", "ownerId": "137112412989",
+                "rootDeviceName": "/dev/xvda", "virtualizationType": "hvm", "state": "available",
+                "blockDeviceMappings": [], "public": True}
+    if token == "aws:route53/getZone:getZone":
+        zname = args.get("name") or "example.com"
+        zid = args.get("zoneId") or "Z" + _upper(str(zname), 20)
+        zname = zname.rstrip(".")
+        return {"id": zid, "zoneId": zid, "name": zname, "arn": f"arn:aws:route53:::hostedzone/{zid}",
+                "nameServers": [f"ns-{i}.awsdns-{i:02d}.com" for i in range(4)],
+                "privateZone": bool(args.get("privateZone")), "resourceRecordSetCount": 2,
+                "callerReference": _uuid(str(zname))}
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        return policy_document(args)
+    if token == "aws:ssm/getParameter:getParameter":
+        pname = str(args.get("name", ""))
+        value = f"ami-0{_hex(pname, 16)}" if "/ami" in pname else f"preflight-ssm-value-{_hex(pname, 8)}"
+        return {"id": pname, "name": pname, "value": value, "insecureValue": value, "type": "String",
+                "version": 1, "arn": f"arn:aws:ssm:{region}:{ACCOUNT}:parameter/{pname.lstrip('/')}",
+                "withDecryption": args.get("withDecryption", True)}
+    if token == "aws:elb/getServiceAccount:getServiceAccount":
+        acct = ELB_SERVICE_ACCOUNTS.get(region, "127311923021")
+        return {"id": acct, "arn": f"arn:aws:iam::{acct}:root", "region": region}
+    return None

@@ -1,0 +1,557 @@
+"""Run any Pulumi Python program folder under Pulumi's mock engine, the way the CLI would.
+
+``run_program(dir, stack, mode)`` reads the stack's config (see ``preflight.config``), runs the
+program with ``runpy`` inside a root ``Stack`` exactly as the Python language host does, and records
+every registration (with the URN the real engine would assign), every invoke and the stack outputs.
+
+Preview mode (``set_mocks(preview=True)``): the mocks return the inputs only, so every
+provider-computed output is unknown, which is what a first ``pulumi preview`` of a new stack sees.
+Update mode: ``preflight.fabricate`` returns realistic ids, ARNs and endpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import runpy
+import sys
+import threading
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from google.protobuf import empty_pb2, json_format, struct_pb2
+
+import pulumi
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import settings as _settings
+from pulumi.runtime import stack as _stack
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _sync_await
+
+from . import fabricate as _fab
+from .config import SECRET_PLACEHOLDER, StackConfigError, load_stack_config, parse_override
+
+__all__ = [
+    "UNKNOWN", "SECRET_SIG", "SECRET_PLACEHOLDER", "Resource", "Invoke", "RunResult", "ProgramError",
+    "StackConfigError", "run_program", "parse_override",
+]
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class Resource:
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    dependencies: tuple[str, ...]
+    property_dependencies: dict[str, tuple[str, ...]]
+    protect: bool
+    inputs: dict
+    outputs: dict
+    id: str | None
+    provider: str | None
+    options: dict
+    secret_inputs: tuple[str, ...]
+
+    def __hash__(self) -> int:  # the dict fields make the generated hash fail
+        return hash(self.urn)
+
+
+@dataclass(frozen=True)
+class Invoke:
+    token: str
+    args: dict
+    result: dict
+
+
+@dataclass(frozen=True)
+class ProgramError:
+    message: str
+    details: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    severity: str
+    message: str
+    urn: str
+
+
+@dataclass
+class RunResult:
+    project: str
+    stack: str
+    mode: str
+    resources: list[Resource]
+    invokes: list[Invoke]
+    outputs: dict
+    config: dict[str, str]
+    secret_placeholders: list[str]
+    error: ProgramError | None
+    logs: list[LogEntry] = field(default_factory=list)
+    program_dir: str = ""
+
+    def find(self, type: str, name: str | None = None) -> list[Resource]:
+        return [r for r in self.resources if r.type == type and (name is None or r.name == name)]
+
+    def get(self, type: str, name: str) -> Resource:
+        found = self.find(type, name)
+        if len(found) == 1:
+            return found[0]
+        same_type = sorted(r.name for r in self.resources if r.type == type)
+        if found:
+            raise AssertionError(f"{len(found)} resources of type {type} named {name!r}")
+        if same_type:
+            raise AssertionError(f"no {type} named {name!r}; that type has: {', '.join(same_type)}")
+        types = sorted({r.type for r in self.resources})
+        raise AssertionError(f"no resource of type {type}; types registered: {', '.join(types)}")
+
+    def by_urn(self, urn: str) -> Resource:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise AssertionError(f"no resource with URN {urn}")
+
+    def children(self, parent: Resource) -> list[Resource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    @property
+    def stack_resource(self) -> Resource:
+        return self.find(STACK_TYPE)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Wire helpers
+
+
+def struct_to_dict(s: struct_pb2.Struct) -> dict:
+    return json_format.MessageToDict(s) if s is not None else {}
+
+
+def unwrap_secrets(value: Any) -> tuple[Any, bool]:
+    """(value without secret envelopes, whether any were found)."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == SECRET_VALUE_SIG:
+            inner, _ = unwrap_secrets(value.get("value"))
+            return inner, True
+        found = False
+        out = {}
+        for k, v in value.items():
+            out[k], f = unwrap_secrets(v)
+            found = found or f
+        return out, found
+    if isinstance(value, list):
+        found = False
+        out_l = []
+        for v in value:
+            u, f = unwrap_secrets(v)
+            out_l.append(u)
+            found = found or f
+        return out_l, found
+    return value, False
+
+
+def _unwrap_top(props: dict) -> tuple[dict, tuple[str, ...]]:
+    out = {}
+    secret = []
+    for k, v in props.items():
+        out[k], found = unwrap_secrets(v)
+        if found:
+            secret.append(k)
+    return out, tuple(secret)
+
+
+def _to_struct(d: dict) -> struct_pb2.Struct:
+    s = struct_pb2.Struct()
+    s.update(d)
+    return s
+
+
+def _plain(value: Any) -> Any:
+    """Make a fabricated value wire-safe (ints become floats as they would on the wire)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine stand-in
+
+
+class _Mocks(_mocks.Mocks):
+    def __init__(self, preview: bool, region: str):
+        self.preview = preview
+        self.region = region
+
+    def new_resource(self, args: _mocks.MockResourceArgs):  # only used for ReadResource
+        if self.preview:
+            return args.resource_id or "", {}
+        rid, extra = _fab.fabricate(args.typ, args.name, f"read:{args.typ}:{args.name}", {}, self.region)
+        return args.resource_id or rid, extra
+
+    def call(self, args: _mocks.MockCallArgs):
+        return {}, []
+
+
+class _Recorder(_mocks.MockMonitor):
+    """A mock monitor that hands out engine-format URNs and records every registration."""
+
+    def __init__(self, mocks: _Mocks, project: str, stack: str):
+        super().__init__(mocks)
+        self.project = project
+        self.stack = stack
+        self.preview = mocks.preview
+        self.region = mocks.region
+        self.lock = threading.Lock()
+        self.records: dict[str, dict] = {}
+        self.order: list[str] = []
+        self.invokes: list[Invoke] = []
+        self.component_outputs: dict[str, dict] = {}
+
+    def engine_urn(self, parent: str, type_: str, name: str) -> str:
+        chain = type_
+        if parent:
+            qualified = parent.split("::")[2] if parent.count("::") >= 3 else ""
+            if qualified and qualified != STACK_TYPE:
+                chain = f"{qualified}${type_}"
+        return f"urn:pulumi:{self.stack}::{self.project}::{chain}::{name}"
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:  # used by the base class
+        return self.engine_urn(parent, type_, name)
+
+    def _record(self, urn: str, rec: dict) -> None:
+        with self.lock:
+            if urn in self.records:
+                raise Exception(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+            self.records[urn] = rec
+            self.order.append(urn)
+
+    def RegisterResource(self, request):
+        urn = self.engine_urn(request.parent, request.type, request.name)
+        raw = struct_to_dict(request.object)
+        inputs, secret_inputs = _unwrap_top(raw)
+        rid = ""
+        state_wire: dict = {}
+        if request.type == STACK_TYPE:
+            pass
+        elif request.custom:
+            if self.preview:
+                rid = request.importId or ""
+                state_wire = raw
+            else:
+                rid, extra = _fab.fabricate(request.type, request.name, urn, inputs, self.region)
+                if request.importId:
+                    rid = request.importId
+                state_wire = dict(raw)
+                for k, v in extra.items():
+                    if k not in inputs:
+                        state_wire[k] = _plain(v)
+                if "id" in state_wire:
+                    state_wire.pop("id")
+        options: dict[str, Any] = {}
+        if request.ignoreChanges:
+            options["ignoreChanges"] = list(request.ignoreChanges)
+        if request.deleteBeforeReplaceDefined or request.deleteBeforeReplace:
+            options["deleteBeforeReplace"] = bool(request.deleteBeforeReplace)
+        if request.retainOnDelete:
+            options["retainOnDelete"] = True
+        if request.replaceOnChanges:
+            options["replaceOnChanges"] = list(request.replaceOnChanges)
+        aliases = [json_format.MessageToDict(a) for a in request.aliases] + list(request.aliasURNs)
+        if aliases:
+            options["aliases"] = aliases
+        if request.additionalSecretOutputs:
+            options["additionalSecretOutputs"] = list(request.additionalSecretOutputs)
+        if request.HasField("customTimeouts"):
+            ct = json_format.MessageToDict(request.customTimeouts)
+            if ct:
+                options["customTimeouts"] = ct
+        if request.deletedWith:
+            options["deletedWith"] = request.deletedWith
+        if request.importId:
+            options["import"] = request.importId
+        if request.version:
+            options["version"] = request.version
+        if request.providers:
+            options["providers"] = dict(request.providers)
+        outputs, _ = _unwrap_top(state_wire) if request.custom else ({}, ())
+        self._record(urn, dict(
+            urn=urn, type=request.type, name=request.name, custom=bool(request.custom),
+            parent=request.parent or None,
+            dependencies=tuple(dict.fromkeys(request.dependencies)),
+            property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+            protect=bool(request.protect), inputs=inputs, outputs=outputs,
+            id=(rid or None) if request.custom else None,
+            provider=request.provider or None, options=options, secret_inputs=secret_inputs,
+        ))
+        self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid, outputs)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=rid, object=_to_struct(state_wire))
+
+    def ReadResource(self, request):
+        urn = self.engine_urn(request.parent, request.type, request.name)
+        raw = struct_to_dict(request.properties)
+        inputs, secret_inputs = _unwrap_top(raw)
+        if self.preview:
+            state_wire = dict(raw)
+        else:
+            _, extra = _fab.fabricate(request.type, request.name, urn, inputs, self.region)
+            state_wire = {**{k: _plain(v) for k, v in extra.items()}, **raw}
+        outputs, _ = _unwrap_top(state_wire)
+        self._record(urn, dict(
+            urn=urn, type=request.type, name=request.name, custom=True, parent=request.parent or None,
+            dependencies=tuple(request.dependencies), property_dependencies={}, protect=False,
+            inputs=inputs, outputs=outputs, id=request.id or None, provider=request.provider or None,
+            options={"read": True}, secret_inputs=secret_inputs,
+        ))
+        self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, request.id, outputs)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=_to_struct(state_wire))
+
+    def RegisterResourceOutputs(self, request):
+        raw = struct_to_dict(request.outputs)
+        with self.lock:
+            self.component_outputs[request.urn] = raw
+        return empty_pb2.Empty()
+
+    def Invoke(self, request):
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)
+        args, _ = unwrap_secrets(struct_to_dict(request.args))
+        result = _fab.invoke(request.tok, args, self.region)
+        with self.lock:
+            self.invokes.append(Invoke(request.tok, args, dict(result or {})))
+        return resource_pb2.ResourceInvokeResponse(**{"return": _to_struct(_plain(result or {}))})
+
+    def SupportsFeature(self, request):
+        return super().SupportsFeature(request)
+
+
+class _Engine:
+    """Collects `pulumi.log` calls; an error-level log fails the run, as it does under the CLI."""
+
+    def __init__(self):
+        self.entries: list[LogEntry] = []
+
+    def Log(self, request):
+        from pulumi.runtime.proto import engine_pb2
+
+        sev = engine_pb2.LogSeverity.Name(request.severity).lower()
+        self.entries.append(LogEntry(sev, request.message, request.urn))
+        return empty_pb2.Empty()
+
+    def GetRootResource(self, request):
+        from pulumi.runtime.proto import engine_pb2
+
+        return engine_pb2.GetRootResourceResponse(urn="")
+
+    def SetRootResource(self, request):
+        from pulumi.runtime.proto import engine_pb2
+
+        return engine_pb2.SetRootResourceResponse()
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+_HIDDEN_PATH_PARTS = (
+    "<frozen runpy>", os.sep + "runpy.py", os.sep + "site-packages" + os.sep + "pulumi" + os.sep, os.sep + "asyncio" + os.sep, os.sep + "concurrent" + os.sep,
+    os.sep + "pulumi" + os.sep + "runtime" + os.sep, os.sep + "threading.py",
+    os.path.dirname(os.path.abspath(__file__)) + os.sep,
+)
+
+
+def _program_error(exc: BaseException) -> ProgramError:
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__)
+        if not any(part in f.filename for part in _HIDDEN_PATH_PARTS)
+    ]
+    text = str(exc).strip()
+    if isinstance(exc, pulumi.RunError) and text:
+        message = text.splitlines()[0]
+    else:
+        message = f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+    lines = ["Traceback (most recent call last):\n"] if frames else []
+    lines += traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(exc), exc)
+    return ProgramError(message=message, details="".join(lines))
+
+
+_PROTECTED_ROOTS = tuple(
+    os.path.abspath(p) + os.sep
+    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.abspath(__file__))}
+)
+
+
+def _module_file(mod) -> str | None:
+    f = getattr(mod, "__file__", None)
+    if not f:
+        return None
+    f = os.path.abspath(f)
+    if f.startswith(_PROTECTED_ROOTS) or "site-packages" in f or "dist-packages" in f:
+        return None  # the interpreter, installed packages and the runner itself are never purged
+    return f
+
+
+def _top_level_names(program_dir: str) -> set[str]:
+    names = set()
+    try:
+        entries = os.listdir(program_dir)
+    except OSError:
+        return names
+    for e in entries:
+        if e.endswith(".py") and e != "__main__.py":
+            names.add(e[:-3])
+        elif os.path.isfile(os.path.join(program_dir, e, "__init__.py")):
+            names.add(e)
+    return names
+
+
+def _purge_before(program_dir: str) -> None:
+    """Drop modules that would shadow the program's own (same top-level name, loaded from elsewhere)."""
+    root = os.path.abspath(program_dir) + os.sep
+    names = _top_level_names(program_dir)
+    for name, mod in list(sys.modules.items()):
+        if name.split(".")[0] in names:
+            f = _module_file(mod)
+            if f is not None and not f.startswith(root):
+                del sys.modules[name]
+
+
+def _purge_after(program_dir: str, before: set[str]) -> None:
+    """Drop the modules the run imported from the program folder, so the next program starts clean."""
+    root = os.path.abspath(program_dir) + os.sep
+    for name in set(sys.modules) - before:
+        f = _module_file(sys.modules.get(name))
+        if f is not None and f.startswith(root):
+            del sys.modules[name]
+
+
+@contextlib.contextmanager
+def _cwd(path: str):
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+_RUN_LOCK = threading.Lock()
+
+
+def run_program(
+    program_dir,
+    stack: str,
+    mode: str = "preview",
+    config_overrides: Mapping[str, str] | None = None,
+) -> RunResult:
+    """Run the program folder for ``stack`` in ``mode`` ("preview" or "update")."""
+    if mode not in ("preview", "update"):
+        raise ValueError(f"mode must be 'preview' or 'update', not {mode!r}")
+    cfg = load_stack_config(program_dir, stack, config_overrides)
+    with _RUN_LOCK:
+        return _run(cfg, mode)
+
+
+def _run(cfg, mode: str) -> RunResult:
+    preview = mode == "preview"
+    region = cfg.values.get("aws:region") or _fab.DEFAULT_REGION
+    mocks = _Mocks(preview, region)
+    monitor = _Recorder(mocks, cfg.project, cfg.stack)
+    engine = _Engine()
+
+    old_loop = None
+    with contextlib.suppress(RuntimeError):
+        old_loop = asyncio.get_event_loop_policy().get_event_loop()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    error: ProgramError | None = None
+    _purge_before(cfg.program_dir)
+    modules_before = set(sys.modules)
+    saved_path = list(sys.path)
+    try:
+        # A placeholder root stops set_mocks from creating (and finishing) a Stack of its own: the
+        # program's Stack is created below the way the language host does it, so exports and
+        # `pulumi.run` behave as under the CLI.
+        _settings.set_root_resource(object())  # type: ignore[arg-type]
+        _mocks.set_mocks(mocks, project=cfg.project, stack=cfg.stack, preview=preview, monitor=monitor,
+                         organization="organization")
+        _settings.SETTINGS.engine = engine
+        _settings.SETTINGS.outputs = set()
+        _settings.SETTINGS.rpc_manager.clear()
+        _settings.SETTINGS.root_directory = cfg.program_dir
+        _settings.set_root_resource(None)  # type: ignore[arg-type]
+        set_all_config(dict(cfg.values), list(cfg.secret_keys))
+
+        def program():
+            runpy.run_path(cfg.main, run_name="__main__")
+
+        with _cwd(cfg.program_dir), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                _sync_await(_stack.run_in_stack(program))
+            except (Exception, SystemExit) as e:  # noqa: BLE001 - the program's failure is the result
+                error = _program_error(e)
+    finally:
+        sys.path[:] = saved_path
+        _purge_after(cfg.program_dir, modules_before)
+        _settings.set_root_resource(None)  # type: ignore[arg-type]
+        _settings.SETTINGS.rpc_manager.clear()
+        _settings.SETTINGS.outputs = set()
+        _drain(loop)
+        asyncio.set_event_loop(old_loop if old_loop is not None and not old_loop.is_closed() else None)
+
+    if error is None:
+        errs = [e for e in engine.entries if e.severity == "error"]
+        if errs:
+            error = ProgramError(message=errs[0].message.strip().splitlines()[0] if errs[0].message.strip() else "error logged",
+                                 details="\n".join(e.message for e in errs))
+
+    resources = []
+    stack_outputs: dict = {}
+    for urn in monitor.order:
+        rec = monitor.records[urn]
+        if not rec["custom"]:
+            outs, _ = _unwrap_top(monitor.component_outputs.get(urn, {}))
+            rec = dict(rec, outputs=outs)
+            if rec["type"] == STACK_TYPE:
+                stack_outputs = outs
+        resources.append(Resource(**rec))
+    return RunResult(
+        project=cfg.project, stack=cfg.stack, mode=mode, resources=resources, invokes=list(monitor.invokes),
+        outputs=stack_outputs, config=dict(cfg.values), secret_placeholders=list(cfg.secret_placeholders),
+        error=error, logs=list(engine.entries), program_dir=cfg.program_dir,
+    )
+
+
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    try:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_default_executor())
+    except Exception:  # noqa: BLE001 - best-effort cleanup of a finished run
+        pass
+    finally:
+        loop.close()

@@ -1,0 +1,57 @@
+"""Shared pytest fixtures. The runner fixtures (owned by preflight) come first; add yours below."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from preflight.runner import RunResult, run_program  # noqa: E402
+
+PROGRAMS = os.path.join(ROOT, "tests", "programs")
+POLICY_PACKS = os.path.join(ROOT, "tests", "policy_packs")
+
+
+@pytest.fixture(scope="session")
+def portal_run():
+    """``portal_run(stack, mode="preview", overrides=None) -> RunResult`` of the project root program.
+
+    Cached per (stack, mode, overrides) for the whole session: treat the result as read-only.
+    """
+    cache: dict = {}
+
+    def run(stack: str, mode: str = "preview", overrides: dict | None = None) -> RunResult:
+        key = (stack, mode, tuple(sorted((overrides or {}).items())))
+        if key not in cache:
+            cache[key] = run_program(ROOT, stack, mode, overrides)
+        return cache[key]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_stack(portal_run):
+    """Alias of ``portal_run`` (the name docs/conventions.md uses)."""
+    return portal_run
+
+
+@pytest.fixture(scope="session")
+def program_run():
+    """``program_run(name, stack, mode="preview", overrides=None)`` for a program in tests/programs/, cached."""
+    cache: dict = {}
+
+    def run(name: str, stack: str, mode: str = "preview", overrides: dict | None = None) -> RunResult:
+        key = (name, stack, mode, tuple(sorted((overrides or {}).items())))
+        if key not in cache:
+            cache[key] = run_program(os.path.join(PROGRAMS, name), stack, mode, overrides)
+        return cache[key]
+
+    return run
+
+
+# ---- fixtures owned by others go below this line ----

@@ -1,0 +1,3 @@
+def check(az_count):
+    if az_count < 2:
+        raise ValueError(f"portal:azCount = {az_count}: at least 2 are needed")

@@ -1,0 +1,13 @@
+import pulumi
+import pulumi_aws as aws
+
+import helpers
+
+name = pulumi.Config().require("name")
+topic = aws.sns.Topic(f"{name}-orders")
+pulumi.export("kind", helpers.KIND)
+pulumi.export("topicArn", topic.arn)
+
+# An invoke the runner does not know: answered with {} and recorded.
+default_vpc = aws.ec2.get_vpc(default=True)
+pulumi.export("defaultVpcId", default_vpc.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pulumi
 
+from components.logging.component import Logging, LoggingArgs
+from components.monitoring.alerting import Alerting, AlertingArgs
 from components.network.component import Network, NetworkArgs
 from components.settings import PortalSettings
 
@@ -16,6 +18,11 @@ class Portal(pulumi.ComponentResource):
 
         self.network = Network(settings.name, NetworkArgs(
             settings=settings.network, environment=general.environment, tags=general.tags), opts=child)
+        self.logging = Logging(settings.name, LoggingArgs(
+            environment=general.environment, retention_days=settings.monitoring.log_retention_days,
+            tags=general.tags), opts=child)
+        self.alerting = Alerting(settings.name, AlertingArgs(
+            settings=settings.monitoring, environment=general.environment, tags=general.tags), opts=child)
 
         # The stack outputs deploy tools read with `pulumi stack output --json`; README documents each.
         self.outputs: dict[str, pulumi.Input] = {
@@ -24,5 +31,6 @@ class Portal(pulumi.ComponentResource):
             "publicSubnetIds": self.network.public_subnet_ids,
             "privateSubnetIds": self.network.private_subnet_ids,
             "dataSubnetIds": self.network.data_subnet_ids,
+            "alertTopicArn": self.alerting.topic_arn,
         }
         self.register_outputs(self.outputs)

@@ -1,4 +1,4 @@
-"""Settings of the storage tier (keys are added with the tier itself)."""
+"""Settings of the storage tier: how long logs and old backup versions live, and how backups are locked."""
 
 from __future__ import annotations
 
@@ -6,13 +6,55 @@ from dataclasses import dataclass
 
 from components.validation import ConfigKey, ConfigReader
 
-KEYS: tuple[ConfigKey, ...] = ()
+OBJECT_LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
+
+# S3 bills objects moved to Glacier Flexible Retrieval for at least 90 days; expiring them sooner pays for
+# storage that is never used, so the expiry must leave them there that long.
+GLACIER_MINIMUM_DAYS = 90
+
+KEYS = (
+    ConfigKey("accessLogRetentionDays", "integer",
+              "Days ALB and CloudFront access logs are kept in the logs bucket before they expire.", 90),
+    ConfigKey("backupNoncurrentTransitionDays", "integer",
+              "Days a replaced or deleted version in the backups bucket stays in S3 Standard before it moves to "
+              "Glacier Flexible Retrieval.", 30),
+    ConfigKey("backupNoncurrentExpirationDays", "integer",
+              "Days a replaced or deleted version in the backups bucket is kept before S3 removes it (at least "
+              "90 days after it reaches Glacier).", 365),
+    ConfigKey("backupObjectLockMode", "string",
+              "Object Lock mode of the backups bucket: GOVERNANCE (users with s3:BypassGovernanceRetention can "
+              "still delete) or COMPLIANCE (nobody can, not even the root user, until retention ends).",
+              "GOVERNANCE"),
+    ConfigKey("backupObjectLockDays", "integer",
+              "Days every object written to the backups bucket is locked against deletion and overwrite.", 30),
+)
 
 
 @dataclass(frozen=True)
 class StorageSettings:
-    pass
+    access_log_retention_days: int = 90
+    backup_noncurrent_transition_days: int = 30
+    backup_noncurrent_expiration_days: int = 365
+    backup_object_lock_mode: str = "GOVERNANCE"
+    backup_object_lock_days: int = 30
 
 
 def parse(reader: ConfigReader) -> StorageSettings:
-    return StorageSettings()
+    log_days = reader.integer("accessLogRetentionDays", minimum=1, maximum=3650,
+                              rule="must be between 1 and 3650 days")
+    transition = reader.integer("backupNoncurrentTransitionDays", minimum=1, maximum=3650,
+                                rule="must be between 1 and 3650 days")
+    expiration = reader.integer("backupNoncurrentExpirationDays", minimum=1, maximum=36500,
+                                rule="must be between 1 and 36500 days")
+    reader.check(expiration >= transition + GLACIER_MINIMUM_DAYS, "backupNoncurrentExpirationDays", expiration,
+                 f"must be at least portal:backupNoncurrentTransitionDays + {GLACIER_MINIMUM_DAYS} "
+                 f"({transition + GLACIER_MINIMUM_DAYS}): Glacier bills every object for {GLACIER_MINIMUM_DAYS} days")
+    mode = reader.string("backupObjectLockMode", choices=OBJECT_LOCK_MODES)
+    lock_days = reader.integer("backupObjectLockDays", minimum=1, maximum=36500,
+                               rule="must be between 1 and 36500 days (S3 Object Lock's range)")
+    reader.check(lock_days <= expiration, "backupObjectLockDays", lock_days,
+                 "must not exceed portal:backupNoncurrentExpirationDays "
+                 f"({expiration}): S3 cannot remove a version while it is locked")
+    return StorageSettings(access_log_retention_days=log_days, backup_noncurrent_transition_days=transition,
+                           backup_noncurrent_expiration_days=expiration, backup_object_lock_mode=mode,
+                           backup_object_lock_days=lock_days)

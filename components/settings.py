@@ -108,6 +108,9 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> PortalSettings:
 def _check_across_tiers(reader: ConfigReader, settings: PortalSettings) -> None:
     """Rules that tie one tier's settings to another's (each tier adds its own here)."""
     backup_settings.check_against_database(reader, settings.backup, settings.database)
+    network = settings.network
+    web_settings.check_against_network(reader, settings.web,
+                                       len(network.availability_zones) or network.az_count)
 
 
 def raw_portal_config() -> dict[str, Any]:

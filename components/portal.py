@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
+from components.backup.component import Backup, BackupArgs
+from components.cache.component import Cache, CacheArgs
+from components.database.component import Database, DatabaseArgs
 from components.logging.component import Logging, LoggingArgs
 from components.monitoring.alerting import Alerting, AlertingArgs
 from components.network.component import Network, NetworkArgs
@@ -23,6 +26,18 @@ class Portal(pulumi.ComponentResource):
             tags=general.tags), opts=child)
         self.alerting = Alerting(settings.name, AlertingArgs(
             settings=settings.monitoring, environment=general.environment, tags=general.tags), opts=child)
+        self.database = Database(settings.name, DatabaseArgs(
+            settings=settings.database, environment=general.environment, vpc_id=self.network.vpc_id,
+            data_subnet_ids=self.network.data_subnet_ids, protect=general.protect,
+            dr_region=settings.backup.dr_region, tags=general.tags), opts=child)
+        self.cache = Cache(settings.name, CacheArgs(
+            settings=settings.cache, environment=general.environment, vpc_id=self.network.vpc_id,
+            availability_zones=self.network.availability_zones, data_subnet_ids=self.network.data_subnet_ids,
+            tags=general.tags), opts=child)
+        self.backup = Backup(settings.name, BackupArgs(
+            settings=settings.backup, environment=general.environment,
+            database_instance_arn=self.database.instance.arn, protect=general.protect, tags=general.tags),
+            opts=child)
 
         # The stack outputs deploy tools read with `pulumi stack output --json`; README documents each.
         self.outputs: dict[str, pulumi.Input] = {
@@ -32,5 +47,10 @@ class Portal(pulumi.ComponentResource):
             "privateSubnetIds": self.network.private_subnet_ids,
             "dataSubnetIds": self.network.data_subnet_ids,
             "alertTopicArn": self.alerting.topic_arn,
+            "databaseEndpoint": self.database.endpoint,
+            "databaseSecretArn": self.database.master_secret_arn,
+            "sessionStore": self.database.session_store,
+            "cacheConfigurationEndpoint": self.cache.configuration_endpoint,
+            "backupVaultArn": self.backup.vault.arn,
         }
         self.register_outputs(self.outputs)

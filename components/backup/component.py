@@ -1,0 +1,111 @@
+"""`ecommerce:backup:Backup`: AWS Backup of the database, on top of RDS's own automated backups.
+
+Automated backups give point-in-time recovery for `dbBackupRetentionDays`; this plan keeps daily and monthly
+recovery points much longer, in a vault with its own key, and copies them to the disaster-recovery region.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings
+from components.tagging import stack_tags
+
+# Minutes a started job may run before AWS Backup cancels it: a snapshot of a large database takes hours.
+COMPLETION_WINDOW_MINUTES = 8 * 60
+SERVICE_POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
+
+
+@dataclass(frozen=True)
+class BackupArgs:
+    settings: BackupSettings
+    environment: str
+    database_instance_arn: pulumi.Input[str]
+    protect: bool = True
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def schedules(hour_utc: int) -> dict[str, str]:
+    """AWS Backup cron expressions (six fields, UTC) of the daily and the monthly rule."""
+    return {"daily": f"cron(0 {hour_utc} * * ? *)", "monthly": f"cron(0 {hour_utc} 1 * ? *)"}
+
+
+class Backup(pulumi.ComponentResource):
+    vault: aws.backup.Vault
+    plan: aws.backup.Plan
+    selection: aws.backup.Selection
+    dr_vault: aws.backup.Vault | None
+
+    def __init__(self, name: str, args: BackupArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ecommerce:backup:Backup", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        partition = aws.get_partition().partition
+
+        def tags(label: str) -> dict[str, str]:
+            return stack_tags(args.environment, args.tags, Name=label)
+
+        # Losing a vault's key loses every recovery point in it: the keys are protected like the vault.
+        kept = pulumi.ResourceOptions(parent=self, protect=args.protect)
+        self.key = aws.kms.Key(
+            f"{name}-backup", description=f"AWS Backup vault {name}-vault", enable_key_rotation=True,
+            deletion_window_in_days=30, tags=tags(f"{name}-backup"), opts=kept)
+        self.vault = aws.backup.Vault(
+            f"{name}-vault", name=f"{name}-vault", kms_key_arn=self.key.arn, force_destroy=False,
+            tags=tags(f"{name}-vault"), opts=kept)
+
+        self.dr_vault = None
+        if settings.dr_region:
+            dr = settings.dr_region
+            self.dr_key = aws.kms.Key(
+                f"{name}-backup-dr", region=dr, description=f"AWS Backup vault {name}-vault-dr in {dr}",
+                enable_key_rotation=True, deletion_window_in_days=30, tags=tags(f"{name}-backup-dr"), opts=kept)
+            self.dr_vault = aws.backup.Vault(
+                f"{name}-vault-dr", region=dr, name=f"{name}-vault-dr", kms_key_arn=self.dr_key.arn,
+                force_destroy=False, tags=tags(f"{name}-vault-dr"), opts=kept)
+
+        retention = {"daily": settings.daily_retention_days, "monthly": settings.monthly_retention_days}
+        rules = []
+        for rule, schedule in schedules(settings.hour_utc).items():
+            copies = []
+            if self.dr_vault is not None:
+                copies.append(aws.backup.PlanRuleCopyActionArgs(
+                    destination_vault_arn=self.dr_vault.arn,
+                    lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=retention[rule])))
+            rules.append(aws.backup.PlanRuleArgs(
+                rule_name=rule, target_vault_name=self.vault.name, schedule=schedule,
+                start_window=BACKUP_START_WINDOW_MINUTES, completion_window=COMPLETION_WINDOW_MINUTES,
+                lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=retention[rule]),
+                copy_actions=copies or None, recovery_point_tags=tags(f"{name}-{rule}")))
+        self.plan = aws.backup.Plan(f"{name}-plan", name=f"{name}-plan", rules=rules, tags=tags(f"{name}-plan"),
+                                    opts=child)
+
+        self.role = aws.iam.Role(
+            f"{name}-backup", description=f"AWS Backup service role of {name}",
+            assume_role_policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                               "Principal": {"Service": "backup.amazonaws.com"}}],
+            }), tags=tags(f"{name}-backup"), opts=child)
+        attachments = [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-backup-{policy.removeprefix('AWSBackupServiceRolePolicy').lower()}", role=self.role.name,
+                policy_arn=f"arn:{partition}:iam::aws:policy/service-role/{policy}", opts=child)
+            for policy in SERVICE_POLICIES
+        ]
+
+        self.selection = aws.backup.Selection(
+            f"{name}-database", name=f"{name}-database", plan_id=self.plan.id, iam_role_arn=self.role.arn,
+            resources=[args.database_instance_arn],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments))
+
+        self.register_outputs({
+            "vaultArn": self.vault.arn,
+            "planId": self.plan.id,
+            "drVaultArn": self.dr_vault.arn if self.dr_vault is not None else None,
+        })

@@ -1,0 +1,213 @@
+"""`ecommerce:database:Database`: RDS MySQL 8.0 Multi-AZ in the data subnets, holding the shop and its sessions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from components.database.settings import DatabaseSettings
+from components.tagging import stack_tags
+
+MYSQL_PORT = 3306
+PARAMETER_FAMILY = "mysql8.0"
+LOG_EXPORTS = ("error", "slowquery")
+SESSIONS_DDL = Path(__file__).with_name("sessions.sql")
+# Names in sessions.sql; the web tier's session handler is configured from `session_store`.
+SESSION_TABLE = "sessions"
+SESSION_COLUMNS = {"id": "sess_id", "data": "sess_data", "lifetime": "sess_lifetime", "time": "sess_time"}
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    settings: DatabaseSettings
+    environment: str
+    data_subnet_ids: Mapping[str, pulumi.Input[str]]
+    vpc_id: pulumi.Input[str]
+    protect: bool = True
+    # Region that automated backups are replicated to; empty for none.
+    dr_region: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def parameters(settings: DatabaseSettings) -> dict[str, str]:
+    """MySQL server parameters: utf8mb4 everywhere, TLS-only connections, the slow query log on."""
+    return {
+        "character_set_server": "utf8mb4",
+        "collation_server": "utf8mb4_0900_ai_ci",
+        "require_secure_transport": "1",
+        "slow_query_log": "1",
+        "long_query_time": str(settings.long_query_time),
+        # Slow queries go to a file that RDS exports to CloudWatch Logs, not to a table nobody reads.
+        "log_output": "FILE",
+    }
+
+
+def _assume_role_policy(service: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}],
+    })
+
+
+class Database(pulumi.ComponentResource):
+    instance: aws.rds.Instance
+    endpoint: pulumi.Output[str]
+    address: pulumi.Output[str]
+    port: int
+    master_secret_arn: pulumi.Output[str]
+    security_group: aws.ec2.SecurityGroup
+    database_name: str
+    session_table: str
+    session_store: dict
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ecommerce:database:Database", name, None, opts)
+        self._name = name
+        self._tags = lambda label: stack_tags(args.environment, args.tags, Name=label)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        partition = aws.get_partition().partition
+        identifier = f"{name}-mysql"
+
+        def tags(label: str, **more: str) -> dict[str, str]:
+            return stack_tags(args.environment, args.tags, Name=label, **more)
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-db", name=f"{name}-db", vpc_id=args.vpc_id,
+            description="MySQL: admits 3306 only from the security groups given to admit()",
+            # No rules inline: ingress comes from admit() as separate rules, and the default allow-all egress is
+            # removed when the group is created (the database starts no connections).
+            tags=tags(f"{name}-db"), opts=child)
+
+        zones = sorted(args.data_subnet_ids)
+        self.subnet_group = aws.rds.SubnetGroup(
+            f"{name}-db", name=f"{name}-db", description=f"Data subnets of {name} in {', '.join(zones)}",
+            subnet_ids=[args.data_subnet_ids[az] for az in zones], tags=tags(f"{name}-db"), opts=child)
+
+        # A new parameter group (new family on an engine upgrade) gets a fresh name from the prefix and is created
+        # before the old one is deleted, so the instance can move to it while the old one is still attached.
+        self.parameter_group = aws.rds.ParameterGroup(
+            f"{name}-mysql", name_prefix=f"{name}-mysql80-", family=PARAMETER_FAMILY,
+            description=f"MySQL 8.0 settings of {name}: utf8mb4, TLS only, slow query log",
+            parameters=[aws.rds.ParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
+                        for k, v in parameters(settings).items()],
+            tags=tags(f"{name}-mysql"),
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=False))
+
+        self.monitoring_role = aws.iam.Role(
+            f"{name}-db-monitoring", assume_role_policy=_assume_role_policy("monitoring.rds.amazonaws.com"),
+            description=f"Enhanced monitoring of {identifier}", tags=tags(f"{name}-db-monitoring"), opts=child)
+        monitoring_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-db-monitoring", role=self.monitoring_role.name,
+            policy_arn=f"arn:{partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", opts=child)
+
+        # Created before the instance so RDS writes into groups with a retention, not never-expiring ones.
+        self.log_groups = {
+            log: aws.cloudwatch.LogGroup(
+                f"{name}-db-{log}", name=f"/aws/rds/instance/{identifier}/{log}",
+                retention_in_days=settings.log_retention_days, tags=tags(f"{name}-db-{log}"), opts=child)
+            for log in LOG_EXPORTS
+        }
+
+        protected = pulumi.ResourceOptions(
+            parent=self, protect=args.protect,
+            depends_on=[monitoring_policy, *self.log_groups.values()])
+        self.instance = aws.rds.Instance(
+            f"{name}-mysql",
+            identifier=identifier,
+            engine="mysql",
+            engine_version=settings.engine_version,
+            # Minor versions arrive in the maintenance window; a major upgrade is a deliberate config change.
+            auto_minor_version_upgrade=True,
+            allow_major_version_upgrade=False,
+            instance_class=settings.instance_class,
+            multi_az=True,
+            db_subnet_group_name=self.subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            publicly_accessible=False,
+            port=MYSQL_PORT,
+            parameter_group_name=self.parameter_group.name,
+            ca_cert_identifier="rds-ca-rsa2048-g1",
+            db_name=settings.db_name,
+            username=settings.master_username,
+            # RDS generates and rotates the password in Secrets Manager: none in config, state or outputs.
+            manage_master_user_password=True,
+            storage_type="gp3",
+            allocated_storage=settings.allocated_storage,
+            max_allocated_storage=settings.max_allocated_storage,
+            storage_encrypted=True,
+            deletion_protection=args.protect,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{identifier}-final",
+            # Automated backups outlive the instance, so a deleted database can still be restored in time.
+            delete_automated_backups=False,
+            copy_tags_to_snapshot=True,
+            backup_retention_period=settings.backup_retention_days,
+            backup_window=settings.backup_window,
+            maintenance_window=settings.maintenance_window,
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            performance_insights_enabled=True,
+            performance_insights_retention_period=settings.performance_insights_retention_days,
+            monitoring_interval=settings.monitoring_interval,
+            monitoring_role_arn=self.monitoring_role.arn,
+            apply_immediately=False,
+            tags=tags(identifier),
+            opts=protected)
+
+        self.endpoint = self.instance.endpoint
+        self.address = self.instance.address
+        self.port = MYSQL_PORT
+        self.master_secret_arn = self.instance.master_user_secrets.apply(
+            lambda secrets: secrets[0].secret_arn if secrets else None)
+        self.database_name = settings.db_name
+        self.session_table = SESSION_TABLE
+        self.session_store = {
+            "engine": "mysql",
+            "host": self.address,
+            "port": MYSQL_PORT,
+            "database": settings.db_name,
+            "table": SESSION_TABLE,
+            "columns": dict(SESSION_COLUMNS),
+            "credentialsSecretArn": self.master_secret_arn,
+            "tls": True,
+        }
+
+        self.backup_replication = None
+        if args.dr_region:
+            self._replicate_backups(name, args, tags)
+
+        self.register_outputs({
+            "endpoint": self.endpoint,
+            "address": self.address,
+            "port": self.port,
+            "masterSecretArn": self.master_secret_arn,
+            "securityGroupId": self.security_group.id,
+            "databaseName": self.database_name,
+            "sessionStore": self.session_store,
+        })
+
+    def _replicate_backups(self, name: str, args: DatabaseArgs, tags) -> None:
+        """Automated backups (point-in-time recovery) copied to the DR region, encrypted with a key there."""
+        dr = args.dr_region
+        self.dr_key = aws.kms.Key(
+            f"{name}-db-dr", region=dr, description=f"Replicated automated backups of {name}-mysql in {dr}",
+            enable_key_rotation=True, deletion_window_in_days=30, tags=tags(f"{name}-db-dr"),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
+        self.backup_replication = aws.rds.InstanceAutomatedBackupsReplication(
+            f"{name}-db-dr", region=dr, source_db_instance_arn=self.instance.arn, kms_key_id=self.dr_key.arn,
+            retention_period=args.settings.backup_retention_days,
+            opts=pulumi.ResourceOptions(parent=self))
+
+    def admit(self, name: str, source_security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
+        """Lets one security group reach MySQL; call it where both the database and the source exist."""
+        return aws.vpc.SecurityGroupIngressRule(
+            f"{self._name}-db-from-{name}", security_group_id=self.security_group.id,
+            referenced_security_group_id=source_security_group_id, ip_protocol="tcp",
+            from_port=MYSQL_PORT, to_port=MYSQL_PORT, description=f"MySQL from {name}",
+            tags=self._tags(f"{self._name}-db-from-{name}"),
+            opts=pulumi.ResourceOptions(parent=self))

@@ -6,11 +6,14 @@ import pulumi
 
 from components.backup.component import Backup, BackupArgs
 from components.cache.component import Cache, CacheArgs
+from components.cdn.component import Cdn, CdnArgs
 from components.database.component import Database, DatabaseArgs
+from components.dns.component import Dns, DnsArgs
 from components.logging.component import Logging, LoggingArgs
 from components.monitoring.alerting import Alerting, AlertingArgs
 from components.network.component import Network, NetworkArgs
 from components.settings import PortalSettings
+from components.storage.component import Storage, StorageArgs
 
 
 class Portal(pulumi.ComponentResource):
@@ -26,6 +29,21 @@ class Portal(pulumi.ComponentResource):
             tags=general.tags), opts=child)
         self.alerting = Alerting(settings.name, AlertingArgs(
             settings=settings.monitoring, environment=general.environment, tags=general.tags), opts=child)
+        self.storage = Storage(settings.name, StorageArgs(
+            settings=settings.storage, environment=general.environment, protect=general.protect,
+            dr_region=settings.backup.dr_region, tags=general.tags), opts=child)
+        self.dns = Dns(settings.name, DnsArgs(
+            settings=settings.dns, domain=general.domain, environment=general.environment, protect=general.protect,
+            tags=general.tags), opts=child)
+        self.cdn = Cdn(settings.name, CdnArgs(
+            settings=settings.cdn, environment=general.environment, assets_bucket=self.storage.buckets["assets"],
+            logs_bucket=self.storage.buckets["logs"], static_domain=self.dns.static_domain,
+            certificate_arn=self.dns.cdn_certificate_arn,
+            assets_policy_after=[self.storage.public_access_blocks["assets"]],
+            logging_after=[self.storage.ownership_controls["logs"]], tags=general.tags), opts=child)
+        # static. -> CloudFront now; the load balancer's apex and www aliases come with
+        # `self.dns.add_aliases(load_balancer, self.cdn)` (each target's records are created once).
+        self.dns.add_aliases(cdn=self.cdn)
         self.database = Database(settings.name, DatabaseArgs(
             settings=settings.database, environment=general.environment, vpc_id=self.network.vpc_id,
             data_subnet_ids=self.network.data_subnet_ids, protect=general.protect,
@@ -52,5 +70,11 @@ class Portal(pulumi.ComponentResource):
             "sessionStore": self.database.session_store,
             "cacheConfigurationEndpoint": self.cache.configuration_endpoint,
             "backupVaultArn": self.backup.vault.arn,
+            "bucketNames": self.storage.bucket_names,
+            "hostedZoneId": self.dns.zone_id,
+            "nameServers": self.dns.name_servers,
+            "staticDomain": self.dns.static_domain,
+            "cdnDistributionId": self.cdn.distribution_id,
+            "cdnDomainName": self.cdn.domain_name,
         }
         self.register_outputs(self.outputs)

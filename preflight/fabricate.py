@@ -472,3 +472,52 @@ def invoke(token: str, args: dict, region: str) -> dict | None:
         acct = ELB_SERVICE_ACCOUNTS.get(region, "127311923021")
         return {"id": acct, "arn": f"arn:aws:iam::{acct}:root", "region": region}
     return None
+
+
+_COMPUTED_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _snake(name: str) -> str:
+    import re
+
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def computed_outputs(token: str) -> tuple[str, ...]:
+    """Wire names of the outputs a provider computes (outputs of the resource class that are not inputs).
+
+    Read from the SDK class the program already imported (never imports anything), so it works for any
+    Pulumi provider package. Used in preview: the engine's planned state shows these as unknown.
+    """
+    if token in _COMPUTED_CACHE:
+        return _COMPUTED_CACHE[token]
+    import sys
+
+    result: tuple[str, ...] = ()
+    try:
+        pkg, mod_res, cls_name = token.split(":")
+        mod, _, res = mod_res.partition("/")
+        base = "pulumi_" + pkg.replace("-", "_")
+        path = f"{base}.{_snake(res)}" if mod == "index" else f"{base}.{mod.replace('/', '.')}.{_snake(res)}"
+        module = sys.modules.get(path)
+        cls = getattr(module, cls_name, None) if module else None
+        args_cls = getattr(module, cls_name + "Args", None) if module else None
+        if cls is not None:
+            from pulumi import _types
+
+            def wire_names(c) -> set[str]:
+                names = set()
+                for v in vars(c).values() if c is not None else ():
+                    if isinstance(v, property):
+                        n = getattr(v.fget, _types._PULUMI_NAME, None)
+                        if n:
+                            names.add(n)
+                return names
+
+            outs = wire_names(cls)
+            ins = wire_names(args_cls)
+            result = tuple(sorted(outs - ins))
+    except Exception:  # noqa: BLE001 - unknown shapes simply get no extra unknowns
+        result = ()
+    _COMPUTED_CACHE[token] = result
+    return result

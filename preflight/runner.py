@@ -62,6 +62,7 @@ class Resource:
     provider: str | None
     options: dict
     secret_inputs: tuple[str, ...]
+    source_position: str | None = None  # "file:line" of the program code that created it, as the SDK reports
 
     def __hash__(self) -> int:  # the dict fields make the generated hash fail
         return hash(self.urn)
@@ -180,6 +181,16 @@ def _to_struct(d: dict) -> struct_pb2.Struct:
     return s
 
 
+def _source_position(request) -> str | None:
+    if not request.HasField("sourcePosition") or not request.sourcePosition.uri:
+        return None
+    uri = request.sourcePosition.uri
+    path = uri[len("file://"):] if uri.startswith("file://") else uri
+    from urllib.parse import unquote
+
+    return f"{unquote(path)}:{request.sourcePosition.line}"
+
+
 def _plain(value: Any) -> Any:
     """Make a fabricated value wire-safe (ints become floats as they would on the wire)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -294,6 +305,11 @@ class _Recorder(_mocks.MockMonitor):
         if request.providers:
             options["providers"] = dict(request.providers)
         outputs, _ = _unwrap_top(state_wire) if request.custom else ({}, ())
+        if self.preview and request.custom:
+            # The engine's planned state for a new resource shows every provider-computed output as
+            # unknown; the SDK already treats the missing ones that way.
+            for k in _fab.computed_outputs(request.type):
+                outputs.setdefault(k, UNKNOWN)
         self._record(urn, dict(
             urn=urn, type=request.type, name=request.name, custom=bool(request.custom),
             parent=request.parent or None,
@@ -302,6 +318,7 @@ class _Recorder(_mocks.MockMonitor):
             protect=bool(request.protect), inputs=inputs, outputs=outputs,
             id=(rid or None) if request.custom else None,
             provider=request.provider or None, options=options, secret_inputs=secret_inputs,
+            source_position=_source_position(request),
         ))
         self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid, outputs)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=rid, object=_to_struct(state_wire))

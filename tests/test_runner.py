@@ -99,7 +99,12 @@ def test_preview_leaves_provider_outputs_unknown(nested):
     assert cdn.inputs["origins"][0]["domainName"] == UNKNOWN
     assert cdn.id is None
     db = r.get(RDS, "db")
-    assert "endpoint" not in db.outputs and db.outputs["engine"] == "postgres"
+    # The planned state: inputs as given, provider-computed outputs unknown.
+    assert db.outputs["endpoint"] == UNKNOWN and db.outputs["arn"] == UNKNOWN
+    assert db.outputs["engine"] == "postgres" and "endpoint" not in db.inputs
+    lb = r.get("aws:lb/loadBalancer:LoadBalancer", "web")
+    assert lb.outputs["dnsName"] == UNKNOWN and lb.outputs["zoneId"] == UNKNOWN
+    assert "loadBalancerType" not in [k for k, v in lb.outputs.items() if v == UNKNOWN]
 
 
 def test_update_fabricates_realistic_values(nested):

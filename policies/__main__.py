@@ -1,0 +1,10 @@
+"""Builds the policy pack; every rule lives in rules/ (importable without starting the gRPC server)."""
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+from rules import all_policies
+
+PolicyPack(
+    name="ecommerce-portal-guard",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=all_policies(),
+)

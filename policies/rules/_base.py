@@ -1,0 +1,52 @@
+"""Policy factories: metadata comes from the manifest, validators see plain Nodes / a Graph."""
+import os
+import sys
+from typing import Any, Callable, Iterable, List, Optional, Tuple
+
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
+                           StackValidationPolicy)
+
+from ._config import SCHEMAS
+from ._graph import Graph, Node, node_from_args
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from manifest import MANIFEST, MANDATORY  # noqa: E402  pylint: disable=wrong-import-position
+
+ResourceCheck = Callable[[Node, Any], Iterable[str]]
+StackCheck = Callable[[Graph, Any], Iterable[Tuple[Node, str]]]
+
+
+def _meta(name: str):
+    entry = MANIFEST[name]
+    level = EnforcementLevel.MANDATORY if entry.level == MANDATORY else EnforcementLevel.ADVISORY
+    schema = PolicyConfigSchema(SCHEMAS[name]) if SCHEMAS.get(name) else None
+    return entry, level, schema
+
+
+def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> ResourceValidationPolicy:
+    """A resource policy: `check(node, config)` yields messages for one resource of the given kinds."""
+    entry, level, schema = _meta(name)
+    kinds = tuple(kinds)
+
+    def validate(args, report_violation):
+        node = node_from_args(args)
+        if node.kind not in kinds:
+            return
+        for message in check(node, args.get_config()):
+            report_violation(message, None)
+
+    return ResourceValidationPolicy(name=name, description=entry.description, validate=validate,
+                                    enforcement_level=level, config_schema=schema)
+
+
+def stack_policy(name: str, check: StackCheck) -> StackValidationPolicy:
+    """A stack policy: `check(graph, config)` yields (resource, message) pairs."""
+    entry, level, schema = _meta(name)
+
+    def validate(args, report_violation):
+        graph = Graph(args.resources)
+        for node, message in check(graph, args.get_config()):
+            report_violation(message, node.urn if node is not None else None)
+
+    return StackValidationPolicy(name=name, description=entry.description, validate=validate,
+                                 enforcement_level=level, config_schema=schema)

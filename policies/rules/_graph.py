@@ -1,0 +1,179 @@
+"""The stack graph: resources, their canonical kinds, and references resolved through propertyDependencies.
+
+During a first preview every ID and ARN is unknown, so a reference such as an Auto Scaling group's
+`vpcZoneIdentifiers` can only be followed through the engine's property dependencies (input key -> URNs).
+"""
+import re
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+from ._props import as_list, get, is_unknown, plain
+
+# Deprecated / alternative modules that carry the same resources.
+_MODULE_ALIASES = {
+    "alb": "lb",
+    "applicationloadbalancing": "lb",
+    "elasticloadbalancingv2": "lb",
+    "elasticloadbalancing": "elb",
+}
+
+
+def kind_of(token: str) -> str:
+    """`aws:alb/targetGroup:TargetGroup` -> `lb/targetGroup`; `aws:s3/bucketVersioningV2:...` -> `s3/bucketVersioning`."""
+    if not token.startswith("aws:") or "/" not in token:
+        return token
+    module, rest = token[4:].split("/", 1)
+    typ = rest.split(":", 1)[0]
+    module = _MODULE_ALIASES.get(module, module)
+    if module == "s3":
+        typ = re.sub(r"V2$", "", typ)
+        if typ == "bucketObjectv2":
+            typ = "bucketObject"
+    return f"{module}/{typ}"
+
+
+def stack_of(urn: str) -> str:
+    parts = urn.split("::")
+    if parts and parts[0].startswith("urn:pulumi:"):
+        return parts[0][len("urn:pulumi:"):]
+    return ""
+
+
+class Node:
+    """One resource, with plain properties and resolved references."""
+
+    def __init__(self, resource_type: str, name: str, urn: str, props: Any, opts: Any = None,
+                 provider: Any = None) -> None:
+        self.type = resource_type
+        self.kind = kind_of(resource_type)
+        self.name = name
+        self.urn = urn
+        self.props: Dict[str, Any] = plain(props) or {}
+        self.opts = opts
+        self.provider_props: Dict[str, Any] = plain(getattr(provider, "props", None)) or {} if provider else {}
+        self.deps: Dict[str, List["Node"]] = {}
+        self.all_deps: List["Node"] = []
+        self.parent: Optional["Node"] = None
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        return get(self.props, *path, default=default)
+
+    @property
+    def stack(self) -> str:
+        return stack_of(self.urn)
+
+    @property
+    def region(self) -> Optional[str]:
+        region = self.props.get("region")
+        if isinstance(region, str) and not is_unknown(region):
+            return region
+        region = self.provider_props.get("region")
+        if isinstance(region, str) and not is_unknown(region):
+            return region
+        return None
+
+    def label(self) -> str:
+        return f"'{self.name}'"
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind} {self.name})"
+
+
+def node_from_args(args: Any) -> Node:
+    """A Node for a resource policy (no graph)."""
+    return Node(args.resource_type, args.name, args.urn, args.props, getattr(args, "opts", None),
+                getattr(args, "provider", None))
+
+
+class Graph:
+    def __init__(self, resources: Sequence[Any]) -> None:
+        self.nodes: List[Node] = []
+        by_id: Dict[int, Node] = {}
+        for r in resources:
+            n = Node(r.resource_type, r.name, r.urn, r.props, getattr(r, "opts", None), getattr(r, "provider", None))
+            by_id[id(r)] = n
+            self.nodes.append(n)
+        for r in resources:
+            n = by_id[id(r)]
+            if getattr(r, "parent", None) is not None and id(r.parent) in by_id:
+                n.parent = by_id[id(r.parent)]
+            for key, deps in (getattr(r, "property_dependencies", None) or {}).items():
+                n.deps[key] = [by_id[id(d)] for d in deps if id(d) in by_id]
+            n.all_deps = [by_id[id(d)] for d in (getattr(r, "dependencies", None) or []) if id(d) in by_id]
+        self.by_urn = {n.urn: n for n in self.nodes}
+        self._referrers: Dict[int, List[tuple]] = {}
+        for n in self.nodes:
+            for key, deps in n.deps.items():
+                for d in deps:
+                    self._referrers.setdefault(id(d), []).append((key, n))
+
+    @property
+    def stack(self) -> str:
+        for n in self.nodes:
+            s = n.stack
+            if s:
+                return s
+        return ""
+
+    def of(self, *kinds: str) -> List[Node]:
+        return [n for n in self.nodes if n.kind in kinds]
+
+    def refs(self, node: Node, key: str, *kinds: str) -> List[Node]:
+        """Resources that `node`'s input `key` refers to (optionally of the given kinds)."""
+        out: List[Node] = []
+        for d in node.deps.get(key, []):
+            if (not kinds or d.kind in kinds) and d not in out:
+                out.append(d)
+        return out
+
+    def referrers(self, node: Node, kinds: Iterable[str] = (), keys: Iterable[str] = ()) -> List[Node]:
+        """Resources whose inputs refer to `node` (optionally through the given keys / of the given kinds)."""
+        kinds, keys = tuple(kinds), tuple(keys)
+        out: List[Node] = []
+        for key, n in self._referrers.get(id(node), []):
+            if (not kinds or n.kind in kinds) and (not keys or key in keys) and n not in out:
+                out.append(n)
+        return out
+
+    # --- networking helpers -------------------------------------------------------------------------
+    def subnets_of(self, node: Node, *keys: str) -> List[Node]:
+        """Subnets an input refers to; a subnet group or subnet-mapping in between is followed."""
+        found: List[Node] = []
+        for key in keys:
+            for d in self.refs(node, key):
+                if d.kind in ("ec2/subnet", "ec2/defaultSubnet"):
+                    targets = [d]
+                elif d.kind in ("rds/subnetGroup", "elasticache/subnetGroup"):
+                    targets = self.refs(d, "subnetIds", "ec2/subnet", "ec2/defaultSubnet")
+                else:
+                    targets = []
+                for t in targets:
+                    if t not in found:
+                        found.append(t)
+        return found
+
+    def external_refs(self, node: Node, key: str) -> int:
+        """How many entries of a list input are neither unknown nor resolved through the graph (literal IDs)."""
+        values = as_list(node.props.get(key))
+        if is_unknown(node.props.get(key)):
+            return 0
+        resolved = len(self.refs(node, key))
+        literal = [v for v in values if isinstance(v, str) and not is_unknown(v)]
+        return max(0, len(literal) - resolved) if resolved else len(literal)
+
+
+def subnet_az(subnet: Node) -> Optional[str]:
+    for key in ("availabilityZone", "availabilityZoneId"):
+        v = subnet.props.get(key)
+        if isinstance(v, str) and v and not is_unknown(v):
+            return v
+    return None
+
+
+def azs_of(subnets: Iterable[Node]) -> List[str]:
+    """Distinct AZs of the subnets, in order; a subnet whose AZ is not known counts as its own AZ."""
+    out: List[str] = []
+    for s in subnets:
+        az = subnet_az(s) or f"<AZ of subnet {s.name}>"
+        if az not in out:
+            out.append(az)
+    return out

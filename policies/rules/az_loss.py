@@ -1,0 +1,220 @@
+"""The AZ-loss analysis: take each Availability Zone away and check, from the stack graph, that every tier serves.
+
+Public rule sets judge one resource (or one pair) at a time. This policy joins the load balancer, the web
+group, the private routes and their NAT gateways, the database, the cache, file systems and lone instances
+through propertyDependencies, so it decides during a first preview, when every ID is still unknown.
+"""
+import math
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from ._base import stack_policy
+from ._config import setting
+from ._graph import Graph, Node, azs_of, subnet_az
+from ._props import as_list, is_unknown, number, truthy
+from .availability import asg_load_balancers, asg_zones, lb_zones, nat_az, private_egress
+
+KNOWN = lambda azs: [a for a in azs if not a.startswith("<")]  # noqa: E731
+
+
+def _s(value) -> Optional[str]:
+    return value if isinstance(value, str) and value and not is_unknown(value) else None
+
+
+def stack_azs(g: Graph) -> List[str]:
+    azs: List[str] = []
+
+    def add(a):
+        a = _s(a)
+        if a and a not in azs:
+            azs.append(a)
+    for s in g.of("ec2/subnet", "ec2/defaultSubnet"):
+        add(subnet_az(s))
+    for n in g.of("autoscaling/group", "elb/loadBalancer"):
+        for a in as_list(n.props.get("availabilityZones")):
+            add(a)
+    for n in g.of("rds/instance", "ec2/instance", "elasticache/cluster", "rds/clusterInstance"):
+        add(n.props.get("availabilityZone"))
+    for n in g.of("efs/fileSystem"):
+        add(n.props.get("availabilityZoneName"))
+    for n in g.of("elasticache/cluster"):
+        for a in as_list(n.props.get("preferredAvailabilityZones")):
+            add(a)
+    return sorted(azs)
+
+
+class Breaks:
+    """Collects (resource, tier, reason, fix) -> lost AZs, so each finding is one message naming its AZs."""
+
+    def __init__(self) -> None:
+        self.found: Dict[Tuple[str, str, str, str], List[str]] = {}
+        self.nodes: Dict[str, Node] = {}
+
+    def add(self, az: str, tier: str, node: Node, reason: str, fix: str) -> None:
+        key = (node.urn, tier, reason, fix)
+        self.nodes[node.urn] = node
+        self.found.setdefault(key, [])
+        if az not in self.found[key]:
+            self.found[key].append(az)
+
+    def messages(self) -> Iterable[Tuple[Node, str]]:
+        for (urn, tier, reason, fix), azs in self.found.items():
+            lost = " or ".join(azs)
+            yield self.nodes[urn], f"Losing {lost} breaks the {tier} tier: {reason}; {fix}."
+
+
+def _db_zones(g: Graph, db: Node) -> List[str]:
+    return KNOWN(azs_of(g.subnets_of(db, "dbSubnetGroupName")))
+
+
+def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    azs = stack_azs(g)
+    if not azs:
+        return
+    min_after = number(setting(config, "az-loss-survivable", "minWebCapacityAfterLoss")) or 1
+    out = Breaks()
+    for az in azs:
+        # Load balancers keep subnets elsewhere.
+        for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
+            zones, _, decided = lb_zones(g, lb)
+            if decided and zones and all(z == az for z in zones):
+                out.add(az, "load balancer", lb, f"load balancer {lb.label()} has subnets only in {az}",
+                        "place it in public subnets of at least two AZs")
+        # The web group keeps subnets and capacity elsewhere.
+        for asg in g.of("autoscaling/group"):
+            zones, _, decided = asg_zones(g, asg)
+            if not decided or not zones:
+                continue
+            if all(z == az for z in zones):
+                out.add(az, "web", asg, f"Auto Scaling group {asg.label()} has subnets only in {az}",
+                        "give vpcZoneIdentifiers subnets in at least two AZs")
+                continue
+            if az not in zones:
+                continue
+            lo = number(asg.props.get("minSize"))
+            if lo is None:
+                continue
+            left = lo - math.ceil(lo / len(zones))
+            if left < min_after:
+                out.add(az, "web", asg,
+                        f"Auto Scaling group {asg.label()} keeps {int(left)} of its minimum {int(lo)} instances "
+                        f"across {len(zones)} AZs",
+                        f"raise minSize so at least {int(min_after)} instance(s) remain after losing an AZ")
+        # Private subnets in surviving AZs must not egress through the lost AZ.
+        for rt, subnet, route in private_egress(g):
+            saz = subnet_az(subnet)
+            if not saz or saz == az or not route.nats:
+                continue
+            if all(nat_az(g, n) == az for n in route.nats):
+                out.add(az, "egress", subnet,
+                        f"subnet {subnet.label()} in {saz} egresses through NAT gateway {route.nats[0].label()} in "
+                        f"{az} (route table {rt.label()})",
+                        f"route it to a NAT gateway in {saz}")
+        # The database fails over.
+        for db in g.of("rds/instance"):
+            if db.props.get("replicateSourceDb"):
+                continue
+            zones = _db_zones(g, db)
+            if truthy(db.props.get("multiAz")) is True:
+                if zones and all(z == az for z in zones):
+                    out.add(az, "database", db, f"Multi-AZ RDS instance {db.label()} has a subnet group only in {az}",
+                            "give its DB subnet group subnets in at least two AZs")
+                continue
+            home = _s(db.props.get("availabilityZone"))
+            if (home == az) or (home is None and (az in zones or not zones)):
+                out.add(az, "database", db, f"RDS instance {db.label()} is single-AZ and has no standby",
+                        "set multiAz to true")
+        for cl in g.of("rds/cluster"):
+            if cl.props.get("dbClusterInstanceClass"):
+                continue
+            members = g.referrers(cl, ("rds/clusterInstance",), ("clusterIdentifier",))
+            homes = {_s(m.props.get("availabilityZone")) for m in members}
+            if len(members) < 2 or (len(homes) == 1 and None not in homes and az in homes):
+                out.add(az, "database", cl, f"RDS cluster {cl.label()} has no instance outside one AZ",
+                        "add a second cluster instance in another AZ")
+        # Cache nodes remain.
+        for c in g.of("elasticache/cluster"):
+            engine = str(c.props.get("engine") or "").lower()
+            if c.props.get("replicationGroupId"):
+                continue
+            n = number(c.props.get("numCacheNodes")) or 1
+            pref = [_s(a) for a in as_list(c.props.get("preferredAvailabilityZones"))]
+            cross = c.props.get("azMode") == "cross-az" and engine == "memcached"
+            if cross and n >= 2:
+                if pref and all(a == az for a in pref if a):
+                    out.add(az, "cache", c, f"cache cluster {c.label()} prefers only {az} for its nodes",
+                            "spread preferredAvailabilityZones over the AZs")
+                continue
+            home = _s(c.props.get("availabilityZone")) or (pref[0] if pref else None)
+            if home is None or home == az:
+                out.add(az, "cache", c, f"cache cluster {c.label()} keeps all its nodes in one AZ",
+                        "run at least two nodes with azMode \"cross-az\" (memcached) or a Redis replication group "
+                        "with failover")
+        for rg in g.of("elasticache/replicationGroup"):
+            replicas = (number(rg.props.get("numCacheClusters")) or 1) >= 2 or \
+                (number(rg.props.get("replicasPerNodeGroup")) or 0) >= 1
+            pref = [_s(a) for a in as_list(rg.props.get("preferredCacheClusterAzs"))]
+            if truthy(rg.props.get("automaticFailoverEnabled")) is not True or not replicas:
+                out.add(az, "cache", rg, f"replication group {rg.label()} cannot fail over to a replica",
+                        "add a replica and set automaticFailoverEnabled and multiAzEnabled")
+            elif pref and all(a == az for a in pref if a):
+                out.add(az, "cache", rg, f"replication group {rg.label()} keeps every node in {az}",
+                        "spread preferredCacheClusterAzs over the AZs")
+        # Shared files.
+        for fs in g.of("efs/fileSystem"):
+            if _s(fs.props.get("availabilityZoneName")) == az:
+                out.add(az, "shared files", fs, f"EFS file system {fs.label()} is One Zone in {az}",
+                        "use a regional file system or S3")
+        # Lone instances that other resources depend on.
+        for inst in g.of("ec2/instance"):
+            users = [r for r in g.referrers(inst) if r.kind not in ("ec2/eip", "ec2/eipAssociation")]
+            if not users:
+                continue
+            home = _s(inst.props.get("availabilityZone"))
+            if home is None:
+                subnets = g.subnets_of(inst, "subnetId")
+                home = subnet_az(subnets[0]) if subnets else None
+            if home == az:
+                out.add(az, "single instance", inst,
+                        f"instance {inst.label()} lives only in {az} and {users[0].label()} depends on it",
+                        "replace it with an Auto Scaling group across AZs or a managed Multi-AZ service")
+    yield from out.messages()
+
+
+def _consistency(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    web: List[str] = []
+    for asg in g.of("autoscaling/group"):
+        zones, _, decided = asg_zones(g, asg)
+        for z in KNOWN(zones):
+            if z not in web:
+                web.append(z)
+    if not web:
+        return
+
+    def missing(zones: List[str]) -> List[str]:
+        return [z for z in web if z not in zones]
+
+    for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
+        zones, _, decided = lb_zones(g, lb)
+        gap = missing(KNOWN(zones))
+        if decided and KNOWN(zones) and gap:
+            yield lb, (f"Load balancer {lb.label()} has no subnet in {', '.join(gap)}, where the web tier runs; add a "
+                       f"public subnet of every web AZ.")
+    for sg in g.of("rds/subnetGroup", "elasticache/subnetGroup"):
+        zones = KNOWN(azs_of(g.refs(sg, "subnetIds", "ec2/subnet")))
+        gap = missing(zones)
+        if zones and gap:
+            yield sg, (f"Subnet group {sg.label()} has no subnet in {', '.join(gap)}, where the web tier runs; add a "
+                       f"data subnet of every web AZ so the standby can live there.")
+    for fs in g.of("efs/fileSystem"):
+        targets = g.referrers(fs, ("efs/mountTarget",), ("fileSystemId",))
+        zones = KNOWN(azs_of([s for t in targets for s in g.refs(t, "subnetId", "ec2/subnet")]))
+        gap = missing(zones)
+        if gap:
+            yield fs, (f"EFS file system {fs.label()} has no mount target in {', '.join(gap)}, where the web tier "
+                       f"runs; add a mount target in every web AZ.")
+
+
+POLICIES = [
+    stack_policy("az-loss-survivable", _survives),
+    stack_policy("az-consistency-across-tiers", _consistency),
+]

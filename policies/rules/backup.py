@@ -1,0 +1,92 @@
+"""AWS Backup coverage, retention, copies and vault lock; Pulumi protection of stateful resources; KMS."""
+from typing import Iterable, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import matches, setting
+from ._graph import Graph, Node
+from ._props import as_list, first, fmt_num, is_unknown, number, truthy
+from .storage import bucket_name
+
+STATEFUL = ("rds/instance", "rds/cluster", "efs/fileSystem", "route53/zone", "s3/bucket")
+_WHAT = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "efs/fileSystem": "EFS file system",
+         "route53/zone": "Hosted zone", "s3/bucket": "Backup bucket"}
+COVERED = ("rds/instance", "rds/cluster", "efs/fileSystem")
+
+
+def _protected(node: Node, config) -> Iterable[str]:
+    if node.kind == "s3/bucket" and not any(
+            matches(n, setting(config, "stateful-resources-protected", "backupBucketPatterns"))
+            for n in {bucket_name(node), node.name}):
+        return
+    if node.kind == "rds/instance" and node.props.get("replicateSourceDb"):
+        return
+    if not getattr(node.opts, "protect", False):
+        yield (f"{_WHAT[node.kind]} {node.label()} holds state that "
+               f"a mistaken `pulumi destroy` or replacement would lose; add opts=ResourceOptions(protect=True).")
+
+
+def _selection_covers(g: Graph, sel: Node, node: Node) -> bool:
+    if node in g.refs(sel, "resources"):
+        return True
+    for r in as_list(sel.props.get("resources")):
+        if isinstance(r, str) and not is_unknown(r) and (r == "*" or (r.endswith("*") and (
+                (":rds:" in r and node.kind.startswith("rds/")) or (":elasticfilesystem:" in r and node.kind ==
+                                                                    "efs/fileSystem")))):
+            return True
+    tags = node.props.get("tags") if isinstance(node.props.get("tags"), dict) else {}
+    for t in as_list(sel.props.get("selectionTags")):
+        if isinstance(t, dict) and tags.get(t.get("key")) == t.get("value"):
+            return True
+    return False
+
+
+def _covers(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    selections = g.of("backup/selection")
+    for node in g.of(*COVERED):
+        if node.kind == "rds/instance" and node.props.get("replicateSourceDb"):
+            continue
+        if not any(_selection_covers(g, s, node) for s in selections):
+            what = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster",
+                    "efs/fileSystem": "EFS file system"}[node.kind]
+            yield node, (f"{what} {node.label()} is in no AWS Backup selection; add it to an aws.backup.Selection "
+                         f"of a plan with a cross-region copy.")
+
+
+def _plan(node: Node, config) -> Iterable[str]:
+    need = number(setting(config, "backup-plan-retention-and-copy", "minRetentionDays")) or 1
+    copy = bool(setting(config, "backup-plan-retention-and-copy", "requireCopyAction"))
+    rules = [r for r in as_list(node.props.get("rules")) if isinstance(r, dict)]
+    if not rules:
+        yield f"Backup plan {node.label()} has no rules; add a daily rule."
+        return
+    for rule in rules:
+        name = rule.get("ruleName") or "?"
+        days = number(first(rule, "lifecycle", "deleteAfter"))
+        if days is not None and days < need:
+            yield (f"Backup plan {node.label()} rule {name} deletes recovery points after {fmt_num(days)} days; keep "
+                   f"them at least {fmt_num(need)} days.")
+    if copy and not any(as_list(r.get("copyActions")) for r in rules):
+        yield (f"Backup plan {node.label()} keeps every copy in one region; add a copyActions entry to a vault in "
+               f"another region or account.")
+
+
+def _vault_locked(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for vault in g.of("backup/vault"):
+        if not g.referrers(vault, ("backup/vaultLockConfiguration",), ("backupVaultName",)):
+            yield vault, (f"Backup vault {vault.label()} can have its recovery points deleted; add an "
+                          f"aws.backup.VaultLockConfiguration with a minimum retention.")
+
+
+def _kms_rotation(node: Node, config) -> Iterable[str]:
+    spec = node.props.get("customerMasterKeySpec") or node.props.get("keySpec") or "SYMMETRIC_DEFAULT"
+    if spec == "SYMMETRIC_DEFAULT" and truthy(node.props.get("enableKeyRotation")) is not True:
+        yield f"KMS key {node.label()} is never rotated; set enableKeyRotation to true."
+
+
+POLICIES = [
+    resource_policy("stateful-resources-protected", STATEFUL, _protected),
+    stack_policy("backup-plan-covers-databases", _covers),
+    resource_policy("backup-plan-retention-and-copy", ("backup/plan",), _plan),
+    stack_policy("backup-vault-locked", _vault_locked),
+    resource_policy("kms-key-rotation", ("kms/key",), _kms_rotation),
+]

@@ -1,0 +1,51 @@
+"""ElastiCache hygiene (the availability rules for caches live in availability.py)."""
+from typing import Iterable
+
+from ._base import resource_policy
+from ._graph import Node
+from ._props import fmt_num, is_unknown, number, truthy
+
+CLUSTER, RG = "elasticache/cluster", "elasticache/replicationGroup"
+
+
+def _is_redis(node: Node) -> bool:
+    default = "redis" if node.kind == RG else ""
+    return str(node.props.get("engine") or default).lower() in ("redis", "valkey")
+
+
+def _label(node: Node) -> str:
+    return ("Replication group " if node.kind == RG else "Cache cluster ") + node.label()
+
+
+def _encryption(node: Node, config) -> Iterable[str]:
+    if not _is_redis(node):
+        return
+    p = node.props
+    if truthy(p.get("atRestEncryptionEnabled")) is False:
+        yield f"{_label(node)} stores data unencrypted; set atRestEncryptionEnabled to true."
+    if truthy(p.get("transitEncryptionEnabled")) is not True and not is_unknown(p.get("transitEncryptionEnabled")):
+        yield f"{_label(node)} accepts plaintext connections; set transitEncryptionEnabled to true."
+
+
+def _snapshots(node: Node, config) -> Iterable[str]:
+    if not _is_redis(node) or (node.kind == CLUSTER and node.props.get("replicationGroupId")):
+        return
+    limit = number(node.props.get("snapshotRetentionLimit"))
+    if not is_unknown(node.props.get("snapshotRetentionLimit")) and (limit is None or limit < 1):
+        yield (f"{_label(node)} keeps no automatic snapshots ({fmt_num(limit or 0)} days); set snapshotRetentionLimit "
+               f"to at least 1.")
+
+
+def _subnet_group(node: Node, config) -> Iterable[str]:
+    if node.kind == CLUSTER and node.props.get("replicationGroupId"):
+        return
+    if not node.props.get("subnetGroupName"):
+        yield (f"{_label(node)} runs in the default subnet group; create an aws.elasticache.SubnetGroup over the "
+               f"private data subnets of every AZ and set subnetGroupName.")
+
+
+POLICIES = [
+    resource_policy("redis-encryption", (RG, CLUSTER), _encryption),
+    resource_policy("redis-snapshot-retention", (RG, CLUSTER), _snapshots),
+    resource_policy("elasticache-subnet-group", (RG, CLUSTER), _subnet_group),
+]

@@ -1,0 +1,120 @@
+"""CloudFront rules."""
+from typing import Iterable, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import setting
+from ._graph import Graph, Node
+from ._props import as_list, first, is_unknown, truthy
+
+CF = "cloudfront/distribution"
+
+
+def _behaviors(p):
+    out = []
+    d = first(p, "defaultCacheBehavior")
+    if isinstance(d, dict):
+        out.append(("default cache behavior", d))
+    for b in as_list(p.get("orderedCacheBehaviors")):
+        if isinstance(b, dict):
+            out.append((f"cache behavior {b.get('pathPattern')}", b))
+    return out
+
+
+def _recommended(allowed) -> str:
+    return "TLSv1.2_2021" if "TLSv1.2_2021" in allowed else allowed[0]
+
+
+def _viewer_tls(node: Node, config) -> Iterable[str]:
+    allowed = list(setting(config, "cloudfront-viewer-https-tls12", "allowedMinimumProtocolVersions"))
+    for where, b in _behaviors(node.props):
+        vpp = b.get("viewerProtocolPolicy")
+        if vpp == "allow-all":
+            yield (f"Distribution {node.label()} serves plain HTTP on its {where}; set viewerProtocolPolicy to "
+                   f"\"redirect-to-https\" or \"https-only\".")
+    cert = first(node.props, "viewerCertificate") or {}
+    if truthy(cert.get("cloudfrontDefaultCertificate")) is True or not isinstance(cert, dict) or not cert:
+        yield (f"Distribution {node.label()} uses the default CloudFront certificate, which allows TLS 1.0; use an "
+               f"ACM certificate (sslSupportMethod \"sni-only\") with minimumProtocolVersion {_recommended(allowed)}.")
+        return
+    mpv = cert.get("minimumProtocolVersion")
+    if not is_unknown(mpv) and mpv not in allowed:
+        yield (f"Distribution {node.label()} accepts viewers on {mpv or 'TLSv1 (unset)'}; set "
+               f"viewerCertificate.minimumProtocolVersion to {_recommended(allowed)} or later.")
+
+
+def _access_logs(node: Node, config) -> Iterable[str]:
+    log = first(node.props, "loggingConfig")
+    if not (isinstance(log, dict) and log.get("bucket")):
+        yield f"Distribution {node.label()} writes no access logs; set loggingConfig.bucket to the logs bucket."
+
+
+def _waf(node: Node, config) -> Iterable[str]:
+    if not node.props.get("webAclId"):
+        yield (f"Distribution {node.label()} has no WAF; set webAclId to a WAFv2 web ACL with scope CLOUDFRONT "
+               f"(created in us-east-1).")
+
+
+def _origin_tls(node: Node, config) -> Iterable[str]:
+    for o in as_list(node.props.get("origins")):
+        if not isinstance(o, dict):
+            continue
+        c = first(o, "customOriginConfig")
+        if not isinstance(c, dict):
+            continue
+        policy = c.get("originProtocolPolicy")
+        if policy in ("http-only", "match-viewer"):
+            yield (f"Distribution {node.label()} reaches origin {o.get('originId')} with {policy}; set "
+                   f"originProtocolPolicy to \"https-only\".")
+        protocols = [x for x in as_list(c.get("originSslProtocols")) if not is_unknown(x)]
+        old = [x for x in protocols if x in ("SSLv3", "TLSv1", "TLSv1.1")]
+        if old:
+            yield (f"Distribution {node.label()} allows {', '.join(old)} to origin {o.get('originId')}; set "
+                   f"originSslProtocols to [\"TLSv1.2\"].")
+
+
+def _origin_failover(node: Node, config) -> Iterable[str]:
+    if not as_list(node.props.get("originGroups")):
+        yield (f"Distribution {node.label()} has no origin group; add an originGroups entry with a primary and a "
+               f"failover origin.")
+
+
+def _s3_oac(node: Node, config) -> Iterable[str]:
+    for o in as_list(node.props.get("origins")):
+        if not isinstance(o, dict) or isinstance(first(o, "customOriginConfig"), dict):
+            continue
+        if o.get("originAccessControlId") or first(o, "s3OriginConfig", "originAccessIdentity"):
+            continue
+        yield (f"Distribution {node.label()} reads S3 origin {o.get('originId')} without Origin Access Control, so "
+               f"the bucket must be public; set originAccessControlId and grant CloudFront in the bucket policy.")
+
+
+def _cert_region(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for cf in g.of(CF):
+        cert = first(cf.props, "viewerCertificate") or {}
+        if not isinstance(cert, dict) or truthy(cert.get("cloudfrontDefaultCertificate")) is True or not cert:
+            continue
+        for acm in g.refs(cf, "viewerCertificate", "acm/certificate", "acm/certificateValidation"):
+            if acm.kind == "acm/certificateValidation":
+                found = g.refs(acm, "certificateArn", "acm/certificate")
+                acm = found[0] if found else acm
+            region = acm.region
+            if region and region != "us-east-1":
+                yield cf, (f"Distribution {cf.label()} uses certificate {acm.label()} issued in {region}; CloudFront "
+                           f"only accepts certificates from us-east-1, so create it with region=\"us-east-1\".")
+        arn = cert.get("acmCertificateArn")
+        if isinstance(arn, str) and arn.startswith("arn:") and not is_unknown(arn):
+            region = arn.split(":")[3]
+            if region != "us-east-1":
+                yield cf, (f"Distribution {cf.label()} uses a certificate from {region}; CloudFront only accepts "
+                           f"certificates from us-east-1.")
+
+
+POLICIES = [
+    resource_policy("cloudfront-viewer-https-tls12", (CF,), _viewer_tls),
+    resource_policy("cloudfront-access-logs", (CF,), _access_logs),
+    resource_policy("cloudfront-waf", (CF,), _waf),
+    resource_policy("cloudfront-origin-tls", (CF,), _origin_tls),
+    resource_policy("cloudfront-origin-failover", (CF,), _origin_failover),
+    resource_policy("cloudfront-s3-origin-access-control", (CF,), _s3_oac),
+    stack_policy("cloudfront-certificate-us-east-1", _cert_region),
+]

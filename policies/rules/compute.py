@@ -1,0 +1,172 @@
+"""EC2 instances, launch templates, launch configurations and Auto Scaling group hardening."""
+import base64
+import re
+from typing import Iterable, List, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._graph import Graph, Node
+from ._props import as_list, first, is_unknown, number, truthy
+
+INSTANCE, LT, LC, ASG = "ec2/instance", "ec2/launchTemplate", "ec2/launchConfiguration", "autoscaling/group"
+COMPUTE = (INSTANCE, LT, LC)
+
+
+def _label(node: Node) -> str:
+    return {INSTANCE: "Instance ", LT: "Launch template ", LC: "Launch configuration ",
+            "ebs/volume": "EBS volume "}.get(node.kind, "") + node.label()
+
+
+def _templates_of(g: Graph, inst: Node) -> List[Node]:
+    return g.refs(inst, "launchTemplate", LT)
+
+
+# --- imdsv2-required ---------------------------------------------------------------------------------------
+def _imdsv2(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    if any(n.props.get("httpTokens") == "required" for n in g.of("ec2/instanceMetadataDefaults")):
+        return
+    for node in g.of(*COMPUTE):
+        tokens = first(node.props, "metadataOptions", "httpTokens")
+        if tokens == "required" or is_unknown(tokens):
+            continue
+        if node.kind == INSTANCE and tokens is None and any(
+                first(t.props, "metadataOptions", "httpTokens") == "required" for t in _templates_of(g, node)):
+            continue
+        yield node, (f"{_label(node)} allows IMDSv1 (httpTokens {tokens or 'unset'}), which SSRF can abuse to "
+                     f"steal its role credentials; set metadataOptions.httpTokens to \"required\".")
+
+
+# --- ebs-encrypted -----------------------------------------------------------------------------------------
+def _enc(value) -> bool:
+    return truthy(value) is True or is_unknown(value)
+
+
+def _ebs(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    if any(truthy(n.props.get("enabled")) is not False for n in g.of("ebs/encryptionByDefault")):
+        return
+    for node in g.of(INSTANCE, LC):
+        root = first(node.props, "rootBlockDevice")
+        if isinstance(root, dict):
+            if not _enc(root.get("encrypted")):
+                yield node, (f"{_label(node)} has an unencrypted root volume; set rootBlockDevice.encrypted to true.")
+        elif not (node.kind == INSTANCE and _templates_of(g, node)):
+            yield node, (f"{_label(node)} leaves its root volume unencrypted by default; add rootBlockDevice with "
+                         f"encrypted true (or enable aws.ebs.EncryptionByDefault).")
+        for dev in as_list(node.props.get("ebsBlockDevices")):
+            if isinstance(dev, dict) and not _enc(dev.get("encrypted")) and not dev.get("snapshotId"):
+                yield node, (f"{_label(node)} attaches unencrypted volume {dev.get('deviceName')}; set encrypted to "
+                             f"true on it.")
+    for lt in g.of(LT):
+        mappings = [m for m in as_list(lt.props.get("blockDeviceMappings")) if isinstance(m, dict)]
+        if not mappings:
+            yield lt, (f"{_label(lt)} declares no block device mappings, so its root volume is unencrypted unless the "
+                       f"AMI is; add a blockDeviceMappings entry for the root device with ebs.encrypted \"true\".")
+        for m in mappings:
+            ebs = first(m, "ebs")
+            if isinstance(ebs, dict) and not _enc(ebs.get("encrypted")):
+                yield lt, (f"{_label(lt)} maps {m.get('deviceName')} to an unencrypted EBS volume; set "
+                           f"ebs.encrypted to \"true\".")
+    for vol in g.of("ebs/volume"):
+        if not _enc(vol.props.get("encrypted")):
+            yield vol, f"{_label(vol)} is unencrypted; set encrypted to true."
+
+
+# --- advisory ----------------------------------------------------------------------------------------------
+def _hop_limit(node: Node, config) -> Iterable[str]:
+    hops = number(first(node.props, "metadataOptions", "httpPutResponseHopLimit"))
+    if hops is not None and hops > 1:
+        yield (f"{_label(node)} lets metadata responses travel {int(hops)} hops; set "
+               f"metadataOptions.httpPutResponseHopLimit to 1.")
+
+
+def _public_ip(node: Node, config) -> Iterable[str]:
+    p = node.props
+    if node.kind in (INSTANCE, LC) and truthy(p.get("associatePublicIpAddress")) is True:
+        yield f"{_label(node)} gets a public IP; set associatePublicIpAddress to false and sit behind the load balancer."
+    if node.kind == LT:
+        for ni in as_list(p.get("networkInterfaces")):
+            if isinstance(ni, dict) and truthy(ni.get("associatePublicIpAddress")) is True:
+                yield (f"{_label(node)} gives instances a public IP; set networkInterfaces[].associatePublicIpAddress "
+                       f"to \"false\".")
+                break
+
+
+def _monitoring(node: Node, config) -> Iterable[str]:
+    p = node.props
+    if node.kind == INSTANCE:
+        on = truthy(p.get("monitoring"))
+    elif node.kind == LT:
+        on = truthy(first(p, "monitoring", "enabled"))
+    else:
+        on = truthy(p.get("enableMonitoring")) is not False
+    if not on:
+        field = {INSTANCE: "monitoring", LT: "monitoring.enabled", LC: "enableMonitoring"}[node.kind]
+        yield f"{_label(node)} has only 5-minute metrics; set {field} to true for 1-minute scaling and alarms."
+
+
+def _profile(node: Node, config) -> Iterable[str]:
+    p = node.props
+    prof = p.get("iamInstanceProfile")
+    if not prof:
+        yield (f"{_label(node)} has no IAM instance profile; attach one with least privilege (SSM core, its release "
+               f"prefix, its log groups).")
+
+
+_SECRET_PATTERNS = [
+    (re.compile(r"AKIA[0-9A-Z]{16}"), "an AWS access key"),
+    (re.compile(r"aws_secret_access_key\s*[=:]", re.I), "an AWS secret key"),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
+    (re.compile(r"(password|passwd|secret|api[_-]?key|token)\s*[=:]\s*['\"]?(?![$%{<])[^\s'\"]{6,}", re.I),
+     "a password or token"),
+]
+
+
+def user_data_text(node: Node) -> str:
+    text = node.props.get("userData")
+    if isinstance(text, str) and not is_unknown(text):
+        if node.kind == LT:
+            try:
+                return base64.b64decode(text, validate=True).decode("utf-8", "replace")
+            except Exception:  # noqa: BLE001 - not base64: judge it as text
+                return text
+        return text
+    b64 = node.props.get("userDataBase64")
+    if isinstance(b64, str) and not is_unknown(b64):
+        try:
+            return base64.b64decode(b64).decode("utf-8", "replace")
+        except Exception:  # noqa: BLE001
+            return b64
+    return ""
+
+
+def _user_data(node: Node, config) -> Iterable[str]:
+    text = user_data_text(node)
+    for pattern, what in _SECRET_PATTERNS:
+        if pattern.search(text):
+            yield (f"{_label(node)} has {what} in its user data, readable by anyone who can describe the instance; "
+                   f"read it at boot from Secrets Manager or SSM Parameter Store.")
+            return
+
+
+def _rebalance(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("capacityRebalance")) is not True and not node.props.get("mixedInstancesPolicy"):
+        yield (f"Auto Scaling group {node.label()} uses a single instance type without capacity rebalancing; set "
+               f"capacityRebalance to true or add a mixedInstancesPolicy with several instance types.")
+
+
+def _termination(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("disableApiTermination")) is not True:
+        yield (f"Instance {node.label()} stands outside an Auto Scaling group and can be terminated by accident; set "
+               f"disableApiTermination to true (or move it into an Auto Scaling group).")
+
+
+POLICIES = [
+    stack_policy("imdsv2-required", _imdsv2),
+    stack_policy("ebs-encrypted", _ebs),
+    resource_policy("imds-hop-limit", (INSTANCE, LT, LC), _hop_limit),
+    resource_policy("no-public-ip-on-instances", (INSTANCE, LT, LC), _public_ip),
+    resource_policy("detailed-monitoring", (INSTANCE, LT, LC), _monitoring),
+    resource_policy("instance-profile-attached", (INSTANCE, LT, LC), _profile),
+    resource_policy("user-data-no-secrets", (INSTANCE, LT, LC), _user_data),
+    resource_policy("asg-capacity-rebalance", (ASG,), _rebalance),
+    resource_policy("standalone-instance-termination-protection", (INSTANCE,), _termination),
+]

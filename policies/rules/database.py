@@ -1,0 +1,208 @@
+"""RDS data-safety and operations rules."""
+import re
+from typing import Iterable, List, Optional, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import is_production, setting
+from ._graph import Graph, Node
+from ._props import as_list, fmt_num, is_unknown, number, truthy
+
+DB_KINDS = ("rds/instance", "rds/cluster")
+
+
+def _label(node: Node) -> str:
+    return ("RDS cluster " if node.kind == "rds/cluster" else
+            "RDS cluster instance " if node.kind == "rds/clusterInstance" else "RDS instance ") + node.label()
+
+
+def _is_replica(node: Node) -> bool:
+    p = node.props
+    return bool(p.get("replicateSourceDb") or p.get("replicationSourceIdentifier"))
+
+
+def _cannot_verify(node: Node, what: str) -> str:
+    return (f"{_label(node)} sets {what} from a value that is unknown at preview, so it cannot be verified; "
+            f"set it from configuration or a literal.")
+
+
+def _is_aurora(node: Node) -> bool:
+    return str(node.props.get("engine") or "").startswith("aurora")
+
+
+def _backup_retention(node: Node, config) -> Iterable[str]:
+    if _is_replica(node):
+        return
+    need = number(setting(config, "rds-backup-retention", "minRetentionDays")) or 7
+    raw = node.props.get("backupRetentionPeriod")
+    if is_unknown(raw):
+        yield _cannot_verify(node, "backupRetentionPeriod")
+        return
+    days = number(raw)
+    if days is None or days < need:
+        shown = f"{fmt_num(days)} days" if days is not None else "unset (AWS keeps 1 day or none)"
+        yield (f"{_label(node)} keeps automated backups {shown}; set backupRetentionPeriod to at least "
+               f"{fmt_num(need)} days.")
+
+
+def _final_snapshot(node: Node, config) -> Iterable[str]:
+    if _is_replica(node):
+        return
+    p = node.props
+    skip = p.get("skipFinalSnapshot")
+    if is_unknown(skip):
+        yield _cannot_verify(node, "skipFinalSnapshot")
+    elif truthy(skip) is True:
+        yield (f"{_label(node)} skips its final snapshot, so deleting it loses the data; set skipFinalSnapshot to "
+               f"false and give a finalSnapshotIdentifier.")
+    elif not p.get("finalSnapshotIdentifier"):
+        yield (f"{_label(node)} has no finalSnapshotIdentifier, so a delete cannot take the final snapshot; set "
+               f"finalSnapshotIdentifier.")
+
+
+def _storage_encrypted(node: Node, config) -> Iterable[str]:
+    if _is_replica(node):
+        return
+    enc = node.props.get("storageEncrypted")
+    if is_unknown(enc):
+        yield _cannot_verify(node, "storageEncrypted")
+    elif truthy(enc) is not True:
+        yield f"{_label(node)} stores data unencrypted; set storageEncrypted to true (optionally with kmsKeyId)."
+
+
+def _not_public(node: Node, config) -> Iterable[str]:
+    pub = node.props.get("publiclyAccessible")
+    if is_unknown(pub):
+        yield _cannot_verify(node, "publiclyAccessible")
+    elif truthy(pub) is True:
+        yield (f"{_label(node)} is publicly accessible; set publiclyAccessible to false and reach it only from the "
+               f"web tier's security group.")
+
+
+def _master_password(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for db in g.of("rds/instance", "rds/cluster"):
+        p = db.props
+        if truthy(p.get("manageMasterUserPassword")) is True or _is_replica(db) or p.get("snapshotIdentifier"):
+            continue
+        key = "password" if db.kind == "rds/instance" else "masterPassword"
+        value = p.get(key)
+        if value is None or value == "":
+            continue
+        if g.refs(db, key):
+            continue  # comes from another resource (a generated password, a Secrets Manager secret)
+        yield db, (f"{_label(db)} takes its master password from a literal or stack configuration, so it sits in "
+                   f"the program, config and state; set manageMasterUserPassword to true (or read it from a secret "
+                   f"resource).")
+
+
+def _deletion_protection(node: Node, config) -> Iterable[str]:
+    if not is_production(node.stack, config, "rds-deletion-protection"):
+        return
+    dp = node.props.get("deletionProtection")
+    if is_unknown(dp):
+        yield _cannot_verify(node, "deletionProtection")
+    elif truthy(dp) is not True:
+        yield (f"{_label(node)} in production stack '{node.stack}' can be deleted by accident; set "
+               f"deletionProtection to true.")
+
+
+def _log_exports(node: Node, config) -> Iterable[str]:
+    if not [x for x in as_list(node.props.get("enabledCloudwatchLogsExports")) if x]:
+        yield (f"{_label(node)} exports no logs; set enabledCloudwatchLogsExports (e.g. error, slowquery) so "
+               f"failures can be diagnosed.")
+
+
+def _performance_insights(node: Node, config) -> Iterable[str]:
+    p = node.props
+    if truthy(p.get("performanceInsightsEnabled")) or (number(p.get("monitoringInterval")) or 0) > 0 \
+            or p.get("databaseInsightsMode") == "advanced":
+        return
+    yield (f"{_label(node)} has neither Performance Insights nor enhanced monitoring; set "
+           f"performanceInsightsEnabled to true or monitoringInterval to 60 or less.")
+
+
+def _auto_minor(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("autoMinorVersionUpgrade")) is False:
+        yield f"{_label(node)} turns off automatic minor version upgrades; set autoMinorVersionUpgrade to true."
+
+
+def _storage_autoscaling(node: Node, config) -> Iterable[str]:
+    if _is_aurora(node) or _is_replica(node):
+        return
+    alloc = number(node.props.get("allocatedStorage"))
+    mx = number(node.props.get("maxAllocatedStorage"))
+    if is_unknown(node.props.get("maxAllocatedStorage")):
+        return
+    if mx is None or (alloc is not None and mx <= alloc):
+        yield (f"{_label(node)} cannot grow its storage; set maxAllocatedStorage above allocatedStorage so a full "
+               f"disk does not stop the database.")
+
+
+_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+_WEEK = 7 * 1440
+
+
+def _span(start: int, end: int) -> set:
+    """Minutes of the week covered by [start, end), wrapping around the week."""
+    if end <= start:
+        end += _WEEK
+    return {m % _WEEK for m in range(start, end)}
+
+
+def _backup_minutes(window: str) -> Optional[set]:
+    m = re.fullmatch(r"(\d\d):(\d\d)-(\d\d):(\d\d)", window or "")
+    if not m:
+        return None
+    s = int(m.group(1)) * 60 + int(m.group(2))
+    e = int(m.group(3)) * 60 + int(m.group(4))
+    if e <= s:
+        e += 1440
+    out: set = set()
+    for d in range(7):
+        out |= _span(d * 1440 + s, d * 1440 + e)
+    return out
+
+
+def _maint_minutes(window: str) -> Optional[set]:
+    m = re.fullmatch(r"([a-z]{3}):(\d\d):(\d\d)-([a-z]{3}):(\d\d):(\d\d)", (window or "").lower())
+    if not m or m.group(1) not in _DAYS or m.group(4) not in _DAYS:
+        return None
+    s = _DAYS.index(m.group(1)) * 1440 + int(m.group(2)) * 60 + int(m.group(3))
+    e = _DAYS.index(m.group(4)) * 1440 + int(m.group(5)) * 60 + int(m.group(6))
+    return _span(s, e)
+
+
+def _windows(node: Node, config) -> Iterable[str]:
+    if _is_replica(node):
+        return
+    p = node.props
+    bkey, mkey = (("backupWindow", "maintenanceWindow") if node.kind == "rds/instance"
+                  else ("preferredBackupWindow", "preferredMaintenanceWindow"))
+    bw, mw = p.get(bkey), p.get(mkey)
+    if is_unknown(bw) or is_unknown(mw):
+        return
+    if not bw or not mw:
+        yield (f"{_label(node)} leaves {bkey if not bw else mkey} to AWS; set both {bkey} and {mkey} so backups "
+               f"and maintenance run at known, separate times.")
+        return
+    b, m = _backup_minutes(str(bw)), _maint_minutes(str(mw))
+    if b is None or m is None:
+        return
+    if b & m:
+        yield f"{_label(node)} has backup window {bw} overlapping maintenance window {mw}; move one of them."
+
+
+POLICIES = [
+    resource_policy("rds-backup-retention", DB_KINDS, _backup_retention),
+    resource_policy("rds-final-snapshot", DB_KINDS, _final_snapshot),
+    resource_policy("rds-storage-encrypted", DB_KINDS, _storage_encrypted),
+    resource_policy("rds-not-public", DB_KINDS + ("rds/clusterInstance",), _not_public),
+    stack_policy("rds-master-password-managed", _master_password),
+    resource_policy("rds-deletion-protection", DB_KINDS, _deletion_protection),
+    resource_policy("rds-log-exports", DB_KINDS, _log_exports),
+    resource_policy("rds-performance-insights", DB_KINDS, _performance_insights),
+    resource_policy("rds-auto-minor-version-upgrade", DB_KINDS + ("rds/clusterInstance",), _auto_minor),
+    resource_policy("rds-storage-autoscaling", ("rds/instance",), _storage_autoscaling),
+    resource_policy("rds-backup-window-no-overlap", DB_KINDS, _windows),
+]

@@ -1,0 +1,113 @@
+"""Route 53 and ACM rules."""
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from ._base import stack_policy
+from ._graph import Graph, Node
+from ._props import as_list, is_unknown, truthy
+
+RECORD = "route53/record"
+LB_KINDS = ("lb/loadBalancer", "elb/loadBalancer")
+
+
+def _norm(name) -> Optional[str]:
+    if not isinstance(name, str) or is_unknown(name):
+        return None
+    return name.strip().rstrip(".").lower()
+
+
+def _zone_key(g: Graph, rec: Node) -> Tuple[str, Optional[str]]:
+    """(grouping key, zone name if known) of a record's hosted zone."""
+    zones = g.refs(rec, "zoneId", "route53/zone")
+    if zones:
+        return zones[0].urn, _norm(zones[0].props.get("name"))
+    zid = rec.props.get("zoneId")
+    return (f"id:{zid}" if isinstance(zid, str) and not is_unknown(zid) else f"rec:{rec.urn}"), None
+
+
+def record_names(g: Graph) -> Dict[str, Tuple[Optional[str], List[Tuple[Node, str]]]]:
+    zones: Dict[str, Tuple[Optional[str], List[Tuple[Node, str]]]] = {}
+    for rec in g.of(RECORD):
+        key, zone_name = _zone_key(g, rec)
+        name = _norm(rec.props.get("name"))
+        if name in ("", "@") and zone_name:
+            name = zone_name
+        elif name and zone_name and not name.endswith(zone_name):
+            name = f"{name}.{zone_name}"  # relative name
+        entry = zones.setdefault(key, (zone_name, []))
+        if name:
+            entry[1].append((rec, name))
+    return zones
+
+
+def apex_records(g: Graph, config) -> List[Tuple[Node, str]]:
+    extra = {_norm(n) for n in as_list((config or {}).get("apexNames"))}
+    out = []
+    for zone_name, recs in record_names(g).values():
+        names = {n for _, n in recs}
+        for rec, name in recs:
+            if name == zone_name or name in extra:
+                out.append((rec, name))
+            elif zone_name is None and any(o != name and o.endswith("." + name) and not o.startswith("_")
+                                           for o in names):
+                out.append((rec, name))  # the zone name is unknown: the parent of the zone's other names
+    return out
+
+
+def _apex_alias(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for rec, name in apex_records(g, config):
+        typ = str(rec.props.get("type") or "").upper()
+        if typ == "CNAME":
+            yield rec, (f"Record {rec.label()} makes the zone apex {name} a CNAME, which DNS forbids; make it an A "
+                        f"(and AAAA) alias record to the load balancer or CloudFront distribution.")
+        elif typ in ("A", "AAAA") and not as_list(rec.props.get("aliases")):
+            yield rec, (f"Record {rec.label()} points the zone apex {name} at fixed addresses, which fail with the "
+                        f"server behind them; make it an alias record to the load balancer or distribution.")
+
+
+def _alias_health(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for rec in g.of(RECORD):
+        aliases = [a for a in as_list(rec.props.get("aliases")) if isinstance(a, dict)]
+        if not aliases:
+            continue
+        targets = g.refs(rec, "aliases")
+        to_lb = [t for t in targets if t.kind in LB_KINDS]
+        if to_lb and any(truthy(a.get("evaluateTargetHealth")) is not True for a in aliases):
+            yield rec, (f"Alias record {rec.label()} to load balancer {to_lb[0].label()} ignores target health; set "
+                        f"evaluateTargetHealth to true.")
+        if not targets and any(isinstance(a.get("name"), str) and not is_unknown(a.get("name")) for a in aliases):
+            yield rec, (f"Alias record {rec.label()} points at {aliases[0].get('name')}, which no resource of this "
+                        f"stack provides; point it at the stack's load balancer or distribution outputs.")
+    for rec, name in apex_records(g, config):
+        if str(rec.props.get("type") or "").upper() != "A":
+            continue
+        names = {n for _, recs in record_names(g).values() for _, n in recs}
+        if f"www.{name}" not in names:
+            yield rec, f"The apex {name} has no www.{name} record; add a www alias record as well."
+
+
+def _acm_dns(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for cert in g.of("acm/certificate"):
+        if cert.props.get("certificateAuthorityArn") or cert.props.get("privateKey"):
+            continue  # private CA / imported: nothing to validate
+        method = cert.props.get("validationMethod")
+        if method and not is_unknown(method) and str(method).upper() != "DNS":
+            yield cert, (f"Certificate {cert.label()} is validated by {method}, which needs a person for every "
+                         f"renewal; set validationMethod to \"DNS\".")
+            continue
+        records = g.referrers(cert, (RECORD,))
+        validations = g.referrers(cert, ("acm/certificateValidation",), ("certificateArn",))
+        if not records or not validations:
+            yield cert, (f"Certificate {cert.label()} has no DNS validation records or CertificateValidation in the "
+                         f"stack; create the records from domainValidationOptions and an "
+                         f"aws.acm.CertificateValidation.")
+        dn = cert.props.get("domainName")
+        if isinstance(dn, str) and dn.startswith("*."):
+            yield cert, (f"Certificate {cert.label()} is a wildcard ({dn}); name the hosts (apex, www, static) in "
+                         f"subjectAlternativeNames instead.")
+
+
+POLICIES = [
+    stack_policy("zone-apex-alias", _apex_alias),
+    stack_policy("dns-alias-evaluate-target-health", _alias_health),
+    stack_policy("acm-dns-validated", _acm_dns),
+]

@@ -1,0 +1,77 @@
+"""Alarms, their wiring to a subscribed topic, coverage of every critical resource, log retention, SNS."""
+from typing import Iterable, List, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import setting
+from ._graph import Graph, Node
+from ._props import as_list, fmt_num, is_unknown, number, truthy
+
+ALARM = "cloudwatch/metricAlarm"
+TOPIC = "sns/topic"
+
+
+def _actions(g: Graph, alarm: Node) -> Tuple[List[Node], bool]:
+    topics: List[Node] = []
+    for key in ("alarmActions", "okActions", "insufficientDataActions"):
+        for t in g.refs(alarm, key):
+            if t not in topics:
+                topics.append(t)
+    has_any = any(as_list(alarm.props.get(k)) or is_unknown(alarm.props.get(k))
+                  for k in ("alarmActions", "okActions", "insufficientDataActions"))
+    return topics, has_any
+
+
+def _wired(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for alarm in g.of(ALARM, "cloudwatch/compositeAlarm"):
+        if truthy(alarm.props.get("actionsEnabled")) is False:
+            yield alarm, f"Alarm {alarm.label()} has its actions disabled; set actionsEnabled to true."
+            continue
+        refs, has_any = _actions(g, alarm)
+        if not has_any:
+            yield alarm, (f"Alarm {alarm.label()} notifies nobody; set alarmActions to the alert topic's ARN.")
+            continue
+        for topic in [t for t in refs if t.kind == TOPIC]:
+            if not g.referrers(topic, ("sns/topicSubscription",), ("topic",)):
+                yield alarm, (f"Alarm {alarm.label()} notifies topic {topic.label()}, which has no subscription; add "
+                              f"an aws.sns.TopicSubscription (email, SMS or a paging HTTPS endpoint).")
+
+
+_KIND_TEXT = {"lb/loadBalancer": "Load balancer", "elb/loadBalancer": "Classic load balancer",
+              "autoscaling/group": "Auto Scaling group", "rds/instance": "RDS instance", "rds/cluster": "RDS cluster",
+              "elasticache/cluster": "Cache cluster", "elasticache/replicationGroup": "Replication group",
+              "cloudfront/distribution": "Distribution"}
+
+
+def _coverage(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    kinds = list(setting(config, "alarm-coverage", "coveredKinds"))
+    watched = set()
+    for alarm in g.of(ALARM):
+        for d in g.refs(alarm, "dimensions") + g.refs(alarm, "metricQueries"):
+            watched.add(d.urn)
+    for node in g.of(*kinds):
+        if node.kind == "elasticache/cluster" and node.props.get("replicationGroupId"):
+            continue
+        if node.urn in watched:
+            continue
+        what = _KIND_TEXT.get(node.kind, node.kind)
+        yield node, (f"{what} {node.label()} has no CloudWatch alarm; add alarms on its key metrics (e.g. 5XX, "
+                     f"unhealthy hosts, CPU, free storage, evictions) that notify the alert topic.")
+
+
+def _log_retention(node: Node, config) -> Iterable[str]:
+    need = number(setting(config, "log-group-retention", "minRetentionDays")) or 1
+    raw = node.props.get("retentionInDays")
+    if is_unknown(raw):
+        return
+    days = number(raw)
+    if days is None or days == 0:
+        yield f"Log group {node.label()} keeps logs forever; set retentionInDays (at least {fmt_num(need)})."
+    elif days < need:
+        yield f"Log group {node.label()} keeps logs {fmt_num(days)} days; set retentionInDays to at least {fmt_num(need)}."
+
+
+POLICIES = [
+    stack_policy("alarm-actions-wired", _wired),
+    stack_policy("alarm-coverage", _coverage),
+    resource_policy("log-group-retention", ("cloudwatch/logGroup",), _log_retention),
+]

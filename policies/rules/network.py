@@ -1,0 +1,113 @@
+"""VPC and security group rules (inline rules and separate rule resources alike)."""
+from typing import Iterable, List, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import setting
+from ._graph import Graph, Node
+from ._props import as_list, is_unknown, truthy
+from ._sg import RULE_KINDS, SG_KINDS, groups_of, rules_of_group, rules_of_resource
+
+_PORT_NAMES = {22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
+               6379: "Redis", 11211: "memcached", 2049: "NFS", 27017: "MongoDB", 9200: "Elasticsearch",
+               5984: "CouchDB"}
+
+
+def _what(node: Node) -> str:
+    return ("Security group " if node.kind in SG_KINDS else "Security group rule ") + node.label()
+
+
+def _sensitive_ports(node: Node, config) -> Iterable[str]:
+    ports = [int(p) for p in setting(config, "sg-no-sensitive-ports-from-internet", "ports")]
+    for rule in rules_of_resource(node):
+        if rule.direction != "ingress" or not rule.from_world:
+            continue
+        world = next(c for c in rule.cidrs if c in ("0.0.0.0/0", "::/0"))
+        if rule.all_ports:
+            yield (f"{_what(node)} opens all ports to {world}; admit only the ports the tier serves, from the "
+                   f"security group in front of it.")
+            continue
+        hit = [p for p in ports if rule.covers(p)]
+        if hit:
+            names = ", ".join(f"{p} ({_PORT_NAMES.get(p, 'sensitive')})" for p in hit)
+            yield (f"{_what(node)} opens {names} to {world}; admit it only from a security group reference (e.g. the "
+                   f"web tier's) or use SSM Session Manager instead of SSH/RDP.")
+
+
+def _flow_logs(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for vpc in g.of("ec2/vpc", "ec2/defaultVpc"):
+        if not g.referrers(vpc, ("ec2/flowLog",), ("vpcId",)):
+            yield vpc, f"VPC {vpc.label()} has no flow log; add an aws.ec2.FlowLog with vpcId set to it."
+
+
+def _compute_subnets(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    seen: List[Node] = []
+    users = []
+    for asg in g.of("autoscaling/group"):
+        users += [(s, f"Auto Scaling group {asg.label()}") for s in g.subnets_of(asg, "vpcZoneIdentifiers")]
+    for inst in g.of("ec2/instance"):
+        users += [(s, f"instance {inst.label()}") for s in g.subnets_of(inst, "subnetId")]
+    for sgroup in g.of("rds/subnetGroup", "elasticache/subnetGroup"):
+        users += [(s, f"subnet group {sgroup.label()}") for s in g.subnets_of(sgroup, "subnetIds")]
+    for subnet, user in users:
+        if subnet in seen or truthy(subnet.props.get("mapPublicIpOnLaunch")) is not True:
+            continue
+        seen.append(subnet)
+        yield subnet, (f"Subnet {subnet.label()} (used by {user}) gives every instance a public IP; set "
+                       f"mapPublicIpOnLaunch to false and egress through a NAT gateway.")
+
+
+def _default_sg(node: Node, config) -> Iterable[str]:
+    if as_list(node.props.get("ingress")) or as_list(node.props.get("egress")):
+        yield (f"Default security group {node.label()} has rules; declare it with no ingress and no egress so "
+               f"nothing can use it by accident.")
+
+
+def _rule_conflict(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for sg in g.of("ec2/securityGroup"):
+        inline = as_list(sg.props.get("ingress")) + as_list(sg.props.get("egress"))
+        separate = g.referrers(sg, RULE_KINDS, ("securityGroupId",))
+        if inline and separate:
+            yield sg, (f"Security group {sg.label()} has inline rules and separate rule resources "
+                       f"({separate[0].label()}); they overwrite each other on every update, so use only one form.")
+
+
+def _descriptions(node: Node, config) -> Iterable[str]:
+    if node.kind in SG_KINDS and node.kind != "ec2/defaultSecurityGroup":
+        desc = node.props.get("description")
+        if not desc or desc == "Managed by Pulumi":
+            yield f"Security group {node.label()} has no description; say which tier it guards and why."
+    for rule in rules_of_resource(node):
+        if not rule.description and not is_unknown(rule.description):
+            yield (f"{_what(node)} has a {rule.direction} rule on {rule.ports_text()} without a description; say "
+                   f"what the rule admits.")
+            break
+
+
+DATA_KINDS = ("rds/instance", "rds/cluster", "elasticache/cluster", "elasticache/replicationGroup",
+              "efs/mountTarget")
+
+
+def _data_by_reference(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    seen: List[Node] = []
+    for data in g.of(*DATA_KINDS):
+        for sg in groups_of(g, data):
+            if sg in seen:
+                continue
+            seen.append(sg)
+            for rule in rules_of_group(g, sg):
+                if rule.direction == "ingress" and rule.cidrs:
+                    yield (rule.source if rule.source is not sg else sg), (
+                        f"Security group {sg.label()} guards {data.label()} but admits {', '.join(rule.cidrs)} on "
+                        f"{rule.ports_text()}; admit only the web tier's security group (a security group reference).")
+                    break
+
+
+POLICIES = [
+    resource_policy("sg-no-sensitive-ports-from-internet", SG_KINDS + RULE_KINDS, _sensitive_ports),
+    stack_policy("vpc-flow-logs", _flow_logs),
+    stack_policy("compute-subnets-no-auto-public-ip", _compute_subnets),
+    resource_policy("default-security-group-closed", ("ec2/defaultSecurityGroup",), _default_sg),
+    stack_policy("sg-rule-management-conflict", _rule_conflict),
+    resource_policy("sg-descriptions", SG_KINDS + RULE_KINDS, _descriptions),
+    stack_policy("sg-data-tier-by-reference", _data_by_reference),
+]

@@ -1,0 +1,263 @@
+"""S3 rules that join each bucket to its companion resources (current, V2 and inline forms) through the graph."""
+import json
+from typing import Any, Iterable, List, Optional, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import matches, setting
+from ._graph import Graph, Node
+from ._props import as_list, find_values, first, is_unknown, truthy
+
+BUCKET = "s3/bucket"
+PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
+PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+
+def bucket_name(b: Node) -> str:
+    for key in ("bucket", "bucketPrefix"):
+        v = b.props.get(key)
+        if isinstance(v, str) and v and not is_unknown(v):
+            return v
+    return b.name
+
+
+def companions(g: Graph, b: Node, kind: str) -> List[Node]:
+    """Companion resources whose `bucket` input is this bucket (through the graph, or by literal name)."""
+    out = g.referrers(b, (kind,), ("bucket",))
+    name = b.props.get("bucket")
+    if isinstance(name, str) and name and not is_unknown(name):
+        for c in g.of(kind):
+            if c not in out and c.props.get("bucket") == name:
+                out.append(c)
+    return out
+
+
+def is_data_bucket(b: Node, config, policy: str) -> bool:
+    tag = setting(config, policy, "dataTag")
+    tags = b.props.get("tags")
+    if isinstance(tags, dict) and tag in tags:
+        return truthy(tags[tag]) is not False
+    name = bucket_name(b)
+    names = {name, b.name}
+    if not any(matches(n, setting(config, policy, "dataBucketPatterns")) for n in names):
+        return False
+    return not any(matches(n, setting(config, policy, "nonDataBucketPatterns")) for n in names)
+
+
+def is_backup_bucket(b: Node, config, policy: str) -> bool:
+    return any(matches(n, setting(config, policy, "backupBucketPatterns")) for n in {bucket_name(b), b.name})
+
+
+def _label(b: Node) -> str:
+    name = bucket_name(b)
+    return f"Bucket {b.label()}" if name == b.name else f"Bucket {b.label()} ({name})"
+
+
+# --- s3-data-bucket-versioned ------------------------------------------------------------------------------
+def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
+    """('Enabled' | 'Suspended' | 'Disabled' | 'unknown' | 'absent', declaring resource)."""
+    inline = first(b.props, "versioning")
+    if not isinstance(inline, dict):
+        inline = first(b.props, "versionings")
+    state: Tuple[str, Optional[Node]] = ("absent", None)
+    if isinstance(inline, dict):
+        en = inline.get("enabled")
+        if is_unknown(en):
+            state = ("unknown", b)
+        elif truthy(en) is True:
+            return ("Enabled", b)
+        elif truthy(en) is False:
+            state = ("Disabled", b)
+    for c in companions(g, b, "s3/bucketVersioning"):
+        status = first(c.props, "versioningConfiguration", "status")
+        if is_unknown(status):
+            state = ("unknown", c)
+        elif status == "Enabled":
+            return ("Enabled", c)
+        elif status:
+            state = (str(status), c)
+    return state
+
+
+def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for b in g.of(BUCKET):
+        if not is_data_bucket(b, config, "s3-data-bucket-versioned"):
+            continue
+        state, by = versioning_state(g, b)
+        if state == "Enabled":
+            continue
+        if state == "Suspended":
+            yield b, (f"{_label(b)} holds data but its versioning is Suspended (by {by.label()}); set "
+                      f"versioningConfiguration.status to \"Enabled\" so deleted or overwritten objects can be restored.")
+        elif state == "unknown":
+            yield b, (f"{_label(b)} holds data but its versioning status is unknown at preview; set the status from a "
+                      f"literal \"Enabled\".")
+        else:
+            yield b, (f"{_label(b)} holds data but is not versioned; add an aws.s3.BucketVersioning with status "
+                      f"\"Enabled\" for it (or tag it holds-data=false if it holds none).")
+
+
+# --- s3-data-bucket-encrypted ------------------------------------------------------------------------------
+def _has_sse(data: Any) -> Optional[bool]:
+    values = list(find_values(data, "sseAlgorithm"))
+    if any(isinstance(v, str) and v and not is_unknown(v) for v in values):
+        return True
+    if any(is_unknown(v) for v in values):
+        return None
+    return False
+
+
+def _encrypted(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for b in g.of(BUCKET):
+        if not is_data_bucket(b, config, "s3-data-bucket-encrypted"):
+            continue
+        sources = [b.props.get("serverSideEncryptionConfiguration"), b.props.get("serverSideEncryptionConfigurations")]
+        sources += [c.props for c in companions(g, b, "s3/bucketServerSideEncryptionConfiguration")]
+        results = [_has_sse(s) for s in sources if s]
+        if True in results:
+            continue
+        yield b, (f"{_label(b)} holds data but declares no default encryption; add an "
+                  f"aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"AES256\" or \"aws:kms\".")
+
+
+# --- s3-bucket-not-public ----------------------------------------------------------------------------------
+def _policy_doc(value: Any) -> Optional[dict]:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value and not is_unknown(value):
+        try:
+            doc = json.loads(value)
+            return doc if isinstance(doc, dict) else None
+        except ValueError:
+            return None
+    return None
+
+
+def _statements(doc: Optional[dict]) -> List[dict]:
+    return [s for s in as_list((doc or {}).get("Statement")) if isinstance(s, dict)]
+
+
+def _public_statement(doc: Optional[dict]) -> bool:
+    for st in _statements(doc):
+        if st.get("Effect") != "Allow" or st.get("Condition"):
+            continue
+        principal = st.get("Principal")
+        if principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS"))):
+            return True
+    return False
+
+
+def bucket_policies(g: Graph, b: Node) -> List[Tuple[Node, Optional[dict]]]:
+    out = []
+    if b.props.get("policy"):
+        out.append((b, _policy_doc(b.props.get("policy"))))
+    for c in companions(g, b, "s3/bucketPolicy"):
+        out.append((c, _policy_doc(c.props.get("policy"))))
+    return out
+
+
+def _not_public(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    account_block = any(all(truthy(a.props.get(f)) is True for f in PAB_FLAGS)
+                        for a in g.of("s3/accountPublicAccessBlock"))
+    for b in g.of(BUCKET):
+        acls = [(b, b.props.get("acl"))] + [(c, c.props.get("acl")) for c in companions(g, b, "s3/bucketAcl")]
+        for by, acl in acls:
+            if acl in PUBLIC_ACLS:
+                yield b, f"{_label(b)} is made public by ACL {acl} on {by.label()}; use the private ACL (or none)."
+        for c in companions(g, b, "s3/bucketAcl"):
+            uris = [v for v in find_values(c.props.get("accessControlPolicy"), "uri") if v in PUBLIC_GRANTEES]
+            if uris:
+                yield b, (f"{_label(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {c.label()}; remove "
+                          f"that grant.")
+        for by, doc in bucket_policies(g, b):
+            if _public_statement(doc):
+                yield b, (f"{_label(b)} has a policy ({by.label()}) that allows Principal \"*\" without a condition; "
+                          f"grant only specific principals, e.g. CloudFront through Origin Access Control.")
+        blocks = companions(g, b, "s3/bucketPublicAccessBlock")
+        for pab in blocks:
+            off = [f for f in PAB_FLAGS if truthy(pab.props.get(f)) is not True]
+            if off:
+                yield b, (f"{_label(b)} has public access block {pab.label()} with {', '.join(off)} off; set all "
+                          f"four flags to true.")
+        if not blocks and not account_block and is_data_bucket(b, config, "s3-bucket-not-public"):
+            yield b, (f"{_label(b)} holds data but has no public access block; add an aws.s3.BucketPublicAccessBlock "
+                      f"with all four flags true.")
+
+
+# --- s3-backup-bucket-hardened -----------------------------------------------------------------------------
+def _backup_hardened(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for b in g.of(BUCKET):
+        if not is_backup_bucket(b, config, "s3-backup-bucket-hardened"):
+            continue
+        lifecycle = [b.props.get("lifecycleRules")] + [c.props for c in
+                                                      companions(g, b, "s3/bucketLifecycleConfiguration")]
+        noncurrent = any(list(find_values(x, "noncurrentVersionExpiration")) or
+                         list(find_values(x, "noncurrentVersionExpirations")) for x in lifecycle if x)
+        if not noncurrent:
+            yield b, (f"Backup {_label(b)[0].lower() + _label(b)[1:]} keeps noncurrent versions forever; add a lifecycle rule with "
+                      f"noncurrentVersionExpiration.")
+        lock = truthy(b.props.get("objectLockEnabled")) is True or bool(
+            first(b.props, "objectLockConfiguration", "objectLockEnabled")) or bool(
+            companions(g, b, "s3/bucketObjectLockConfiguration"))
+        replicated = bool(b.props.get("replicationConfiguration") or b.props.get("replicationConfigurations")
+                          or companions(g, b, "s3/bucketReplicationConfig"))
+        mfa = any(first(c.props, "versioningConfiguration", "mfaDelete") == "Enabled"
+                  for c in companions(g, b, "s3/bucketVersioning"))
+        if not (lock or replicated or mfa):
+            yield b, (f"Backup {_label(b)[0].lower() + _label(b)[1:]} can be emptied by one mistaken delete; enable Object Lock, MFA delete "
+                      f"or cross-region replication (aws.s3.BucketReplicationConfig).")
+
+
+# --- s3-bucket-ssl-only ------------------------------------------------------------------------------------
+def _denies_insecure(doc: Optional[dict]) -> bool:
+    for st in _statements(doc):
+        if st.get("Effect") != "Deny":
+            continue
+        cond = st.get("Condition") or {}
+        for op in ("Bool", "BoolIfExists"):
+            val = (cond.get(op) or {}).get("aws:SecureTransport")
+            if str(val).lower() == "false" or val is False or val == ["false"]:
+                return True
+    return False
+
+
+def _ssl_only(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for b in g.of(BUCKET):
+        policies = bucket_policies(g, b)
+        if any(doc is None for _, doc in policies):
+            continue  # a policy computed at deploy time: cannot be read, do not guess
+        if not any(_denies_insecure(doc) for _, doc in policies):
+            yield b, (f"{_label(b)} accepts plain-HTTP requests; add a bucket policy statement that denies s3:* when "
+                      f"aws:SecureTransport is false.")
+
+
+# --- s3-bucket-logging -------------------------------------------------------------------------------------
+def _logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    log_targets = set()
+    for c in g.of("s3/bucketLogging"):
+        for t in g.refs(c, "targetBucket", BUCKET):
+            log_targets.add(t.urn)
+    for b in g.of(BUCKET):
+        if b.urn in log_targets or not is_data_bucket(b, config, "s3-bucket-logging"):
+            continue
+        if b.props.get("logging") or b.props.get("loggings") or companions(g, b, "s3/bucketLogging"):
+            continue
+        yield b, (f"{_label(b)} has no server access logging; add an aws.s3.BucketLogging that writes to the logs "
+                  f"bucket.")
+
+
+def _efs_encrypted(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("encrypted")) is not True and not is_unknown(node.props.get("encrypted")):
+        yield f"EFS file system {node.label()} is not encrypted at rest; set encrypted to true."
+
+
+POLICIES = [
+    stack_policy("s3-data-bucket-versioned", _versioned),
+    stack_policy("s3-data-bucket-encrypted", _encrypted),
+    stack_policy("s3-bucket-not-public", _not_public),
+    stack_policy("s3-backup-bucket-hardened", _backup_hardened),
+    stack_policy("s3-bucket-ssl-only", _ssl_only),
+    stack_policy("s3-bucket-logging", _logging),
+    resource_policy("efs-encrypted", ("efs/fileSystem",), _efs_encrypted),
+]

@@ -1,0 +1,141 @@
+"""Load balancer listeners, TLS, deletion protection, logging and WAF."""
+from typing import Iterable, List, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import is_production, setting
+from ._graph import Graph, Node
+from ._props import as_list, first, is_unknown, truthy
+
+LB = "lb/loadBalancer"
+CLB = "elb/loadBalancer"
+LISTENER = "lb/listener"
+
+
+def _is_alb(lb: Node) -> bool:
+    return str(lb.props.get("loadBalancerType") or "application") == "application"
+
+
+def _bad_actions(actions) -> List[str]:
+    bad = []
+    for a in as_list(actions):
+        if not isinstance(a, dict):
+            continue
+        if a.get("type") == "redirect" and str(first(a, "redirect", "protocol") or "").upper() == "HTTPS":
+            continue
+        bad.append(str(a.get("type") or "unknown"))
+    return bad
+
+
+def _http_redirects(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for listener in g.of(LISTENER):
+        if str(listener.props.get("protocol") or "").upper() != "HTTP":
+            continue
+        bad = _bad_actions(listener.props.get("defaultActions"))
+        if bad:
+            yield listener, (f"HTTP listener {listener.label()} answers with a {bad[0]} action; make its only default "
+                             f"action a redirect to HTTPS (port 443, HTTP_301).")
+        for rule in g.referrers(listener, ("lb/listenerRule",), ("listenerArn",)):
+            rbad = _bad_actions(rule.props.get("actions"))
+            if rbad:
+                yield rule, (f"Listener rule {rule.label()} on HTTP listener {listener.label()} answers with a "
+                             f"{rbad[0]} action; move it to the HTTPS listener.")
+    for clb in g.of(CLB):
+        for lst in as_list(clb.props.get("listeners")):
+            if isinstance(lst, dict) and str(lst.get("lbProtocol") or "").lower() in ("http", "tcp"):
+                yield clb, (f"Classic load balancer {clb.label()} serves plain {str(lst.get('lbProtocol')).upper()} on "
+                            f"port {lst.get('lbPort')} and cannot redirect; serve HTTPS only, or use an ALB with an "
+                            f"HTTP-to-HTTPS redirect.")
+
+
+def _modern_tls(node: Node, config) -> Iterable[str]:
+    allowed = list(setting(config, "https-listener-modern-tls", "allowedTlsPolicies"))
+    p = node.props
+    if node.kind == LISTENER:
+        if str(p.get("protocol") or "").upper() not in ("HTTPS", "TLS"):
+            return
+        policy = p.get("sslPolicy")
+        if not is_unknown(policy) and policy not in allowed:
+            shown = policy or "unset (ELBSecurityPolicy-2016-08, which allows TLS 1.0)"
+            yield (f"Listener {node.label()} uses TLS policy {shown}; set sslPolicy to "
+                   f"{allowed[0]} or another allowed TLS 1.2+ policy.")
+        if not p.get("certificateArn"):
+            yield f"Listener {node.label()} has no certificate; set certificateArn to an ACM certificate."
+        return
+    for lst in as_list(p.get("listeners")):
+        if isinstance(lst, dict) and str(lst.get("lbProtocol") or "").lower() in ("https", "ssl"):
+            if not lst.get("sslCertificateId"):
+                yield (f"Classic load balancer {node.label()} has an {lst.get('lbProtocol')} listener without a "
+                       f"certificate; set sslCertificateId to an ACM certificate ARN.")
+
+
+def _lb_deletion_protection(node: Node, config) -> Iterable[str]:
+    if not is_production(node.stack, config, "lb-deletion-protection"):
+        return
+    dp = node.props.get("enableDeletionProtection")
+    if is_unknown(dp):
+        yield (f"Load balancer {node.label()} sets enableDeletionProtection from a value unknown at preview; set it "
+               f"from configuration or a literal.")
+    elif truthy(dp) is not True:
+        yield (f"Load balancer {node.label()} in production stack '{node.stack}' can be deleted by accident; set "
+               f"enableDeletionProtection to true.")
+
+
+def _access_logs(node: Node, config) -> Iterable[str]:
+    logs = first(node.props, "accessLogs")
+    if node.kind == LB:
+        if not isinstance(logs, dict) or truthy(logs.get("enabled")) is not True or not logs.get("bucket"):
+            yield (f"Load balancer {node.label()} writes no access logs; set accessLogs with enabled true and the "
+                   f"logs bucket (SSE-S3, with the ELB log-delivery bucket policy).")
+    else:
+        if not isinstance(logs, dict) or truthy(logs.get("enabled")) is False or not logs.get("bucket"):
+            yield f"Classic load balancer {node.label()} writes no access logs; set accessLogs.bucket."
+
+
+def _alb_waf(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for lb in g.of(LB):
+        if not _is_alb(lb) or truthy(lb.props.get("internal")) is True:
+            continue
+        if g.referrers(lb, ("wafv2/webAclAssociation", "wafregional/webAclAssociation"), ("resourceArn",)):
+            continue
+        yield lb, (f"Internet-facing load balancer {lb.label()} has no WAF; associate a WAFv2 web ACL with it "
+                   f"(aws.wafv2.WebAclAssociation) using the AWS managed rule groups.")
+
+
+def _drop_invalid_headers(node: Node, config) -> Iterable[str]:
+    if _is_alb(node) and truthy(node.props.get("dropInvalidHeaderFields")) is not True:
+        yield f"Load balancer {node.label()} forwards invalid HTTP headers; set dropInvalidHeaderFields to true."
+
+
+def _desync(node: Node, config) -> Iterable[str]:
+    if node.kind == LB and not _is_alb(node):
+        return
+    if node.props.get("desyncMitigationMode") == "monitor":
+        yield (f"Load balancer {node.label()} only monitors HTTP desync; set desyncMitigationMode to \"defensive\" "
+               f"or \"strictest\".")
+
+
+def _no_classic(node: Node, config) -> Iterable[str]:
+    yield (f"Classic load balancer {node.label()} lacks HTTP-to-HTTPS redirects, modern TLS policies and WAF; use an "
+           f"aws.lb.LoadBalancer (Application Load Balancer).")
+
+
+def _clb_cross_zone(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("crossZoneLoadBalancing")) is False:
+        yield (f"Classic load balancer {node.label()} keeps traffic inside each AZ; set crossZoneLoadBalancing to "
+               f"true so an AZ with fewer instances is not overloaded.")
+    if truthy(node.props.get("connectionDraining")) is not True:
+        yield (f"Classic load balancer {node.label()} drops in-flight requests when an instance leaves; set "
+               f"connectionDraining to true.")
+
+
+POLICIES = [
+    stack_policy("http-listener-redirects-to-https", _http_redirects),
+    resource_policy("https-listener-modern-tls", (LISTENER, CLB), _modern_tls),
+    resource_policy("lb-deletion-protection", (LB,), _lb_deletion_protection),
+    resource_policy("lb-access-logs", (LB, CLB), _access_logs),
+    stack_policy("alb-waf", _alb_waf),
+    resource_policy("alb-drop-invalid-headers", (LB,), _drop_invalid_headers),
+    resource_policy("lb-desync-mitigation", (LB, CLB), _desync),
+    resource_policy("no-classic-load-balancer", (CLB,), _no_classic),
+    resource_policy("clb-cross-zone-and-draining", (CLB,), _clb_cross_zone),
+]

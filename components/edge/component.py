@@ -1,0 +1,188 @@
+"""`ecommerce:edge:LoadBalancer`: the internet-facing ALB, its listeners and target group, the WAF in front of it
+and the 5xx alarm a web-tier roll-out rolls back on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from components.edge.settings import EdgeSettings
+from components.tagging import stack_tags
+
+HTTP_PORT = 80
+HTTPS_PORT = 443
+ACCESS_LOG_PREFIX = "alb"
+
+# AWS managed rule groups in evaluation order after the rate limit: (name, metric suffix).
+MANAGED_RULE_GROUPS = (
+    ("AWSManagedRulesCommonRuleSet", "common"),
+    ("AWSManagedRulesKnownBadInputsRuleSet", "bad-inputs"),
+    ("AWSManagedRulesSQLiRuleSet", "sqli"),
+)
+
+
+@dataclass(frozen=True)
+class LoadBalancerArgs:
+    settings: EdgeSettings
+    environment: str
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: Mapping[str, pulumi.Input[str]]
+    app_port: int
+    logs_bucket_name: pulumi.Input[str]
+    certificate_arn: pulumi.Input[str]
+    alert_topic_arn: pulumi.Input[str]
+    # The logs bucket's policy granting ELB log delivery: the ALB checks it can write when logging is enabled.
+    log_delivery_policy: Optional[pulumi.Resource] = None
+    protect: bool = True
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class LoadBalancer(pulumi.ComponentResource):
+    load_balancer: aws.lb.LoadBalancer
+    target_group: aws.lb.TargetGroup
+    security_group: aws.ec2.SecurityGroup
+    https_listener: aws.lb.Listener
+    http_listener: aws.lb.Listener
+    web_acl: aws.wafv2.WebAcl
+    rollback_alarm: aws.cloudwatch.MetricAlarm
+
+    def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ecommerce:edge:LoadBalancer", name, None, opts)
+        self._name = name
+        self._args = args
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+
+        def tags(label: str) -> dict[str, str]:
+            return stack_tags(args.environment, args.tags, Name=label)
+
+        self._tags = tags
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-alb", description=f"{name} load balancer: HTTP and HTTPS from anywhere",
+            vpc_id=args.vpc_id, tags=tags(f"{name}-alb"), opts=child)
+        # Rules as their own resources (never inline), so adding one never rewrites the others.
+        for port, label in ((HTTPS_PORT, "https"), (HTTP_PORT, "http")):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-alb-{label}", security_group_id=self.security_group.id, ip_protocol="tcp",
+                from_port=port, to_port=port, cidr_ipv4="0.0.0.0/0",
+                description=f"{label.upper()} from the internet", tags=tags(f"{name}-alb-{label}"), opts=child)
+
+        self.load_balancer = aws.lb.LoadBalancer(
+            f"{name}-alb", name=f"{name}-alb", load_balancer_type="application", internal=False,
+            ip_address_type="ipv4",
+            subnets=[args.public_subnet_ids[az] for az in sorted(args.public_subnet_ids)],
+            security_groups=[self.security_group.id],
+            enable_deletion_protection=args.protect,
+            drop_invalid_header_fields=True,
+            enable_http2=True,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.logs_bucket_name, prefix=ACCESS_LOG_PREFIX, enabled=True),
+            tags=tags(f"{name}-alb"),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[args.log_delivery_policy] if args.log_delivery_policy else []))
+
+        # Autonamed: a change of port forces a replacement, and a fixed name would collide with the old group
+        # while create-before-delete runs.
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-web", port=args.app_port, protocol="HTTP", target_type="instance", vpc_id=args.vpc_id,
+            deregistration_delay=settings.deregistration_delay_seconds,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True, path=settings.health_check_path, port="traffic-port", protocol="HTTP", matcher="200",
+                interval=settings.health_check_interval_seconds, timeout=settings.health_check_timeout_seconds,
+                healthy_threshold=settings.healthy_threshold, unhealthy_threshold=settings.unhealthy_threshold),
+            # Sessions live in the database, so stickiness is only a cache-locality aid: losing a server
+            # moves its users without logging them out.
+            stickiness=aws.lb.TargetGroupStickinessArgs(
+                type="lb_cookie", enabled=True, cookie_duration=settings.stickiness_seconds),
+            tags=tags(f"{name}-web"), opts=child)
+
+        self.https_listener = aws.lb.Listener(
+            f"{name}-https", load_balancer_arn=self.load_balancer.arn, port=HTTPS_PORT, protocol="HTTPS",
+            ssl_policy=settings.tls_policy, certificate_arn=args.certificate_arn,
+            default_actions=[aws.lb.ListenerDefaultActionArgs(
+                type="forward", target_group_arn=self.target_group.arn)],
+            tags=tags(f"{name}-https"), opts=child)
+        self.http_listener = aws.lb.Listener(
+            f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=HTTP_PORT, protocol="HTTP",
+            default_actions=[aws.lb.ListenerDefaultActionArgs(
+                type="redirect", redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                    protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"))],
+            tags=tags(f"{name}-http"), opts=child)
+
+        self._waf(name, settings, tags, child)
+
+        # The instance refresh rolls back on this alarm; Monitoring lists it with its own alarms.
+        self.rollback_alarm = aws.cloudwatch.MetricAlarm(
+            f"{name}-alb-5xx", name=f"{name}-alb-5xx",
+            alarm_description=f"{name}: the load balancer answers 5xx (no healthy target, or targets failing); "
+                              "a web roll-out in progress rolls back",
+            namespace="AWS/ApplicationELB", metric_name="HTTPCode_ELB_5XX_Count",
+            dimensions={"LoadBalancer": self.load_balancer.arn_suffix},
+            statistic="Sum", period=60, evaluation_periods=3, datapoints_to_alarm=2,
+            threshold=settings.rollback_alarm_threshold, comparison_operator="GreaterThanThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=[args.alert_topic_arn], ok_actions=[args.alert_topic_arn],
+            tags=tags(f"{name}-alb-5xx"), opts=child)
+
+        self.dns_name = self.load_balancer.dns_name
+        self.zone_id = self.load_balancer.zone_id
+        self.arn = self.load_balancer.arn
+        self.arn_suffix = self.load_balancer.arn_suffix
+        self.target_group_arn = self.target_group.arn
+        self.target_group_arn_suffix = self.target_group.arn_suffix
+        self.security_group_id = self.security_group.id
+        self.rollback_alarm_name = self.rollback_alarm.name
+        self.register_outputs({
+            "dnsName": self.dns_name,
+            "zoneId": self.zone_id,
+            "arn": self.arn,
+            "arnSuffix": self.arn_suffix,
+            "targetGroupArn": self.target_group_arn,
+            "securityGroupId": self.security_group_id,
+            "webAclArn": self.web_acl.arn,
+            "rollbackAlarmName": self.rollback_alarm_name,
+        })
+
+    def _waf(self, name: str, settings: EdgeSettings, tags, child: pulumi.ResourceOptions) -> None:
+        def visibility(metric: str) -> dict:
+            return dict(cloudwatch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True)
+
+        # Cheapest first: a flood from one address is dropped before the managed groups inspect it.
+        rules = [aws.wafv2.WebAclRuleArgs(
+            name="rate-limit-per-ip", priority=0,
+            action=aws.wafv2.WebAclRuleActionArgs(block=aws.wafv2.WebAclRuleActionBlockArgs()),
+            statement=aws.wafv2.WebAclRuleStatementArgs(
+                rate_based_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementArgs(
+                    limit=settings.waf_rate_limit, aggregate_key_type="IP", evaluation_window_sec=300)),
+            visibility_config=aws.wafv2.WebAclRuleVisibilityConfigArgs(**visibility(f"{name}-rate-limit")))]
+        for priority, (group, suffix) in enumerate(MANAGED_RULE_GROUPS, start=1):
+            rules.append(aws.wafv2.WebAclRuleArgs(
+                name=group, priority=priority,
+                # The group's own block actions apply; `none` means "do not override them".
+                override_action=aws.wafv2.WebAclRuleOverrideActionArgs(
+                    none=aws.wafv2.WebAclRuleOverrideActionNoneArgs()),
+                statement=aws.wafv2.WebAclRuleStatementArgs(
+                    managed_rule_group_statement=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs(
+                        name=group, vendor_name="AWS")),
+                visibility_config=aws.wafv2.WebAclRuleVisibilityConfigArgs(**visibility(f"{name}-{suffix}"))))
+        self.web_acl = aws.wafv2.WebAcl(
+            f"{name}-waf", name=f"{name}-waf", scope="REGIONAL",
+            description=f"{name}: per-IP rate limit and AWS managed protections in front of the load balancer",
+            default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
+            rules=rules,
+            visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(**visibility(f"{name}-waf")),
+            tags=tags(f"{name}-waf"), opts=child)
+        self.web_acl_association = aws.wafv2.WebAclAssociation(
+            f"{name}-waf", resource_arn=self.load_balancer.arn, web_acl_arn=self.web_acl.arn, opts=child)
+
+    def allow_targets(self, name: str, security_group_id: pulumi.Input[str], port: int) -> aws.vpc.SecurityGroupEgressRule:
+        """Let the load balancer reach one group of targets on their port, and nothing else."""
+        return aws.vpc.SecurityGroupEgressRule(
+            f"{self._name}-alb-to-{name}", security_group_id=self.security_group.id, ip_protocol="tcp",
+            from_port=port, to_port=port, referenced_security_group_id=security_group_id,
+            description=f"to the {name} targets", tags=self._tags(f"{self._name}-alb-to-{name}"),
+            opts=pulumi.ResourceOptions(parent=self))

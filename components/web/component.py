@@ -1,0 +1,339 @@
+"""`ecommerce:web:WebTier`: web servers in an Auto Scaling group across the private subnets of every AZ, booted
+from a base image that pulls its release from S3 and its configuration from Parameter Store, rolled out by an
+instance refresh that rolls back on the load balancer's 5xx alarm."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from components.tagging import stack_tags
+from components.web.boot import BootConfig, user_data
+from components.web.settings import WebSettings
+
+HTTPS_PORT = 443
+ROOT_DEVICE = "/dev/xvda"  # the root device name of Amazon Linux 2023 (and 2) images
+# A refresh pauses at half the fleet, so a bad release meets real traffic on half the servers and the 5xx alarm
+# has time to fire before the other half is replaced.
+REFRESH_CHECKPOINTS = (50, 100)
+REFRESH_CHECKPOINT_DELAY_SECONDS = 300
+# Group metrics Monitoring alarms on (in-service below minimum) and the dashboard shows.
+GROUP_METRICS = ("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
+                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances")
+
+
+@dataclass(frozen=True)
+class LoadBalancerInputs:
+    security_group_id: pulumi.Input[str]
+    target_group_arn: pulumi.Input[str]
+    target_group_arn_suffix: pulumi.Input[str]
+    load_balancer_arn_suffix: pulumi.Input[str]
+    rollback_alarm_name: pulumi.Input[str]
+    health_check_path: str
+
+    @classmethod
+    def of(cls, lb: Any, health_check_path: str) -> "LoadBalancerInputs":
+        return cls(security_group_id=lb.security_group.id, target_group_arn=lb.target_group_arn,
+                   target_group_arn_suffix=lb.target_group_arn_suffix, load_balancer_arn_suffix=lb.arn_suffix,
+                   rollback_alarm_name=lb.rollback_alarm.name, health_check_path=health_check_path)
+
+
+@dataclass(frozen=True)
+class DatabaseInputs:
+    endpoint: pulumi.Input[str]
+    master_secret_arn: pulumi.Input[str]
+    session_store: pulumi.Input[Mapping[str, Any]]
+    security_group_id: pulumi.Input[str]
+    port: int = 3306
+
+    @classmethod
+    def of(cls, db: Any) -> "DatabaseInputs":
+        return cls(endpoint=db.endpoint, master_secret_arn=db.master_secret_arn, session_store=db.session_store,
+                   security_group_id=db.security_group.id, port=db.port)
+
+
+@dataclass(frozen=True)
+class CacheInputs:
+    configuration_endpoint: pulumi.Input[str]
+    security_group_id: pulumi.Input[str]
+    port: int = 11211
+    transit_encryption: bool = True
+
+    @classmethod
+    def of(cls, cache: Any) -> "CacheInputs":
+        return cls(configuration_endpoint=cache.configuration_endpoint, security_group_id=cache.security_group.id,
+                   port=cache.port, transit_encryption=bool(getattr(cache, "transit_encryption", True)))
+
+
+@dataclass(frozen=True)
+class StorageInputs:
+    """Bucket names and ARNs by purpose; the web tier uses "releases" and "assets"."""
+    bucket_names: Mapping[str, pulumi.Input[str]]
+    bucket_arns: Mapping[str, pulumi.Input[str]]
+
+
+@dataclass(frozen=True)
+class LoggingInputs:
+    """Log group names and ARNs by kind: "application", "system", "auth"."""
+    log_group_names: Mapping[str, pulumi.Input[str]]
+    log_group_arns: Mapping[str, pulumi.Input[str]]
+
+
+@dataclass(frozen=True)
+class WebTierArgs:
+    settings: WebSettings
+    environment: str
+    vpc_id: pulumi.Input[str]
+    private_subnet_ids: Mapping[str, pulumi.Input[str]]
+    load_balancer: LoadBalancerInputs
+    database: DatabaseInputs
+    cache: CacheInputs
+    storage: StorageInputs
+    logging: LoggingInputs
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+LOG_KINDS = ("application", "system", "auth")
+
+
+def parameter_prefix(environment: str) -> str:
+    return f"/portal/{environment}/"
+
+
+def require_release(settings: WebSettings) -> str:
+    if not settings.release:
+        raise ValueError("portal:release is not set: the web tier needs the release to run "
+                         "(releases/<release>/portal.tar.gz in the releases bucket); set it in Pulumi.<stack>.yaml")
+    return settings.release
+
+
+def resolve_image_id(settings: WebSettings) -> str:
+    """The base image: a fixed id, or the public SSM parameter read now and pinned into the template, so a new
+    image reaches the servers through a reviewed deploy and an instance refresh, never silently at scale-out."""
+    if settings.ami_id:
+        return settings.ami_id
+    return aws.ssm.get_parameter(name=settings.ami_parameter).value
+
+
+class WebTier(pulumi.ComponentResource):
+    group: aws.autoscaling.Group
+    launch_template: aws.ec2.LaunchTemplate
+    security_group: aws.ec2.SecurityGroup
+    role: aws.iam.Role
+    parameter_prefix: str
+
+    def __init__(self, name: str, args: WebTierArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ecommerce:web:WebTier", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        release = require_release(settings)
+        self.parameter_prefix = parameter_prefix(args.environment)
+
+        def tags(label: str) -> dict[str, str]:
+            return stack_tags(args.environment, args.tags, Name=label)
+
+        self._security_group(name, args, tags, child)
+        self._parameters(name, args, release, tags, child)
+        self._role(name, args, tags, child)
+
+        self.image_id = resolve_image_id(settings)
+        boot = BootConfig(parameter_prefix=self.parameter_prefix, release=release, app_port=settings.app_port,
+                          health_check_path=args.load_balancer.health_check_path)
+        self.launch_template = aws.ec2.LaunchTemplate(
+            f"{name}-web", description=f"{name} web servers",
+            image_id=self.image_id, instance_type=settings.instance_type,
+            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=self.instance_profile.arn),
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1,
+                instance_metadata_tags="disabled"),
+            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
+            network_interfaces=[aws.ec2.LaunchTemplateNetworkInterfaceArgs(
+                device_index=0, associate_public_ip_address="false", delete_on_termination="true",
+                security_groups=[self.security_group.id])],
+            block_device_mappings=[aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                device_name=ROOT_DEVICE, ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                    volume_type="gp3", volume_size=settings.root_volume_gb, encrypted="true",
+                    delete_on_termination="true"))],
+            user_data=user_data(boot),
+            # Every change is a new numbered version and becomes the default; the group pins the number.
+            update_default_version=True,
+            tag_specifications=[aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=tags(f"{name}-web"))
+                                for kind in ("instance", "volume", "network-interface")],
+            tags=tags(f"{name}-web"), opts=child)
+        self.launch_template_id = self.launch_template.id
+        self.boot_config = boot
+
+        self._group(name, args, tags)
+        self._scaling(name, args)
+
+        self.group_name = self.group.name
+        self.role_arn = self.role.arn
+        self.register_outputs({
+            "groupName": self.group_name,
+            "launchTemplateId": self.launch_template_id,
+            "launchTemplateVersion": self.launch_template.latest_version,
+            "securityGroupId": self.security_group.id,
+            "parameterPrefix": self.parameter_prefix,
+            "roleArn": self.role_arn,
+            "imageId": self.image_id,
+            "release": release,
+        })
+
+    # -- network -----------------------------------------------------------------------------------
+
+    def _security_group(self, name: str, args: WebTierArgs, tags, child: pulumi.ResourceOptions) -> None:
+        lb, db, cache = args.load_balancer, args.database, args.cache
+        port = args.settings.app_port
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-web", description=f"{name} web servers: the app port from the load balancer only",
+            vpc_id=args.vpc_id, tags=tags(f"{name}-web"), opts=child)
+        sg = self.security_group.id
+        self.ingress_from_load_balancer = aws.vpc.SecurityGroupIngressRule(
+            f"{name}-web-from-alb", security_group_id=sg, referenced_security_group_id=lb.security_group_id,
+            ip_protocol="tcp", from_port=port, to_port=port, description="app port from the load balancer",
+            tags=tags(f"{name}-web-from-alb"), opts=child)
+        self.egress_rules = {
+            "database": aws.vpc.SecurityGroupEgressRule(
+                f"{name}-web-to-database", security_group_id=sg, referenced_security_group_id=db.security_group_id,
+                ip_protocol="tcp", from_port=db.port, to_port=db.port, description="MySQL (data and sessions)",
+                tags=tags(f"{name}-web-to-database"), opts=child),
+            "cache": aws.vpc.SecurityGroupEgressRule(
+                f"{name}-web-to-cache", security_group_id=sg, referenced_security_group_id=cache.security_group_id,
+                ip_protocol="tcp", from_port=cache.port, to_port=cache.port, description="memcached",
+                tags=tags(f"{name}-web-to-cache"), opts=child),
+            # No interface endpoints: SSM, Secrets Manager, CloudWatch Logs and the package repositories are
+            # reached over HTTPS through the AZ's NAT gateway (S3 through the gateway endpoint).
+            "https": aws.vpc.SecurityGroupEgressRule(
+                f"{name}-web-to-https", security_group_id=sg, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
+                from_port=HTTPS_PORT, to_port=HTTPS_PORT, description="HTTPS to AWS APIs and package repositories",
+                tags=tags(f"{name}-web-to-https"), opts=child),
+        }
+
+    # -- central configuration ---------------------------------------------------------------------
+
+    def _parameters(self, name: str, args: WebTierArgs, release: str, tags, child: pulumi.ResourceOptions) -> None:
+        db, cache, storage, logging = args.database, args.cache, args.storage, args.logging
+        values: dict[str, pulumi.Input[str]] = {
+            "database/endpoint": db.endpoint,
+            "database/secret-arn": db.master_secret_arn,
+            "session-store": pulumi.Output.from_input(db.session_store).apply(
+                lambda store: json.dumps(store, sort_keys=True)),
+            "cache/endpoint": cache.configuration_endpoint,
+            "cache/tls": "true" if cache.transit_encryption else "false",
+            "buckets/releases": storage.bucket_names["releases"],
+            "buckets/assets": storage.bucket_names["assets"],
+            # What the stack last deployed, for people and deploy tools; each server runs the release its launch
+            # template version pins.
+            "release": release,
+            **{f"logs/{kind}": logging.log_group_names[kind] for kind in LOG_KINDS},
+        }
+        self.parameters: dict[str, aws.ssm.Parameter] = {}
+        for key, value in values.items():
+            label = f"{name}-param-{key.replace('/', '-')}"
+            self.parameters[key] = aws.ssm.Parameter(
+                label, name=f"{self.parameter_prefix}{key}", type="String", tier="Standard", value=value,
+                description=f"{name}: {key}, read by the web servers at boot", tags=tags(label), opts=child)
+
+    # -- identity ----------------------------------------------------------------------------------
+
+    def _role(self, name: str, args: WebTierArgs, tags, child: pulumi.ResourceOptions) -> None:
+        partition = aws.get_partition().partition
+        region = aws.get_region().region
+        account = aws.get_caller_identity().account_id
+        self.role = aws.iam.Role(
+            f"{name}-web", description=f"{name} web servers",
+            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]}),
+            tags=tags(f"{name}-web"), opts=child)
+        # Shell access through Session Manager: no SSH port, no key pair.
+        aws.iam.RolePolicyAttachment(
+            f"{name}-web-ssm-core", role=self.role.name,
+            policy_arn=f"arn:{partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", opts=child)
+
+        parameters_arn = f"arn:{partition}:ssm:{region}:{account}:parameter{self.parameter_prefix}"
+        log_arns = [args.logging.log_group_arns[kind] for kind in LOG_KINDS]
+
+        def document(releases_arn: str, secret_arn: str, log_group_arns: list[str]) -> str:
+            return json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Sid": "ReadReleases", "Effect": "Allow", "Action": "s3:GetObject",
+                 "Resource": f"{releases_arn}/releases/*"},
+                {"Sid": "ReadOwnParameters", "Effect": "Allow",
+                 "Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+                 "Resource": [parameters_arn.rstrip("/"), f"{parameters_arn}*"]},
+                {"Sid": "ReadDatabaseSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                 "Resource": secret_arn},
+                {"Sid": "WriteOwnLogs", "Effect": "Allow",
+                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                 "Resource": [arn for group in log_group_arns for arn in (group, f"{group}:log-stream:*")]},
+            ]}, indent=2)
+
+        self.role_policy = aws.iam.RolePolicy(
+            f"{name}-web", role=self.role.id,
+            policy=pulumi.Output.all(args.storage.bucket_arns["releases"], args.database.master_secret_arn,
+                                     *log_arns).apply(lambda v: document(v[0], v[1], list(v[2:]))),
+            opts=child)
+        self.instance_profile = aws.iam.InstanceProfile(
+            f"{name}-web", role=self.role.name, tags=tags(f"{name}-web"), opts=child)
+
+    # -- the group and its roll-outs -----------------------------------------------------------------
+
+    def _group(self, name: str, args: WebTierArgs, tags) -> None:
+        settings, lb = args.settings, args.load_balancer
+        # Autonamed, like the template: a replacement must not collide with the group it replaces.
+        self.group = aws.autoscaling.Group(
+            f"{name}-web",
+            vpc_zone_identifiers=[args.private_subnet_ids[az] for az in sorted(args.private_subnet_ids)],
+            min_size=settings.min_size, max_size=settings.max_size, desired_capacity=settings.min_size,
+            health_check_type="ELB", health_check_grace_period=settings.health_check_grace_seconds,
+            default_instance_warmup=settings.instance_warmup_seconds,
+            capacity_rebalance=True,
+            # The numbered version, never $Latest: an instance refresh (and its rollback) only starts for a
+            # pinned version, and a new version is what starts it.
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(
+                id=self.launch_template.id, version=self.launch_template.latest_version.apply(str)),
+            # The group is the one owner of its link to the target group (no separate attachment resource).
+            target_group_arns=[lb.target_group_arn],
+            instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
+                strategy="Rolling",
+                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
+                    min_healthy_percentage=settings.refresh_min_healthy_percentage,
+                    max_healthy_percentage=settings.refresh_max_healthy_percentage,
+                    instance_warmup=str(settings.instance_warmup_seconds),
+                    checkpoint_percentages=list(REFRESH_CHECKPOINTS),
+                    checkpoint_delay=str(REFRESH_CHECKPOINT_DELAY_SECONDS),
+                    auto_rollback=True,
+                    alarm_specification=aws.autoscaling.GroupInstanceRefreshPreferencesAlarmSpecificationArgs(
+                        alarms=[lb.rollback_alarm_name]))),
+            enabled_metrics=list(GROUP_METRICS), metrics_granularity="1Minute",
+            tags=[aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=False)
+                  for k, v in sorted(tags(f"{name}-web").items())],
+            # Scaling policies own the desired capacity after creation; `pulumi up` must not reset it.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]))
+
+    def _scaling(self, name: str, args: WebTierArgs) -> None:
+        settings, lb = args.settings, args.load_balancer
+        child = pulumi.ResourceOptions(parent=self)
+        self.cpu_policy = aws.autoscaling.Policy(
+            f"{name}-web-cpu", name=f"{name}-web-cpu", autoscaling_group_name=self.group.name,
+            policy_type="TargetTrackingScaling",
+            target_tracking_configuration=aws.autoscaling.PolicyTargetTrackingConfigurationArgs(
+                predefined_metric_specification=aws.autoscaling.
+                PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type="ASGAverageCPUUtilization"),
+                target_value=settings.cpu_target),
+            opts=child)
+        self.requests_policy = aws.autoscaling.Policy(
+            f"{name}-web-requests", name=f"{name}-web-requests", autoscaling_group_name=self.group.name,
+            policy_type="TargetTrackingScaling",
+            target_tracking_configuration=aws.autoscaling.PolicyTargetTrackingConfigurationArgs(
+                predefined_metric_specification=aws.autoscaling.
+                PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type="ALBRequestCountPerTarget",
+                    resource_label=pulumi.Output.concat(lb.load_balancer_arn_suffix, "/",
+                                                        lb.target_group_arn_suffix)),
+                target_value=settings.requests_per_target),
+            opts=child)

@@ -1,0 +1,86 @@
+"""Network, LoadBalancer and WebTier wired to stand-ins of the other tiers, so the traffic path is tested before
+(and independently of) the real storage, DNS, database, cache, logging and alerting tiers."""
+
+import json
+import os
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, ROOT)
+
+import pulumi  # noqa: E402
+import pulumi_aws as aws  # noqa: E402
+
+from components.edge import settings as edge_settings  # noqa: E402
+from components.edge.component import LoadBalancer, LoadBalancerArgs  # noqa: E402
+from components.network import settings as network_settings  # noqa: E402
+from components.network.component import Network, NetworkArgs  # noqa: E402
+from components.settings import raw_portal_config  # noqa: E402
+from components.validation import ConfigKey, ConfigReader  # noqa: E402
+from components.web import settings as web_settings  # noqa: E402
+from components.web.component import (  # noqa: E402
+    CacheInputs, DatabaseInputs, LoadBalancerInputs, LoggingInputs, StorageInputs, WebTier, WebTierArgs)
+
+stack = pulumi.get_stack()
+name = f"portal-{stack}"
+protect_key = ConfigKey("protect", "boolean", "", True)
+reader = ConfigReader(raw_portal_config(), (*network_settings.KEYS, *edge_settings.KEYS, *web_settings.KEYS,
+                                            protect_key))
+reader.check_unknown_keys()
+network_cfg = network_settings.parse(reader)
+edge_cfg = edge_settings.parse(reader)
+web_cfg = web_settings.parse(reader)
+protect = reader.boolean("protect")
+web_settings.check_against_network(reader, web_cfg, len(network_cfg.availability_zones) or network_cfg.az_count)
+reader.raise_if_problems()
+
+network = Network(name, NetworkArgs(settings=network_cfg, environment=stack))
+
+# -- stand-ins for the tiers other engineers build ---------------------------------------------------
+buckets = {purpose: aws.s3.Bucket(f"standin-{purpose}", bucket=f"{name}-{purpose}")
+           for purpose in ("assets", "releases", "logs")}
+log_delivery_policy = aws.s3.BucketPolicy(
+    "standin-logs-policy", bucket=buckets["logs"].id,
+    policy=buckets["logs"].arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": f"{arn}/alb/*"}]})))
+topic = aws.sns.Topic("standin-alerts", name=f"{name}-alerts")
+certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+database_sg = aws.ec2.SecurityGroup("standin-db", description="stand-in database", vpc_id=network.vpc_id)
+cache_sg = aws.ec2.SecurityGroup("standin-cache", description="stand-in cache", vpc_id=network.vpc_id)
+log_groups = {kind: aws.cloudwatch.LogGroup(f"standin-{kind}", name=f"/portal/{stack}/{kind}", retention_in_days=30)
+              for kind in ("application", "system", "auth")}
+db_host = f"{name}-db.cabcdefghijk.eu-west-1.rds.amazonaws.com"
+secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-standin-AbCdEf"
+
+# -- the traffic path ----------------------------------------------------------------------------------
+edge = LoadBalancer(name, LoadBalancerArgs(
+    settings=edge_cfg, environment=stack, vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
+    app_port=web_cfg.app_port, logs_bucket_name=buckets["logs"].bucket, certificate_arn=certificate_arn,
+    alert_topic_arn=topic.arn, log_delivery_policy=log_delivery_policy, protect=protect))
+web = WebTier(name, WebTierArgs(
+    settings=web_cfg, environment=stack, vpc_id=network.vpc_id, private_subnet_ids=network.private_subnet_ids,
+    load_balancer=LoadBalancerInputs.of(edge, edge_cfg.health_check_path),
+    database=DatabaseInputs(endpoint=f"{db_host}:3306", master_secret_arn=secret_arn,
+                            session_store={"engine": "mysql", "host": db_host, "port": 3306, "table": "sessions",
+                                           "credentialsSecretArn": secret_arn, "tls": True},
+                            security_group_id=database_sg.id),
+    cache=CacheInputs(configuration_endpoint=f"{name}-cache.abc123.cfg.euw1.cache.amazonaws.com:11211",
+                      security_group_id=cache_sg.id),
+    storage=StorageInputs(bucket_names={k: b.bucket for k, b in buckets.items()},
+                          bucket_arns={k: b.arn for k, b in buckets.items()}),
+    logging=LoggingInputs(log_group_names={k: g.name for k, g in log_groups.items()},
+                          log_group_arns={k: g.arn for k, g in log_groups.items()})))
+edge.allow_targets("web", web.security_group.id, web_cfg.app_port)
+# What Portal does with the real tiers: the database and cache admit the web servers' group.
+aws.vpc.SecurityGroupIngressRule("standin-db-from-web", security_group_id=database_sg.id,
+                                 referenced_security_group_id=web.security_group.id, ip_protocol="tcp",
+                                 from_port=3306, to_port=3306)
+aws.vpc.SecurityGroupIngressRule("standin-cache-from-web", security_group_id=cache_sg.id,
+                                 referenced_security_group_id=web.security_group.id, ip_protocol="tcp",
+                                 from_port=11211, to_port=11211)
+
+pulumi.export("loadBalancerDnsName", edge.dns_name)
+pulumi.export("groupName", web.group_name)
+pulumi.export("launchTemplateId", web.launch_template_id)
+pulumi.export("parameterPrefix", web.parameter_prefix)

@@ -104,6 +104,7 @@ class RunResult:
     error: ProgramError | None
     logs: list[LogEntry] = field(default_factory=list)
     program_dir: str = ""
+    secret_outputs: list[str] = field(default_factory=list)  # stack outputs that are secrets
 
     def find(self, type: str, name: str | None = None) -> list[Resource]:
         return [r for r in self.resources if r.type == type and (name is None or r.name == name)]
@@ -545,6 +546,7 @@ def _run(cfg, mode: str) -> RunResult:
 
     resources = []
     stack_outputs: dict = {}
+    secret_outputs: list[str] = []
     for urn in monitor.order:
         rec = monitor.records[urn]
         if not rec["custom"]:
@@ -552,11 +554,12 @@ def _run(cfg, mode: str) -> RunResult:
             rec = dict(rec, outputs=outs)
             if rec["type"] == STACK_TYPE:
                 stack_outputs = outs
+                secret_outputs = list(_)
         resources.append(Resource(**rec))
     return RunResult(
         project=cfg.project, stack=cfg.stack, mode=mode, resources=resources, invokes=list(monitor.invokes),
         outputs=stack_outputs, config=dict(cfg.values), secret_placeholders=list(cfg.secret_placeholders),
-        error=error, logs=list(engine.entries), program_dir=cfg.program_dir,
+        error=error, logs=list(engine.entries), program_dir=cfg.program_dir, secret_outputs=secret_outputs,
     )
 
 

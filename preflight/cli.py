@@ -1,0 +1,255 @@
+"""``python -m preflight``: an offline ``pulumi preview --policy-pack`` and the stack parity check.
+
+    python -m preflight [--cwd DIR] [--stack NAME]... [--policy-pack DIR]... [--policy-pack-config FILE]...
+                        [-c|--config KEY=VALUE]... [--mode preview|update] [--json] [--sarif FILE]
+    python -m preflight parity [--cwd DIR] --stack A --stack B [--allowed FILE] [-c KEY=VALUE]...
+                        [--mode preview|update] [--json]
+
+Exit status: 0 no mandatory violation (parity: no difference outside the allowed file); 1 one or more
+mandatory violations (parity: differences); 2 the program failed, the config is invalid, or a policy
+pack cannot start: one line on stderr says which and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+
+from . import host as _host
+from .config import StackConfigError, available_stacks, load_stack_config, parse_override
+from .report import StackReport, render_text, to_json, to_sarif
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, no usage dump
+        raise UsageError(message)
+
+
+def _parser(parity: bool) -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m preflight" + (" parity" if parity else ""), add_help=True,
+                description="Offline pulumi preview with policy packs." if not parity else
+                "Compare two stacks' topologies.")
+    p.add_argument("--cwd", default=".", help="the Pulumi program folder (default: .)")
+    p.add_argument("--stack", "-s", action="append", default=[], help="stack to preview (repeatable)")
+    p.add_argument("-c", "--config", action="append", default=[], metavar="KEY=VALUE",
+                   help="config override, as `pulumi preview -c` (repeatable)")
+    p.add_argument("--mode", choices=["preview", "update"], default="preview",
+                   help="preview: computed outputs unknown (first preview); update: fabricated outputs")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    if parity:
+        p.add_argument("--allowed", default=None,
+                       help="allowed-differences file (default: parity.yaml in the program folder, if present)")
+    else:
+        p.add_argument("--policy-pack", action="append", default=[], metavar="DIR", help="policy pack folder")
+        p.add_argument("--policy-pack-config", action="append", default=[], metavar="FILE",
+                       help="JSON config for the matching --policy-pack, in the CLI's format")
+        p.add_argument("--sarif", metavar="FILE", help="also write SARIF 2.1.0 to FILE")
+        p.add_argument("-v", "--verbose", action="store_true", help="print the program's traceback on failure")
+    return p
+
+
+def _fail(message: str, as_json: bool, kind: str) -> int:
+    if as_json:
+        print(json.dumps({"error": {"kind": kind, "message": message}}))
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _stacks(args) -> list[str]:
+    if args.stack:
+        return list(dict.fromkeys(args.stack))
+    found = available_stacks(args.cwd)
+    if len(found) == 1:
+        return found
+    raise StackConfigError("no stack selected: pass --stack NAME (stacks found: "
+                           + (", ".join(found) if found else "none") + ")")
+
+
+def _overrides(args) -> dict[str, str]:
+    return dict(parse_override(c) for c in args.config)
+
+
+def _where(details: str) -> str:
+    frames = re.findall(r'File "([^"]+)", line (\d+)', details or "")
+    if not frames:
+        return ""
+    path, line = frames[-1]
+    with contextlib.suppress(ValueError):
+        rel = os.path.relpath(path)
+        path = rel if not rel.startswith("..") else path
+    return f" (at {path}:{line})"
+
+
+def _run(program_dir: str, stack: str, mode: str, overrides):
+    from .runner import run_program  # imports pulumi: after the packs have been started
+
+    with contextlib.redirect_stdout(sys.stderr):  # the program's prints never mix with --json
+        return run_program(program_dir, stack, mode, overrides)
+
+
+def main_preview(argv: list[str]) -> int:
+    args = _parser(False).parse_args(argv)
+    as_json = args.json
+    overrides = _overrides(args)
+    stacks = _stacks(args)
+    configs = {s: load_stack_config(args.cwd, s, overrides) for s in stacks}
+    if args.policy_pack_config and len(args.policy_pack_config) != len(args.policy_pack):
+        raise UsageError(f"--policy-pack-config was given {len(args.policy_pack_config)} time(s) for "
+                         f"{len(args.policy_pack)} --policy-pack; give one per pack, in the same order")
+    for pack in args.policy_pack:
+        _host.read_pack_project(pack)
+    file_configs = [_host.load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
+
+    engine = _host.EngineServer() if args.policy_pack else None
+    procs: dict[tuple[str, int], _host.PackProcess] = {}
+    try:
+        # Start every pack first: their start-up overlaps the program runs.
+        for s in stacks:
+            cfg = configs[s]
+            for i, pack in enumerate(args.policy_pack):
+                procs[(s, i)] = _host.PackProcess(pack, cfg.project, s, args.mode == "preview", cfg.values,
+                                                  engine.address)
+        reports = []
+        for s in stacks:
+            run = _run(args.cwd, s, args.mode, overrides)
+            if run.error is not None:
+                if args.verbose and run.error.details:
+                    print(run.error.details, file=sys.stderr, end="")
+                return _fail(f"stack {s}: the program failed: {run.error.message}{_where(run.error.details)}",
+                             as_json, "program")
+            wire = _host.wire_resources(run)
+            results: dict[int, object] = {}
+
+            def work(i: int, pack: str) -> None:
+                try:
+                    results[i] = _host.analyze(procs[(s, i)], run, wire, file_configs[i],
+                                               engine_address=engine.address)
+                except _host.PolicyPackError as e:
+                    results[i] = e
+                except Exception as e:  # noqa: BLE001 - reported as one line below
+                    results[i] = _host.PolicyPackError(f"policy pack {pack} failed: {type(e).__name__}: {e}")
+
+            threads = [threading.Thread(target=work, args=(i, p)) for i, p in enumerate(args.policy_pack)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            packs = []
+            for i in range(len(args.policy_pack)):
+                if isinstance(results[i], Exception):
+                    return _fail(str(results[i]), as_json, "policyPack")
+                packs.append(results[i])
+            reports.append(StackReport(run, packs, engine.take_logs() if engine else []))
+    finally:
+        for p in procs.values():
+            p.close()
+        if engine:
+            engine.stop()
+
+    mandatory = sum(r.mandatory for r in reports)
+    if as_json:
+        objs = [to_json(r) for r in reports]
+        if len(objs) == 1:
+            print(json.dumps(objs[0], indent=2))
+        else:
+            print(json.dumps({"stacks": objs, "summary": {
+                "stacks": len(objs),
+                "resources": sum(o["summary"]["resources"] for o in objs),
+                "violations": sum(o["summary"]["violations"] for o in objs),
+                "mandatory": sum(o["summary"]["mandatory"] for o in objs),
+                "advisory": sum(o["summary"]["advisory"] for o in objs),
+                "notApplicable": sum(o["summary"]["notApplicable"] for o in objs),
+                "diagnostics": sum(o["summary"]["diagnostics"] for o in objs)}}, indent=2))
+    else:
+        for i, r in enumerate(reports):
+            if i:
+                print()
+            print(render_text(r), end="")
+        if len(reports) > 1 or args.policy_pack:
+            verdict = "failed" if mandatory else "passed"
+            print(f"\npreflight {verdict}: {len(reports)} stack(s), {mandatory} mandatory violation(s), "
+                  f"{sum(len(r.violations) - r.mandatory for r in reports)} advisory")
+    if args.sarif:
+        try:
+            with open(args.sarif, "w", encoding="utf-8") as f:
+                json.dump(to_sarif(reports, os.getcwd()), f, indent=2)
+        except OSError as e:
+            return _fail(f"could not write SARIF to {args.sarif}: {e.strerror}", as_json, "output")
+    return 1 if mandatory else 0
+
+
+def main_parity(argv: list[str]) -> int:
+    from . import parity
+
+    args = _parser(True).parse_args(argv)
+    overrides = _overrides(args)
+    if len(args.stack) != 2:
+        raise UsageError("parity compares exactly two stacks: pass --stack A --stack B")
+    for s in args.stack:
+        load_stack_config(args.cwd, s, overrides)
+    allowed_path = args.allowed
+    if allowed_path is None:
+        default = os.path.join(args.cwd, "parity.yaml")
+        allowed_path = default if os.path.exists(default) else None
+    allowed = parity.load_allowed(allowed_path)
+    runs = []
+    for s in args.stack:
+        run = _run(args.cwd, s, args.mode, overrides)
+        if run.error is not None:
+            return _fail(f"stack {s}: the program failed: {run.error.message}{_where(run.error.details)}",
+                         args.json, "program")
+        runs.append(run)
+    diffs = parity.compare(runs[0], runs[1], allowed)
+    if args.json:
+        print(json.dumps(parity.to_json(runs[0], runs[1], diffs), indent=2))
+    else:
+        print(parity.render(runs[0], runs[1], diffs, allowed), end="")
+    return 1 if any(not d.allowed for d in diffs) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+
+    def on_signal(signum, frame):
+        _host.kill_all()
+        os._exit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, on_signal)
+    try:
+        if argv and argv[0] == "parity":
+            return main_parity(argv[1:])
+        return main_preview(argv)
+    except UsageError as e:
+        return _fail(str(e), as_json, "usage")
+    except StackConfigError as e:
+        return _fail(str(e), as_json, "config")
+    except _host.PolicyPackError as e:
+        return _fail(str(e), as_json, "policyPack")
+    except Exception as e:  # noqa: BLE001 - never a traceback; PREFLIGHT_DEBUG=1 shows it
+        from .parity import ParityFileError
+
+        if isinstance(e, ParityFileError):
+            return _fail(str(e), as_json, "parity")
+        if os.environ.get("PREFLIGHT_DEBUG"):
+            raise
+        return _fail(f"internal error: {type(e).__name__}: {e} (set PREFLIGHT_DEBUG=1 for the traceback)",
+                     as_json, "internal")
+    except KeyboardInterrupt:
+        _host.kill_all()
+        return _fail("interrupted", as_json, "interrupted")
+    finally:
+        _host.kill_all()

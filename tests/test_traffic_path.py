@@ -1,0 +1,492 @@
+"""The traffic path (internet -> WAF -> ALB -> web servers -> database/cache), for both stacks and both runner modes.
+
+Runs the portal program itself and the stand-in program (tests/programs/web_tier), which feeds the load balancer
+and web tier with stand-ins for the other tiers (a second region layout: prod there uses two AZs and a fixed AMI).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from components.edge import settings as edge_settings
+from components.validation import ConfigReader
+from components.web import settings as web_settings
+from components.web.boot import BootConfig, render_boot_script
+from preflight.runner import UNKNOWN, RunResult
+
+ROOT = Path(__file__).resolve().parent.parent
+SHELLCHECK = ROOT / "venv" / "bin" / "shellcheck"
+
+LB = "aws:lb/loadBalancer:LoadBalancer"
+LISTENER = "aws:lb/listener:Listener"
+TG = "aws:lb/targetGroup:TargetGroup"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+SUBNET = "aws:ec2/subnet:Subnet"
+ACL = "aws:wafv2/webAcl:WebAcl"
+ACL_ASSOC = "aws:wafv2/webAclAssociation:WebAclAssociation"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+LT = "aws:ec2/launchTemplate:LaunchTemplate"
+ASG = "aws:autoscaling/group:Group"
+POLICY = "aws:autoscaling/policy:Policy"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+PROFILE = "aws:iam/instanceProfile:InstanceProfile"
+PARAMETER = "aws:ssm/parameter:Parameter"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+TOPIC = "aws:sns/topic:Topic"
+
+SOURCES = ("web_tier",)
+STACKS = ("staging", "prod")
+MODES = ("preview", "update")
+CASES = [(source, stack, mode) for source in SOURCES for stack in STACKS for mode in MODES]
+IDS = [f"{source}-{stack}-{mode}" for source, stack, mode in CASES]
+
+
+@pytest.fixture(scope="module")
+def run(program_run, portal_run):
+    def _run(source: str, stack: str, mode: str, overrides: dict | None = None) -> RunResult:
+        result = (portal_run(stack, mode, overrides) if source == "portal"
+                  else program_run(source, stack, mode, overrides))
+        assert result.error is None, result.error.details
+        return result
+    return _run
+
+
+@pytest.fixture(params=CASES, ids=IDS)
+def case(request, run):
+    source, stack, mode = request.param
+    return Case(run(source, stack, mode))
+
+
+class Case:
+    """One run plus what the stack's settings say it must contain."""
+
+    def __init__(self, result: RunResult):
+        self.r = result
+        self.stack = result.stack
+        self.name = f"portal-{result.stack}"
+        self.preview = result.mode == "preview"
+        raw = {k[len("portal:"):]: v for k, v in result.config.items() if k.startswith("portal:")}
+        reader = ConfigReader(raw, (*edge_settings.KEYS, *web_settings.KEYS))
+        self.edge = edge_settings.parse(reader)
+        self.web = web_settings.parse(reader)
+        self.protect = str(raw.get("protect", "true")).lower() == "true"
+
+    def get(self, type_: str, suffix: str = ""):
+        return self.r.get(type_, f"{self.name}{suffix}")
+
+    def subnets(self, tier: str) -> dict[str, object]:
+        return {s.inputs["availabilityZone"]: s for s in self.r.find(SUBNET)
+                if s.name.startswith(f"{self.name}-{tier}-")}
+
+    def deps(self, resource, prop: str) -> set[str]:
+        return set(resource.property_dependencies.get(prop, ()))
+
+
+def known(value) -> bool:
+    return value != UNKNOWN
+
+
+# -- load balancer --------------------------------------------------------------------------------------
+
+def test_alb_is_internet_facing_in_the_public_subnets_of_every_az(case):
+    lb = case.get(LB, "-alb")
+    public = case.subnets("public")
+    assert len(public) >= 2 and len(public) == len(case.subnets("private"))
+    assert lb.inputs["loadBalancerType"] == "application"
+    assert lb.inputs["internal"] is False
+    assert lb.inputs["name"] == f"{case.name}-alb"
+    assert case.deps(lb, "subnets") == {s.urn for s in public.values()}
+    assert len(lb.inputs["subnets"]) == len(public)
+    if not case.preview:
+        assert sorted(lb.inputs["subnets"]) == sorted(s.id for s in public.values())
+
+
+def test_alb_security_group_is_open_to_80_and_443_only_and_sends_only_to_the_web_group(case):
+    lb = case.get(LB, "-alb")
+    alb_sg = case.get(SG, "-alb")
+    web_sg = case.get(SG, "-web")
+    assert case.deps(lb, "securityGroups") == {alb_sg.urn}
+    assert "ingress" not in alb_sg.inputs and "egress" not in alb_sg.inputs  # rules are separate resources
+    ingress = [r for r in case.r.find(INGRESS) if case.deps(r, "securityGroupId") == {alb_sg.urn}]
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"], r.inputs["ipProtocol"], r.inputs["cidrIpv4"])
+                  for r in ingress) == [(80.0, 80.0, "tcp", "0.0.0.0/0"), (443.0, 443.0, "tcp", "0.0.0.0/0")]
+    egress = [r for r in case.r.find(EGRESS) if case.deps(r, "securityGroupId") == {alb_sg.urn}]
+    assert len(egress) == 1
+    rule = egress[0]
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs["ipProtocol"]) == (
+        float(case.web.app_port), float(case.web.app_port), "tcp")
+    assert case.deps(rule, "referencedSecurityGroupId") == {web_sg.urn}
+    assert "cidrIpv4" not in rule.inputs
+
+
+def test_https_listener_and_redirect_only_http_listener(case):
+    lb = case.get(LB, "-alb")
+    tg = case.get(TG, "-web")
+    https = case.get(LISTENER, "-https")
+    http = case.get(LISTENER, "-http")
+    listeners = [r for r in case.r.find(LISTENER) if case.deps(r, "loadBalancerArn") == {lb.urn}]
+    assert {r.urn for r in listeners} == {https.urn, http.urn}
+    assert (https.inputs["port"], https.inputs["protocol"]) == (443.0, "HTTPS")
+    assert https.inputs["sslPolicy"] == case.edge.tls_policy
+    assert https.inputs["sslPolicy"].startswith("ELBSecurityPolicy-TLS13-1-")
+    assert https.inputs["certificateArn"].startswith("arn:aws:acm:") or case.deps(https, "certificateArn")
+    assert https.inputs["defaultActions"][0]["type"] == "forward"
+    assert case.deps(https, "defaultActions") == {tg.urn}
+    assert (http.inputs["port"], http.inputs["protocol"]) == (80.0, "HTTP")
+    assert http.inputs["defaultActions"] == [{"type": "redirect", "redirect": {
+        "protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
+    assert "certificateArn" not in http.inputs
+
+
+def test_target_group_health_check_evicts_a_dead_server_within_30_seconds(case):
+    tg = case.get(TG, "-web")
+    assert (tg.inputs["port"], tg.inputs["protocol"], tg.inputs["targetType"]) == (
+        float(case.web.app_port), "HTTP", "instance")
+    hc = tg.inputs["healthCheck"]
+    assert hc["enabled"] is True
+    assert hc["path"] == case.edge.health_check_path == "/healthz"
+    assert hc["matcher"] == "200"
+    assert hc["port"] == "traffic-port"
+    assert hc["timeout"] < hc["interval"]
+    assert hc["interval"] * hc["unhealthyThreshold"] <= 30
+    assert hc["healthyThreshold"] >= 2
+    assert tg.inputs["deregistrationDelay"] == float(case.edge.deregistration_delay_seconds)
+    assert tg.inputs["stickiness"] == {"type": "lb_cookie", "enabled": True,
+                                       "cookieDuration": float(case.edge.stickiness_seconds)}
+
+
+def test_access_logs_go_to_the_logs_bucket_after_its_policy(case):
+    lb = case.get(LB, "-alb")
+    logs = lb.inputs["accessLogs"]
+    assert logs["enabled"] is True and logs["prefix"] == "alb"
+    (bucket_urn,) = case.deps(lb, "accessLogs")
+    assert case.r.by_urn(bucket_urn).type == "aws:s3/bucket:Bucket"
+    policies = [p for p in case.r.find(BUCKET_POLICY) if bucket_urn in case.deps(p, "bucket")]
+    assert len(policies) == 1
+    assert policies[0].urn in lb.dependencies
+
+
+def test_deletion_protection_follows_protect_and_invalid_headers_are_dropped(case):
+    lb = case.get(LB, "-alb")
+    assert lb.inputs["enableDeletionProtection"] is case.protect
+    assert lb.inputs["enableDeletionProtection"] is (case.stack == "prod")
+    assert lb.inputs["dropInvalidHeaderFields"] is True
+
+
+def test_waf_has_rate_limit_and_managed_rules_with_metrics_and_guards_the_alb(case):
+    acl = case.get(ACL, "-waf")
+    lb = case.get(LB, "-alb")
+    assert acl.inputs["scope"] == "REGIONAL"
+    assert acl.inputs["defaultAction"] == {"allow": {}}
+    vis = acl.inputs["visibilityConfig"]
+    assert vis["cloudwatchMetricsEnabled"] is True and vis["sampledRequestsEnabled"] is True
+    rules = {r["name"]: r for r in acl.inputs["rules"]}
+    rate = rules["rate-limit-per-ip"]["statement"]["rateBasedStatement"]
+    assert rate == {"limit": float(case.edge.waf_rate_limit), "aggregateKeyType": "IP", "evaluationWindowSec": 300.0}
+    assert rules["rate-limit-per-ip"]["action"] == {"block": {}}
+    for group in ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"):
+        rule = rules[group]
+        assert rule["statement"] == {"managedRuleGroupStatement": {"name": group, "vendorName": "AWS"}}
+        assert rule["overrideAction"] == {"none": {}}
+    assert len({r["priority"] for r in rules.values()}) == len(rules) == 4
+    assert all(r["visibilityConfig"]["cloudwatchMetricsEnabled"] is True for r in rules.values())
+    assert len({r["visibilityConfig"]["metricName"] for r in rules.values()}) == 4
+    (assoc,) = case.r.find(ACL_ASSOC)
+    assert case.deps(assoc, "resourceArn") == {lb.urn}
+    assert case.deps(assoc, "webAclArn") == {acl.urn}
+
+
+def test_rollback_alarm_watches_the_alb_5xx_and_alerts(case):
+    alarm = case.get(ALARM, "-alb-5xx")
+    lb = case.get(LB, "-alb")
+    assert alarm.inputs["name"] == f"{case.name}-alb-5xx"
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["statistic"]) == (
+        "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum")
+    assert case.deps(alarm, "dimensions") == {lb.urn}
+    if not case.preview:
+        assert alarm.inputs["dimensions"] == {"LoadBalancer": lb.outputs["arnSuffix"]}
+    assert alarm.inputs["threshold"] == float(case.edge.rollback_alarm_threshold)
+    assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
+    topics = {t.urn for t in case.r.find(TOPIC)}
+    for actions in ("alarmActions", "okActions"):
+        assert len(alarm.inputs[actions]) == 1
+        assert case.deps(alarm, actions) and case.deps(alarm, actions) <= topics
+
+
+# -- security groups chained by reference ----------------------------------------------------------------
+
+def test_security_groups_chain_internet_alb_web_database_cache(case):
+    alb_sg, web_sg = case.get(SG, "-alb"), case.get(SG, "-web")
+    web_ingress = [r for r in case.r.find(INGRESS) if case.deps(r, "securityGroupId") == {web_sg.urn}]
+    assert len(web_ingress) == 1, "the web servers take traffic from the load balancer only"
+    assert case.deps(web_ingress[0], "referencedSecurityGroupId") == {alb_sg.urn}
+    assert web_ingress[0].inputs["fromPort"] == web_ingress[0].inputs["toPort"] == float(case.web.app_port)
+    assert "cidrIpv4" not in web_ingress[0].inputs
+    # database and cache admit the web group (and the web group may reach them) by reference, never by CIDR
+    by_port = {}
+    for rule in case.r.find(INGRESS):
+        if case.deps(rule, "referencedSecurityGroupId") == {web_sg.urn}:
+            by_port[rule.inputs["fromPort"]] = rule
+    assert set(by_port) == {3306.0, 11211.0}
+    web_egress = {r.inputs["fromPort"]: r for r in case.r.find(EGRESS)
+                  if case.deps(r, "securityGroupId") == {web_sg.urn}}
+    assert set(web_egress) == {3306.0, 11211.0, 443.0}
+    for port in (3306.0, 11211.0):
+        target_sg = case.deps(by_port[port], "securityGroupId")
+        assert case.deps(web_egress[port], "referencedSecurityGroupId") == target_sg
+        assert "cidrIpv4" not in web_egress[port].inputs
+
+
+# -- web tier --------------------------------------------------------------------------------------------
+
+def test_role_is_least_privilege(case):
+    role = case.get(ROLE, "-web")
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert trust["Statement"] == [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                   "Principal": {"Service": "ec2.amazonaws.com"}}]
+    attachments = [a for a in case.r.find(ATTACHMENT) if case.deps(a, "role") == {role.urn}]
+    assert [a.inputs["policyArn"] for a in attachments] == ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+    profile = case.get(PROFILE, "-web")
+    assert case.deps(profile, "role") == {role.urn}
+    policy = case.get(ROLE_POLICY, "-web")
+    assert case.deps(policy, "role") == {role.urn}
+    if case.preview and not known(policy.inputs.get("policy", UNKNOWN)):
+        return  # built from bucket and log group ARNs, unknown on a first preview
+    doc = json.loads(policy.inputs["policy"])
+    statements = {s["Sid"]: s for s in doc["Statement"]}
+    assert set(statements) == {"ReadReleases", "ReadOwnParameters", "ReadDatabaseSecret", "WriteOwnLogs"}
+    assert all(s["Effect"] == "Allow" for s in statements.values())
+    resources = [r for s in statements.values() for r in (s["Resource"] if isinstance(s["Resource"], list)
+                                                           else [s["Resource"]])]
+    assert "*" not in resources
+    assert statements["ReadReleases"]["Action"] == "s3:GetObject"
+    assert re.fullmatch(r"arn:aws:s3:::[a-z0-9.-]+/releases/\*", statements["ReadReleases"]["Resource"])
+    assert statements["ReadOwnParameters"]["Resource"] == [
+        f"arn:aws:ssm:eu-west-1:123456789012:parameter/portal/{case.stack}",
+        f"arn:aws:ssm:eu-west-1:123456789012:parameter/portal/{case.stack}/*"]
+    assert statements["ReadDatabaseSecret"] == {
+        "Sid": "ReadDatabaseSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+        "Resource": statements["ReadDatabaseSecret"]["Resource"]}
+    assert statements["ReadDatabaseSecret"]["Resource"].startswith("arn:aws:secretsmanager:")
+    logs = statements["WriteOwnLogs"]
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    assert len(logs["Resource"]) == 6
+    assert all(f":log-group:/portal/{case.stack}/" in arn for arn in logs["Resource"])
+
+
+EXPECTED_PARAMETERS = {"database/endpoint", "database/secret-arn", "session-store", "cache/endpoint", "cache/tls",
+                       "buckets/releases", "buckets/assets", "release", "logs/application", "logs/system",
+                       "logs/auth"}
+
+
+def test_configuration_lives_in_parameter_store_under_the_stack_prefix(case):
+    prefix = f"/portal/{case.stack}/"
+    params = {p.inputs["name"][len(prefix):]: p for p in case.r.find(PARAMETER)
+              if p.inputs["name"].startswith(prefix)}
+    assert set(params) == EXPECTED_PARAMETERS
+    assert all(p.inputs["type"] == "String" for p in params.values())
+    assert params["release"].inputs["value"] == case.web.release
+    assert params["logs/application"].inputs["value"] == f"/portal/{case.stack}/application"
+    if not case.preview:
+        store = json.loads(params["session-store"].inputs["value"])
+        assert store["engine"] == "mysql" and store["tls"] is True
+        assert params["database/endpoint"].inputs["value"].endswith(":3306")
+        assert params["cache/endpoint"].inputs["value"].endswith(":11211")
+    for key in ("buckets/releases", "buckets/assets", "logs/application"):
+        assert case.deps(params[key], "value"), f"{key} must come from another tier's output"
+
+
+def test_launch_template(case):
+    lt = case.get(LT, "-web")
+    web_sg, profile = case.get(SG, "-web"), case.get(PROFILE, "-web")
+    i = lt.inputs
+    if case.web.ami_id:
+        assert i["imageId"] == case.web.ami_id
+    else:
+        # resolved from the public parameter at deploy time and pinned as a literal image id
+        invokes = [v for v in case.r.invokes if v.token == "aws:ssm/getParameter:getParameter"
+                   and v.args.get("name") == case.web.ami_parameter]
+        assert invokes and i["imageId"] == invokes[0].result["value"]
+    assert re.fullmatch(r"ami-[0-9a-f]{8,17}", i["imageId"])
+    assert i["instanceType"] == case.web.instance_type
+    assert i["metadataOptions"] == {"httpEndpoint": "enabled", "httpTokens": "required",
+                                    "httpPutResponseHopLimit": 1.0, "instanceMetadataTags": "disabled"}
+    assert i["blockDeviceMappings"] == [{"deviceName": "/dev/xvda", "ebs": {
+        "volumeType": "gp3", "volumeSize": float(case.web.root_volume_gb), "encrypted": "true",
+        "deleteOnTermination": "true"}}]
+    (nic,) = i["networkInterfaces"]
+    assert nic["associatePublicIpAddress"] == "false" and nic["deviceIndex"] == 0.0
+    assert case.deps(lt, "networkInterfaces") == {web_sg.urn}
+    assert "vpcSecurityGroupIds" not in i and "keyName" not in i
+    assert i["monitoring"] == {"enabled": True}
+    assert case.deps(lt, "iamInstanceProfile") == {profile.urn}
+    assert i["updateDefaultVersion"] is True
+
+
+def decoded_user_data(case) -> str:
+    return base64.b64decode(case.get(LT, "-web").inputs["userData"]).decode()
+
+
+def test_user_data_is_the_rendered_boot_script_for_this_stack(case):
+    script = decoded_user_data(case)
+    assert script == render_boot_script(BootConfig(
+        parameter_prefix=f"/portal/{case.stack}/", release=case.web.release, app_port=case.web.app_port,
+        health_check_path=case.edge.health_check_path))
+    assert f"\nRELEASE={case.web.release}\n" in script
+    assert f"\nPARAMETER_PREFIX=/portal/{case.stack}/\n" in script
+    assert "@@" not in script
+
+
+def test_auto_scaling_group_spans_the_private_subnets_of_every_az(case):
+    asg = case.get(ASG, "-web")
+    private = case.subnets("private")
+    assert case.deps(asg, "vpcZoneIdentifiers") == {s.urn for s in private.values()}
+    assert len(asg.inputs["vpcZoneIdentifiers"]) == len(private)
+    if not case.preview:
+        assert sorted(asg.inputs["vpcZoneIdentifiers"]) == sorted(s.id for s in private.values())
+    assert asg.inputs["minSize"] >= len(private)
+    assert (asg.inputs["minSize"], asg.inputs["maxSize"]) == (float(case.web.min_size), float(case.web.max_size))
+    assert asg.inputs["healthCheckType"] == "ELB"
+    assert asg.inputs["healthCheckGracePeriod"] == float(case.web.health_check_grace_seconds)
+    assert asg.inputs["capacityRebalance"] is True
+    assert asg.options["ignoreChanges"] == ["desiredCapacity"]
+    assert "GroupInServiceInstances" in asg.inputs["enabledMetrics"]
+    assert case.deps(asg, "targetGroupArns") == {case.get(TG, "-web").urn}
+    assert not [a for a in case.r.resources if a.type in (
+        "aws:autoscaling/attachment:Attachment", "aws:autoscaling/trafficSourceAttachment:TrafficSourceAttachment",
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment")], "the group is the one owner of the link"
+
+
+def test_group_pins_the_templates_numbered_latest_version(case):
+    asg, lt = case.get(ASG, "-web"), case.get(LT, "-web")
+    version = asg.inputs["launchTemplate"]["version"]
+    assert version not in ("$Latest", "$Default")
+    assert case.deps(asg, "launchTemplate") == {lt.urn}
+    if case.preview:
+        assert version == UNKNOWN  # the new version number is only known once the template is updated
+    else:
+        assert version == str(int(lt.outputs["latestVersion"])) == "1"
+        assert asg.inputs["launchTemplate"]["id"] == lt.id
+
+
+def test_instance_refresh_rolls_and_rolls_back_on_the_alb_5xx_alarm(case):
+    refresh = case.get(ASG, "-web").inputs["instanceRefresh"]
+    assert refresh["strategy"] == "Rolling"
+    prefs = refresh["preferences"]
+    assert prefs["minHealthyPercentage"] == float(case.web.refresh_min_healthy_percentage)
+    assert prefs["maxHealthyPercentage"] == float(case.web.refresh_max_healthy_percentage)
+    assert prefs["instanceWarmup"] == str(case.web.instance_warmup_seconds)
+    assert prefs["checkpointPercentages"] == [50.0, 100.0]
+    assert prefs["autoRollback"] is True
+    assert prefs["alarmSpecification"] == {"alarms": [f"{case.name}-alb-5xx"]}
+    assert case.deps(case.get(ASG, "-web"), "instanceRefresh") == {case.get(ALARM, "-alb-5xx").urn}
+
+
+def test_target_tracking_on_cpu_and_requests_per_target(case):
+    asg, lb, tg = case.get(ASG, "-web"), case.get(LB, "-alb"), case.get(TG, "-web")
+    policies = {p.inputs["targetTrackingConfiguration"]["predefinedMetricSpecification"]["predefinedMetricType"]: p
+                for p in case.r.find(POLICY) if case.deps(p, "autoscalingGroupName") == {asg.urn}}
+    assert set(policies) == {"ASGAverageCPUUtilization", "ALBRequestCountPerTarget"}
+    assert all(p.inputs["policyType"] == "TargetTrackingScaling" for p in policies.values())
+    assert policies["ASGAverageCPUUtilization"].inputs["targetTrackingConfiguration"]["targetValue"] == float(
+        case.web.cpu_target)
+    requests = policies["ALBRequestCountPerTarget"]
+    assert requests.inputs["targetTrackingConfiguration"]["targetValue"] == float(case.web.requests_per_target)
+    assert case.deps(requests, "targetTrackingConfiguration") == {lb.urn, tg.urn}
+    if not case.preview:
+        label = requests.inputs["targetTrackingConfiguration"]["predefinedMetricSpecification"]["resourceLabel"]
+        assert label == f"{lb.outputs['arnSuffix']}/{tg.outputs['arnSuffix']}"
+
+
+def test_every_child_belongs_to_its_component(case):
+    edge = case.r.get("ecommerce:edge:LoadBalancer", case.name)
+    web = case.r.get("ecommerce:web:WebTier", case.name)
+    assert case.get(LB, "-alb").parent == edge.urn
+    assert case.get(ALARM, "-alb-5xx").parent == edge.urn
+    assert case.get(ASG, "-web").parent == web.urn
+    assert case.get(LT, "-web").parent == web.urn
+    assert len(case.r.children(web)) >= 20
+
+
+# -- releases --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("mode", MODES)
+def test_changing_the_release_changes_the_user_data_and_nothing_else(run, source, stack, mode):
+    before = run(source, stack, mode)
+    after = run(source, stack, mode, {"portal:release": "2099.01.01-9"})
+    old_by_urn = {r.urn: r for r in before.resources}
+    new_by_urn = {r.urn: r for r in after.resources}
+    assert set(old_by_urn) == set(new_by_urn), "the release adds or removes nothing"
+    changed = {}
+    for urn, new in new_by_urn.items():
+        old = old_by_urn[urn]
+        keys = {k for k in set(old.inputs) | set(new.inputs) if old.inputs.get(k) != new.inputs.get(k)}
+        if keys:
+            changed[(new.type, new.name)] = keys
+    name = f"portal-{stack}"
+    # The template's user data makes a new version (and so a refresh); the parameter only records the release.
+    assert changed == {(LT, f"{name}-web"): {"userData"}, (PARAMETER, f"{name}-param-release"): {"value"}}
+    new_script = base64.b64decode(after.get(LT, f"{name}-web").inputs["userData"]).decode()
+    old_script = base64.b64decode(before.get(LT, f"{name}-web").inputs["userData"]).decode()
+    assert "RELEASE=2099.01.01-9" in new_script and "RELEASE=2099.01.01-9" not in old_script
+    assert [line for line in new_script.splitlines() if line not in old_script.splitlines()] == [
+        "RELEASE=2099.01.01-9"]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_the_web_tier_refuses_to_build_without_a_release(program_run, portal_run, source):
+    overrides = {"portal:release": ""}
+    result = portal_run("staging", "preview", overrides) if source == "portal" else program_run(
+        source, "staging", "preview", overrides)
+    assert result.error is not None
+    assert "portal:release is not set" in result.error.message
+
+
+# -- the boot script -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("stack", STACKS)
+def test_rendered_boot_script_passes_shellcheck(run, source, stack, tmp_path):
+    case = Case(run(source, stack, "update"))
+    script = tmp_path / f"boot-{stack}.sh"
+    script.write_text(decoded_user_data(case))
+    checked = subprocess.run([str(SHELLCHECK), "--shell=bash", "--severity=style", str(script)],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_boot_script_does_the_steps_in_order():
+    script = render_boot_script(BootConfig("/portal/staging/", "1.2.3", 8080, "/healthz"))
+    steps = [
+        "param buckets/releases",                          # configuration from Parameter Store
+        'releases/${RELEASE}/portal.tar.gz"',              # the release from the releases bucket
+        "sha256sum --check",                               # checksum verified
+        'tar -xzf "${WORK}/portal.tar.gz" -C "${RELEASE_DIR}"',  # unpacked to local storage
+        'session: ({handler: "database"} + $session_store)',  # sessions in the database
+        'cache: {backend: "memcached"',                    # cache in memcached
+        "amazon-cloudwatch-agent-ctl -a fetch-config",     # logs shipped
+        "systemctl start httpd",                           # web server last...
+        'echo "ok ${RELEASE}" > "${HEALTH_DIR}/ok"',       # ...and only then the health check passes
+    ]
+    positions = [script.index(step) for step in steps]
+    assert positions == sorted(positions)
+    for kind in ("LOG_GROUP_APPLICATION", "LOG_GROUP_SYSTEM", "LOG_GROUP_AUTH"):
+        assert f'"log_group_name": "${{{kind}}}"' in script
+    assert "set -euo pipefail" in script
+
+
+def test_boot_script_values_are_shell_quoted():
+    script = render_boot_script(BootConfig("/portal/x y/", "1.2.3", 8080, "/healthz"))
+    assert "\nPARAMETER_PREFIX='/portal/x y/'\n" in script

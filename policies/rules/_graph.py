@@ -96,8 +96,14 @@ class Graph:
             n = by_id[id(r)]
             if getattr(r, "parent", None) is not None and id(r.parent) in by_id:
                 n.parent = by_id[id(r.parent)]
-            for key, deps in (getattr(r, "property_dependencies", None) or {}).items():
+            pdeps = getattr(r, "property_dependencies", None) or {}
+            for key, deps in pdeps.items():
                 n.deps[key] = [by_id[id(d)] for d in deps if id(d) in by_id]
+            if pdeps:
+                # Stack policies see outputs: during preview a computed output the program never set (a
+                # route's instanceId, a database's replicateSourceDb) is unknown. The engine sends a property
+                # dependency entry for every input key, so an unknown outside those keys was not set.
+                n.props = {k: v for k, v in n.props.items() if k in pdeps or not is_unknown(v)}
             n.all_deps = [by_id[id(d)] for d in (getattr(r, "dependencies", None) or []) if id(d) in by_id]
         self.by_urn = {n.urn: n for n in self.nodes}
         self._referrers: Dict[int, List[tuple]] = {}

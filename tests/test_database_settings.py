@@ -37,8 +37,11 @@ BAD_INPUTS = [
      "portal:dbAllocatedStorage = 10: gp3 storage for MySQL must be between 20 and 65536 GiB"),
     ({"dbAllocatedStorage": "lots"}, "portal:dbAllocatedStorage = lots: must be a whole number"),
     ({"dbAllocatedStorage": "100", "dbMaxAllocatedStorage": "100"},
-     "portal:dbMaxAllocatedStorage = 100: must be larger than portal:dbAllocatedStorage (100 GiB), or storage "
-     "cannot autoscale"),
+     "portal:dbMaxAllocatedStorage = 100: must be at least 10% above portal:dbAllocatedStorage (100 GiB), so at "
+     "least 110 GiB, for RDS to autoscale storage"),
+    ({"dbAllocatedStorage": "25", "dbMaxAllocatedStorage": "27"},
+     "portal:dbMaxAllocatedStorage = 27: must be at least 10% above portal:dbAllocatedStorage (25 GiB), so at "
+     "least 28 GiB, for RDS to autoscale storage"),
     ({"dbMaxAllocatedStorage": "70000"},
      "portal:dbMaxAllocatedStorage = 70000: storage autoscaling cannot go beyond 65536 GiB"),
     ({"dbBackupRetentionDays": "1"},
@@ -127,3 +130,7 @@ def test_window_parsing():
     assert weekly_window("sun:23:30-mon:00:30") == (6 * 1440 + 23 * 60 + 30, 60)
     assert weekly_window("Sun:04:00-Sun:05:00") == (6 * 1440 + 240, 60)
     assert daily_window("25:00-01:00") is None
+
+
+def test_a_ceiling_exactly_10_percent_above_is_accepted():
+    assert parsed({"dbAllocatedStorage": "25", "dbMaxAllocatedStorage": "28"}).max_allocated_storage == 28

@@ -160,6 +160,7 @@ def test_deletion_protection_and_pulumi_protect_follow_the_protection_setting(ru
     protect = EXPECTED[run.stack]["protect"]
     assert db.inputs["deletionProtection"] is protect
     assert db.protect is protect
+    assert db.options.get("retainOnDelete", False) is protect
 
 
 def test_final_snapshot_is_never_skipped(run):

@@ -114,8 +114,10 @@ class Database(pulumi.ComponentResource):
             for log in LOG_EXPORTS
         }
 
+        # Protected stacks keep the database even if it is dropped from the program: deleting it takes an
+        # explicit unprotect and a console action, and even then the final snapshot is taken.
         protected = pulumi.ResourceOptions(
-            parent=self, protect=args.protect,
+            parent=self, protect=args.protect, retain_on_delete=args.protect,
             depends_on=[monitoring_policy, *self.log_groups.values()])
         self.instance = aws.rds.Instance(
             f"{name}-mysql",

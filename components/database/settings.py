@@ -17,7 +17,7 @@ KEYS = (
               "8.0.x version.", "8.0"),
     ConfigKey("dbAllocatedStorage", "integer", "Initial gp3 storage of the database in GiB (20 to 65536).", 20),
     ConfigKey("dbMaxAllocatedStorage", "integer",
-              "Storage autoscaling ceiling in GiB; must be larger than dbAllocatedStorage.", 100),
+              "Storage autoscaling ceiling in GiB; at least 10% above dbAllocatedStorage.", 100),
     ConfigKey("dbBackupRetentionDays", "integer",
               "Days RDS keeps automated backups and point-in-time recovery (7 to 35).", 7),
     ConfigKey("dbBackupWindow", "string",
@@ -126,8 +126,11 @@ def parse(reader: ConfigReader) -> DatabaseSettings:
                                     f"{MAX_STORAGE_GIB} GiB")
     ceiling = reader.integer("dbMaxAllocatedStorage", maximum=MAX_STORAGE_GIB,
                              rule=f"storage autoscaling cannot go beyond {MAX_STORAGE_GIB} GiB")
-    reader.check(ceiling > allocated, "dbMaxAllocatedStorage", ceiling,
-                 f"must be larger than portal:dbAllocatedStorage ({allocated} GiB), or storage cannot autoscale")
+    # RDS rejects a ceiling less than 10% above the allocated storage.
+    least = -(-allocated * 11 // 10)
+    reader.check(ceiling >= least, "dbMaxAllocatedStorage", ceiling,
+                 f"must be at least 10% above portal:dbAllocatedStorage ({allocated} GiB), so at least {least} GiB, "
+                 "for RDS to autoscale storage")
 
     retention = reader.integer("dbBackupRetentionDays", minimum=7, maximum=35,
                                rule="automated backups must be kept at least 7 days (RDS allows at most 35)")

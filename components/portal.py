@@ -9,11 +9,14 @@ from components.cache.component import Cache, CacheArgs
 from components.cdn.component import Cdn, CdnArgs
 from components.database.component import Database, DatabaseArgs
 from components.dns.component import Dns, DnsArgs
+from components.edge.component import LoadBalancer, LoadBalancerArgs
 from components.logging.component import Logging, LoggingArgs
 from components.monitoring.alerting import Alerting, AlertingArgs
 from components.network.component import Network, NetworkArgs
 from components.settings import PortalSettings
 from components.storage.component import Storage, StorageArgs
+from components.web.component import (
+    CacheInputs, DatabaseInputs, LoadBalancerInputs, LoggingInputs, StorageInputs, WebTier, WebTierArgs)
 
 
 class Portal(pulumi.ComponentResource):
@@ -56,10 +59,34 @@ class Portal(pulumi.ComponentResource):
             settings=settings.backup, environment=general.environment,
             database_instance_arn=self.database.instance.arn, protect=general.protect, tags=general.tags),
             opts=child)
+        self.load_balancer = LoadBalancer(settings.name, LoadBalancerArgs(
+            settings=settings.edge, environment=general.environment, vpc_id=self.network.vpc_id,
+            public_subnet_ids=self.network.public_subnet_ids, app_port=settings.web.app_port,
+            logs_bucket_name=self.storage.bucket_names["logs"], certificate_arn=self.dns.regional_certificate_arn,
+            alert_topic_arn=self.alerting.topic_arn, log_delivery_policy=self.storage.log_delivery_policy,
+            protect=general.protect, tags=general.tags), opts=child)
+        self.dns.add_aliases(self.load_balancer, self.cdn)
+        self.web = WebTier(settings.name, WebTierArgs(
+            settings=settings.web, environment=general.environment, vpc_id=self.network.vpc_id,
+            private_subnet_ids=self.network.private_subnet_ids,
+            load_balancer=LoadBalancerInputs.of(self.load_balancer, settings.edge.health_check_path),
+            database=DatabaseInputs.of(self.database), cache=CacheInputs.of(self.cache),
+            storage=StorageInputs(bucket_names=self.storage.bucket_names, bucket_arns=self.storage.bucket_arns),
+            logging=LoggingInputs(log_group_names=self.logging.log_group_names,
+                                  log_group_arns=self.logging.log_group_arns),
+            tags=general.tags), opts=child)
+        # Security groups chained by reference: internet -> ALB -> web -> database / cache.
+        self.load_balancer.allow_targets("web", self.web.security_group.id, settings.web.app_port)
+        self.database.admit("web", self.web.security_group.id)
+        self.cache.admit("web", self.web.security_group.id)
 
         # The stack outputs deploy tools read with `pulumi stack output --json`; README documents each.
         self.outputs: dict[str, pulumi.Input] = {
             "vpcId": self.network.vpc_id,
+            "loadBalancerDnsName": self.load_balancer.dns_name,
+            "autoScalingGroupName": self.web.group_name,
+            "launchTemplateId": self.web.launch_template_id,
+            "parameterPrefix": self.web.parameter_prefix,
             "availabilityZones": list(self.network.availability_zones),
             "publicSubnetIds": self.network.public_subnet_ids,
             "privateSubnetIds": self.network.private_subnet_ids,

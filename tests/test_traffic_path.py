@@ -44,7 +44,7 @@ PARAMETER = "aws:ssm/parameter:Parameter"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 TOPIC = "aws:sns/topic:Topic"
 
-SOURCES = ("web_tier",)
+SOURCES = ("portal", "web_tier")
 STACKS = ("staging", "prod")
 MODES = ("preview", "update")
 CASES = [(source, stack, mode) for source in SOURCES for stack in STACKS for mode in MODES]

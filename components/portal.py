@@ -43,7 +43,7 @@ class Portal(pulumi.ComponentResource):
             logs_bucket=self.storage.buckets["logs"], static_domain=self.dns.static_domain,
             certificate_arn=self.dns.cdn_certificate_arn,
             assets_policy_after=[self.storage.public_access_blocks["assets"]],
-            logging_after=[self.storage.ownership_controls["logs"]], tags=general.tags), opts=child)
+            logging_after=[self.storage.cloudfront_log_acl], tags=general.tags), opts=child)
         # static. -> CloudFront now; the load balancer's apex and www aliases come with
         # `self.dns.add_aliases(load_balancer, self.cdn)` (each target's records are created once).
         self.dns.add_aliases(cdn=self.cdn)

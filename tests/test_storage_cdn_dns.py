@@ -23,6 +23,7 @@ ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEnc
 VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+ACL = "aws:s3/bucketAcl:BucketAcl"
 OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -280,13 +281,26 @@ def test_cloudfront_serves_https_only_with_tls12_sni_and_compression(run):
         assert cert["acmCertificateArn"].startswith("arn:aws:acm:us-east-1:")
 
 
-def test_cloudfront_logs_to_the_logs_bucket_once_its_acls_are_enabled(run):
+def test_cloudfront_logs_to_the_logs_bucket_once_awslogsdelivery_is_granted(run):
     d = distribution(run)
     logs = bucket(run, "logs")
     assert linked(d, "loggingConfig") == {logs.urn}
     assert d.inputs["loggingConfig"]["prefix"] == "cloudfront/"
     assert d.inputs["loggingConfig"]["includeCookies"] is False
-    assert companion(run, OWNERSHIP, logs).urn in d.dependencies
+    acl = companion(run, ACL, logs)
+    assert acl.urn in d.dependencies
+    assert {companion(run, OWNERSHIP, logs).urn, companion(run, PUBLIC_ACCESS_BLOCK, logs).urn} <= set(
+        acl.dependencies)
+    (owner,) = [i for i in run.invokes if i.token == "aws:s3/getCanonicalUserId:getCanonicalUserId"]
+    (delivery,) = [i for i in run.invokes if i.token ==
+                   "aws:cloudfront/getLogDeliveryCanonicalUserId:getLogDeliveryCanonicalUserId"]
+    policy = acl.inputs["accessControlPolicy"]
+    assert policy["owner"].get("id") == owner.result.get("id")
+    assert [(g["grantee"]["type"], g["grantee"].get("id"), g["permission"]) for g in policy["grants"]] == [
+        ("CanonicalUser", owner.result.get("id"), "FULL_CONTROL"),
+        ("CanonicalUser", delivery.result.get("id"), "FULL_CONTROL")]
+    # No other bucket carries an ACL: theirs are disabled (BucketOwnerEnforced).
+    assert [r.name for r in run.find(ACL)] == [acl.name]
     if run.mode == "update":
         assert d.inputs["loggingConfig"]["bucket"] == logs.outputs["bucketDomainName"]
 

@@ -45,7 +45,7 @@ class CdnArgs:
     static_domain: str
     certificate_arn: pulumi.Input[str]
     # The assets bucket's public access block (a policy written while it is applied is rejected) and the logs
-    # bucket's ownership controls (CloudFront's log delivery needs that bucket's ACLs enabled first).
+    # bucket's ACL granting awslogsdelivery (CloudFront checks it when logging is switched on).
     assets_policy_after: Sequence[pulumi.Resource] = ()
     logging_after: Sequence[pulumi.Resource] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -91,8 +91,7 @@ class Cdn(pulumi.ComponentResource):
                 "ssl_support_method": "sni-only",
                 "minimum_protocol_version": MINIMUM_PROTOCOL_VERSION,
             },
-            # Standard (legacy) logs: delivered by the awslogsdelivery account through the logs bucket's ACL,
-            # which CloudFront grants itself when logging is switched on.
+            # Standard (legacy) logs, delivered by the awslogsdelivery account through the logs bucket's ACL.
             logging_config={"bucket": args.logs_bucket.bucket_domain_name, "prefix": LOG_PREFIX,
                             "include_cookies": False},
             tags=stack_tags(args.environment, args.tags, Name=label),

@@ -133,6 +133,8 @@ class Storage(pulumi.ComponentResource):
             lambda arn: policy_json(tls_only_statement(arn),
                                     *log_delivery_statements(arn, account_id, elb_account_arn))))
 
+        self.cloudfront_log_acl = self._cloudfront_log_acl()
+
         self.replica_bucket: aws.s3.Bucket | None = None
         self.replication: aws.s3.BucketReplicationConfig | None = None
         if args.dr_region:
@@ -203,6 +205,23 @@ class Storage(pulumi.ComponentResource):
             rule={"default_retention": {"mode": settings.backup_object_lock_mode,
                                         "days": settings.backup_object_lock_days}},
             opts=self._opts(depends_on=[self.versioning[key]]))
+
+    def _cloudfront_log_acl(self) -> aws.s3.BucketAcl:
+        """CloudFront's standard logs are written by the awslogsdelivery account, which needs FULL_CONTROL in the
+        logs bucket's ACL; the owner keeps FULL_CONTROL too, since this ACL replaces the whole grant list."""
+        owner_id = aws.s3.get_canonical_user_id().id
+        log_delivery_id = aws.cloudfront.get_log_delivery_canonical_user_id().id
+        return aws.s3.BucketAcl(
+            f"{self._name}-logs", bucket=self.all_buckets["logs"].id,
+            access_control_policy={
+                "owner": {"id": owner_id},
+                "grants": [
+                    {"grantee": {"type": "CanonicalUser", "id": owner_id}, "permission": "FULL_CONTROL"},
+                    {"grantee": {"type": "CanonicalUser", "id": log_delivery_id}, "permission": "FULL_CONTROL"},
+                ],
+            },
+            # ACLs are only accepted once object ownership allows them.
+            opts=self._opts(depends_on=[self.ownership_controls["logs"], self.public_access_blocks["logs"]]))
 
     @staticmethod
     def _backup_rules(settings: StorageSettings) -> list[dict]:

@@ -74,6 +74,10 @@ def asg_has_lb(g: Graph, asg: Node) -> bool:
     return bool(g.referrers(asg, ("autoscaling/attachment", "autoscaling/trafficSourceAttachment")))
 
 
+def _n_azs(azs: List[str]) -> str:
+    return f"{len(azs)} AZ" + ("" if len(azs) == 1 else "s")
+
+
 def _fmt_azs(azs: List[str]) -> str:
     return ", ".join(azs) if azs else "none"
 
@@ -87,7 +91,7 @@ def _asg_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield asg, (f"Auto Scaling group {asg.label()} has subnets that cannot be resolved through the stack "
                         f"graph; pass subnets created in this stack (or literal subnet IDs) in vpcZoneIdentifiers.")
         elif len(azs) < need:
-            yield asg, (f"Auto Scaling group {asg.label()} spans {len(azs)} AZ ({_fmt_azs(azs)}); "
+            yield asg, (f"Auto Scaling group {asg.label()} spans {_n_azs(azs)} ({_fmt_azs(azs)}); "
                         f"give vpcZoneIdentifiers subnets in at least {need} Availability Zones.")
 
 
@@ -123,7 +127,7 @@ def _lb_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield lb, (f"Load balancer {lb.label()} has subnets that cannot be resolved through the stack graph; "
                        f"pass subnets created in this stack (or literal subnet IDs).")
         elif len(azs) < need:
-            yield lb, (f"Load balancer {lb.label()} spans {len(azs)} AZ ({_fmt_azs(azs)}); "
+            yield lb, (f"Load balancer {lb.label()} spans {_n_azs(azs)} ({_fmt_azs(azs)}); "
                        f"place it in subnets of at least {need} Availability Zones.")
 
 
@@ -367,18 +371,24 @@ def private_egress(g: Graph) -> List[Tuple[Node, Node, DefaultRoute]]:
     return out
 
 
+def _route_label(rt: Node, route: DefaultRoute) -> str:
+    if route.declared_by is rt:
+        return f"Route table {rt.label()}"
+    return f"Route {route.declared_by.label()} of route table {rt.label()}"
+
+
 def _private_route_nat(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for rt, subnet, route in private_egress(g):
         az = subnet_az(subnet)
         if route.other:
-            yield route.declared_by, (f"Route table {rt.label()} sends subnet {subnet.label()} to {route.other}, a "
+            yield route.declared_by, (f"{_route_label(rt, route)} sends subnet {subnet.label()} to {route.other}, a "
                                       f"single server; route 0.0.0.0/0 to a NAT gateway in the subnet's own AZ.")
             continue
         for nat in route.nats:
             naz = nat_az(g, nat)
             if az and naz and az != naz:
                 yield route.declared_by, (
-                    f"Route table {rt.label()} sends subnet {subnet.label()} ({az}) to NAT gateway {nat.label()} in "
+                    f"{_route_label(rt, route)} sends subnet {subnet.label()} ({az}) to NAT gateway {nat.label()} in "
                     f"{naz}; give every AZ its own NAT gateway and route each private subnet to the one in its AZ.")
 
 

@@ -39,7 +39,8 @@ def _backup_retention(node: Node, config) -> Iterable[str]:
         return
     days = number(raw)
     if days is None or days < need:
-        shown = f"{fmt_num(days)} days" if days is not None else "unset (AWS keeps 1 day or none)"
+        shown = (f"for {fmt_num(days)} day{'' if days == 1 else 's'}" if days is not None
+                 else "for an unset period (AWS defaults to 1 day or none)")
         yield (f"{_label(node)} keeps automated backups {shown}; set backupRetentionPeriod to at least "
                f"{fmt_num(need)} days.")
 

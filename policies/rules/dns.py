@@ -82,7 +82,8 @@ def _alias_health(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue
         names = {n for _, recs in record_names(g).values() for _, n in recs}
         if f"www.{name}" not in names:
-            yield rec, f"The apex {name} has no www.{name} record; add a www alias record as well."
+            yield rec, (f"Apex record {rec.label()} ({name}) has no www.{name} companion; add a www alias record "
+                       f"so both names serve.")
 
 
 def _acm_dns(g: Graph, config) -> Iterable[Tuple[Node, str]]:

@@ -78,7 +78,7 @@ def _descriptions(node: Node, config) -> Iterable[str]:
             yield f"Security group {node.label()} has no description; say which tier it guards and why."
     for rule in rules_of_resource(node):
         if not rule.description and not is_unknown(rule.description):
-            yield (f"{_what(node)} has a {rule.direction} rule on {rule.ports_text()} without a description; say "
+            yield (f"{_what(node)} has an {rule.direction} rule on {rule.ports_text()} without a description; say "
                    f"what the rule admits.")
             break
 
@@ -96,8 +96,10 @@ def _data_by_reference(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             seen.append(sg)
             for rule in rules_of_group(g, sg):
                 if rule.direction == "ingress" and rule.cidrs:
-                    yield (rule.source if rule.source is not sg else sg), (
-                        f"Security group {sg.label()} guards {data.label()} but admits {', '.join(rule.cidrs)} on "
+                    who = (f"Security group {sg.label()}" if rule.source is sg else
+                           f"Rule {rule.source.label()} of security group {sg.label()}")
+                    yield rule.source, (
+                        f"{who} guards {data.label()} but admits {', '.join(rule.cidrs)} on "
                         f"{rule.ports_text()}; admit only the web tier's security group (a security group reference).")
                     break
 

@@ -4,7 +4,7 @@ from typing import Iterable, List, Tuple
 from ._base import resource_policy, stack_policy
 from ._config import is_production, setting
 from ._graph import Graph, Node
-from ._props import as_list, first, is_unknown, truthy
+from ._props import as_list, first, fmt_num, is_unknown, number, truthy
 
 LB = "lb/loadBalancer"
 CLB = "elb/loadBalancer"
@@ -43,7 +43,7 @@ def _http_redirects(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         for lst in as_list(clb.props.get("listeners")):
             if isinstance(lst, dict) and str(lst.get("lbProtocol") or "").lower() in ("http", "tcp"):
                 yield clb, (f"Classic load balancer {clb.label()} serves plain {str(lst.get('lbProtocol')).upper()} on "
-                            f"port {lst.get('lbPort')} and cannot redirect; serve HTTPS only, or use an ALB with an "
+                            f"port {fmt_num(number(lst.get('lbPort')))} and cannot redirect; serve HTTPS only, or use an ALB with an "
                             f"HTTP-to-HTTPS redirect.")
 
 

@@ -127,7 +127,7 @@ _BACKUP_BUCKETS = {
 }
 for _name in ("s3-data-bucket-versioned", "s3-data-bucket-encrypted", "s3-bucket-not-public", "s3-bucket-logging"):
     SCHEMAS.setdefault(_name, {}).update(_DATA_BUCKETS)
-for _name in ("s3-backup-bucket-hardened", "stateful-resources-protected"):
+for _name in ("s3-backup-bucket-hardened", "stateful-resources-protected", "backup-plan-coverage"):
     SCHEMAS.setdefault(_name, {}).update(_BACKUP_BUCKETS)
 
 

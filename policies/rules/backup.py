@@ -10,7 +10,7 @@ from .storage import bucket_name
 STATEFUL = ("rds/instance", "rds/cluster", "efs/fileSystem", "route53/zone", "s3/bucket")
 _WHAT = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "efs/fileSystem": "EFS file system",
          "route53/zone": "Hosted zone", "s3/bucket": "Backup bucket"}
-COVERED = ("rds/instance", "rds/cluster", "efs/fileSystem")
+COVERED = ("rds/instance", "rds/cluster", "efs/fileSystem", "ec2/instance", "ebs/volume", "s3/bucket")
 
 
 def _protected(node: Node, config) -> Iterable[str]:
@@ -30,8 +30,10 @@ def _selection_covers(g: Graph, sel: Node, node: Node) -> bool:
         return True
     for r in as_list(sel.props.get("resources")):
         if isinstance(r, str) and not is_unknown(r) and (r == "*" or (r.endswith("*") and (
-                (":rds:" in r and node.kind.startswith("rds/")) or (":elasticfilesystem:" in r and node.kind ==
-                                                                    "efs/fileSystem")))):
+                (":rds:" in r and node.kind.startswith("rds/")) or
+                (":elasticfilesystem:" in r and node.kind == "efs/fileSystem") or
+                (":ec2:" in r and node.kind in ("ec2/instance", "ebs/volume")) or
+                (":s3:" in r and node.kind == "s3/bucket")))):
             return True
     tags = node.props.get("tags") if isinstance(node.props.get("tags"), dict) else {}
     for t in as_list(sel.props.get("selectionTags")):
@@ -42,12 +44,16 @@ def _selection_covers(g: Graph, sel: Node, node: Node) -> bool:
 
 def _covers(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     selections = g.of("backup/selection")
+    patterns = setting(config, "backup-plan-coverage", "backupBucketPatterns")
     for node in g.of(*COVERED):
         if node.kind == "rds/instance" and node.props.get("replicateSourceDb"):
             continue
+        if node.kind == "s3/bucket" and not any(matches(n, patterns) for n in {bucket_name(node), node.name}):
+            continue
         if not any(_selection_covers(g, s, node) for s in selections):
-            what = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster",
-                    "efs/fileSystem": "EFS file system"}[node.kind]
+            what = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "efs/fileSystem": "EFS file system",
+                    "ec2/instance": "Stand-alone instance", "ebs/volume": "EBS volume",
+                    "s3/bucket": "Backup bucket"}[node.kind]
             yield node, (f"{what} {node.label()} is in no AWS Backup selection; add it to an aws.backup.Selection "
                          f"of a plan with a cross-region copy.")
 
@@ -85,7 +91,7 @@ def _kms_rotation(node: Node, config) -> Iterable[str]:
 
 POLICIES = [
     resource_policy("stateful-resources-protected", STATEFUL, _protected),
-    stack_policy("backup-plan-covers-databases", _covers),
+    stack_policy("backup-plan-coverage", _covers),
     resource_policy("backup-plan-retention-and-copy", ("backup/plan",), _plan),
     stack_policy("backup-vault-locked", _vault_locked),
     resource_policy("kms-key-rotation", ("kms/key",), _kms_rotation),

@@ -44,8 +44,17 @@ def _subnet_group(node: Node, config) -> Iterable[str]:
                f"private data subnets of every AZ and set subnetGroupName.")
 
 
+def _redis_auth(node: Node, config) -> Iterable[str]:
+    p = node.props
+    if p.get("authToken") or p.get("authTokenWo") or p.get("userGroupIds"):
+        return
+    yield (f"{_label(node)} lets any client in its security group connect; set an authToken (with transit "
+           f"encryption) or userGroupIds.")
+
+
 POLICIES = [
     resource_policy("redis-encryption", (RG, CLUSTER), _encryption),
     resource_policy("redis-snapshot-retention", (RG, CLUSTER), _snapshots),
     resource_policy("elasticache-subnet-group", (RG, CLUSTER), _subnet_group),
+    resource_policy("redis-auth", (RG,), _redis_auth),
 ]

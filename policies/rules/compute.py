@@ -159,6 +159,17 @@ def _termination(node: Node, config) -> Iterable[str]:
                f"disableApiTermination to true (or move it into an Auto Scaling group).")
 
 
+def _role_conflict(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for role in g.of("iam/role"):
+        inline = as_list(role.props.get("inlinePolicies")) or as_list(role.props.get("managedPolicyArns"))
+        separate = g.referrers(role, ("iam/rolePolicyAttachment", "iam/rolePolicy", "iam/policyAttachment",
+                                      "iam/rolePoliciesExclusive", "iam/rolePolicyAttachmentsExclusive"),
+                               ("role", "roles", "roleName"))
+        if inline and separate:
+            yield role, (f"Role {role.label()} declares policies inline and through {separate[0].label()}; they "
+                         f"overwrite each other on every update, so use only attachment resources.")
+
+
 POLICIES = [
     stack_policy("imdsv2-required", _imdsv2),
     stack_policy("ebs-encrypted", _ebs),
@@ -169,4 +180,5 @@ POLICIES = [
     resource_policy("user-data-no-secrets", (INSTANCE, LT, LC), _user_data),
     resource_policy("asg-capacity-rebalance", (ASG,), _rebalance),
     resource_policy("standalone-instance-termination-protection", (INSTANCE,), _termination),
+    stack_policy("iam-role-policy-conflict", _role_conflict),
 ]

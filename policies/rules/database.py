@@ -194,6 +194,12 @@ def _windows(node: Node, config) -> Iterable[str]:
         yield f"{_label(node)} has backup window {bw} overlapping maintenance window {mw}; move one of them."
 
 
+def _iam_auth(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("iamDatabaseAuthenticationEnabled")) is not True:
+        yield (f"{_label(node)} accepts only password logins; set iamDatabaseAuthenticationEnabled to true so "
+               f"operators connect with short-lived IAM tokens.")
+
+
 POLICIES = [
     resource_policy("rds-backup-retention", DB_KINDS, _backup_retention),
     resource_policy("rds-final-snapshot", DB_KINDS, _final_snapshot),
@@ -206,4 +212,5 @@ POLICIES = [
     resource_policy("rds-auto-minor-version-upgrade", DB_KINDS + ("rds/clusterInstance",), _auto_minor),
     resource_policy("rds-storage-autoscaling", ("rds/instance",), _storage_autoscaling),
     resource_policy("rds-backup-window-no-overlap", DB_KINDS, _windows),
+    resource_policy("rds-iam-auth", DB_KINDS, _iam_auth),
 ]

@@ -70,8 +70,33 @@ def _log_retention(node: Node, config) -> Iterable[str]:
         yield f"Log group {node.label()} keeps logs {fmt_num(days)} days; set retentionInDays to at least {fmt_num(need)}."
 
 
+def _log_group_kms(node: Node, config) -> Iterable[str]:
+    if not node.props.get("kmsKeyId"):
+        yield f"Log group {node.label()} is encrypted only with the service key; set kmsKeyId to a customer-managed key."
+
+
+def _sns_kms(node: Node, config) -> Iterable[str]:
+    if not node.props.get("kmsMasterKeyId"):
+        yield f"Topic {node.label()} is not encrypted; set kmsMasterKeyId (e.g. alias/aws/sns or a customer key)."
+
+
+_FAILURES = ("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR")
+
+
+def _asg_notifications(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for asg in g.of("autoscaling/group"):
+        notes = g.referrers(asg, ("autoscaling/notification",), ("groupNames",))
+        kinds = {k for n in notes for k in as_list(n.props.get("notifications"))}
+        if not notes or not all(k in kinds for k in _FAILURES):
+            yield asg, (f"Auto Scaling group {asg.label()} fails to launch or terminate instances silently; add an "
+                        f"aws.autoscaling.Notification for launch and terminate errors to the alert topic.")
+
+
 POLICIES = [
     stack_policy("alarm-actions-wired", _wired),
     stack_policy("alarm-coverage", _coverage),
     resource_policy("log-group-retention", ("cloudwatch/logGroup",), _log_retention),
+    resource_policy("log-group-encrypted", ("cloudwatch/logGroup",), _log_group_kms),
+    resource_policy("sns-topic-encrypted", (TOPIC,), _sns_kms),
+    stack_policy("asg-notifications", _asg_notifications),
 ]

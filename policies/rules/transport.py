@@ -128,6 +128,13 @@ def _clb_cross_zone(node: Node, config) -> Iterable[str]:
                f"connectionDraining to true.")
 
 
+def _waf_logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for acl in g.of("wafv2/webAcl"):
+        if not g.referrers(acl, ("wafv2/webAclLoggingConfiguration",), ("resourceArn",)):
+            yield acl, (f"Web ACL {acl.label()} keeps no record of what it blocked; add an "
+                        f"aws.wafv2.WebAclLoggingConfiguration for it.")
+
+
 POLICIES = [
     stack_policy("http-listener-redirects-to-https", _http_redirects),
     resource_policy("https-listener-modern-tls", (LISTENER, CLB), _modern_tls),
@@ -138,4 +145,5 @@ POLICIES = [
     resource_policy("lb-desync-mitigation", (LB, CLB), _desync),
     resource_policy("no-classic-load-balancer", (CLB,), _no_classic),
     resource_policy("clb-cross-zone-and-draining", (CLB,), _clb_cross_zone),
+    stack_policy("waf-logging", _waf_logging),
 ]

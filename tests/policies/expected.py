@@ -697,9 +697,51 @@ EXPECTED = {
         ('app-logs',
          "Log group 'app-logs' keeps logs 7 days; set retentionInDays to at least 30."),
     ],
-    'backup-plan-covers-databases/not-selected': [
+    'backup-plan-coverage/not-selected': [
         ('db',
          "RDS instance 'db' is in no AWS Backup selection; add it to an aws.backup.Selection of a plan with a cross-region copy."),
+        ('backups',
+         "Backup bucket 'backups' is in no AWS Backup selection; add it to an aws.backup.Selection of a plan with a cross-region copy."),
+    ],
+    'backup-plan-coverage/backup-bucket': [
+        ('backups',
+         "Backup bucket 'backups' is in no AWS Backup selection; add it to an aws.backup.Selection of a plan with a cross-region copy."),
+    ],
+    'backup-plan-coverage/stand-alone-instance': [
+        ('lone',
+         "Stand-alone instance 'lone' is in no AWS Backup selection; add it to an aws.backup.Selection of a plan with a cross-region copy."),
+    ],
+    'waf-logging/none': [
+        ('cdn-waf',
+         "Web ACL 'cdn-waf' keeps no record of what it blocked; add an aws.wafv2.WebAclLoggingConfiguration for it."),
+    ],
+    'log-group-encrypted/service-key': [
+        ('app-logs',
+         "Log group 'app-logs' is encrypted only with the service key; set kmsKeyId to a customer-managed key."),
+    ],
+    'sns-topic-encrypted/plaintext': [
+        ('alerts',
+         "Topic 'alerts' is not encrypted; set kmsMasterKeyId (e.g. alias/aws/sns or a customer key)."),
+    ],
+    'asg-notifications/none': [
+        ('web-asg',
+         "Auto Scaling group 'web-asg' fails to launch or terminate instances silently; add an aws.autoscaling.Notification for launch and terminate errors to the alert topic."),
+    ],
+    'asg-notifications/launch-only': [
+        ('web-asg',
+         "Auto Scaling group 'web-asg' fails to launch or terminate instances silently; add an aws.autoscaling.Notification for launch and terminate errors to the alert topic."),
+    ],
+    'rds-iam-auth/off': [
+        ('db',
+         "RDS instance 'db' accepts only password logins; set iamDatabaseAuthenticationEnabled to true so operators connect with short-lived IAM tokens."),
+    ],
+    'redis-auth/open': [
+        ('redis',
+         "Replication group 'redis' lets any client in its security group connect; set an authToken (with transit encryption) or userGroupIds."),
+    ],
+    'iam-role-policy-conflict/mixed': [
+        ('web-role',
+         "Role 'web-role' declares policies inline and through 'web-role-ssm'; they overwrite each other on every update, so use only attachment resources."),
     ],
     'backup-plan-retention-and-copy/short': [
         ('plan',

@@ -211,6 +211,7 @@ def compliant(stack: str = "prod") -> Stack:
                           "dbSubnetGroupName": ref("db-subnets"), "vpcSecurityGroupIds": [ref("db-sg")],
                           "enabledCloudwatchLogsExports": ["error", "slowquery"],
                           "performanceInsightsEnabled": True, "backupWindow": "03:00-04:00",
+                          "iamDatabaseAuthenticationEnabled": True,
                           "maintenanceWindow": "sun:05:00-sun:06:00"}, protect=True)
 
     # Cache: memcached, two nodes across AZs.
@@ -257,7 +258,9 @@ def compliant(stack: str = "prod") -> Stack:
     _alarm(s, "asg-in-service", "AutoScalingGroupName", "web-asg", "GroupInServiceInstances")
     _alarm(s, "db-cpu", "DBInstanceIdentifier", "db", "CPUUtilization")
     _alarm(s, "cache-cpu", "CacheClusterId", "cache", "CPUUtilization")
-    s.add(T["loggroup"], "app-logs", {"retentionInDays": 30.0})
+    s.add(T["kms"], "logs-key", {"enableKeyRotation": True})
+    s.add(T["loggroup"], "app-logs", {"retentionInDays": 30.0, "kmsKeyId": ref("logs-key")})
+    s.add(T["loggroup"], "waf-logs", {"name": "aws-waf-logs-shop", "retentionInDays": 90.0, "kmsKeyId": ref("logs-key")})
 
     # Backup: a locked vault, a plan with a cross-region copy, the database selected.
     s.add(T["kms"], "backup-key", {"enableKeyRotation": True})
@@ -268,7 +271,16 @@ def compliant(stack: str = "prod") -> Stack:
                                          "copyActions": [{"destinationVaultArn":
                                                           "arn:aws:backup:us-west-2:123456789012:backup-vault:dr"}]}]})
     s.add(T["selection"], "plan-db", {"planId": ref("plan"), "iamRoleArn": "arn:aws:iam::123456789012:role/backup",
-                                      "resources": [ref("db")]})
+                                      "resources": [ref("db"), ref("backups")]})
+    for acl in ("waf", "cdn-waf"):
+        s.add("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", f"{acl}-logging", {
+            "resourceArn": ref(acl), "logDestinationConfigs": [ref("waf-logs")]})
+    s.add("aws:autoscaling/notification:Notification", "web-asg-notify", {
+        "groupNames": [ref("web-asg")], "topicArn": ref("alerts"),
+        "notifications": ["autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"]})
+    s.add("aws:iam/role:Role", "web-role", {"assumeRolePolicy": "{}"})
+    s.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "web-role-ssm", {
+        "role": ref("web-role"), "policyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"})
     return s
 
 

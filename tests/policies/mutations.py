@@ -343,7 +343,20 @@ case("alarm-actions-wired", "no-subscriber", lambda s: s.remove("alerts-email"))
 case("alarm-coverage", "database", lambda s: s.remove("db-cpu"))
 case("log-group-retention", "forever", lambda s: s.drop("app-logs", "retentionInDays"))
 case("log-group-retention", "short", lambda s: s.set("app-logs", "retentionInDays", 7.0))
-case("backup-plan-covers-databases", "not-selected", lambda s: s.remove("plan-db"))
+case("backup-plan-coverage", "not-selected", lambda s: s.remove("plan-db"))
+case("backup-plan-coverage", "backup-bucket", lambda s: s.set("plan-db", "resources", [ref("db")]))
+case("backup-plan-coverage", "stand-alone-instance", lambda s: instance(s))
+case("waf-logging", "none", lambda s: s.remove("cdn-waf-logging"))
+case("log-group-encrypted", "service-key", lambda s: s.drop("app-logs", "kmsKeyId"))
+case("sns-topic-encrypted", "plaintext", lambda s: s.drop("alerts", "kmsMasterKeyId"))
+case("asg-notifications", "none", lambda s: s.remove("web-asg-notify"))
+case("asg-notifications", "launch-only", lambda s: s.set("web-asg-notify", "notifications",
+                                                          ["autoscaling:EC2_INSTANCE_LAUNCH_ERROR"]))
+case("rds-iam-auth", "off", lambda s: s.drop("db", "iamDatabaseAuthenticationEnabled"))
+case("redis-auth", "open", lambda s: s.add(T["rg"], "redis", {"description": "r", "numCacheClusters": 2.0,
+                                                             "automaticFailoverEnabled": True}))
+case("iam-role-policy-conflict", "mixed", lambda s: s.set("web-role", "managedPolicyArns", [
+    "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]))
 case("backup-plan-retention-and-copy", "short", lambda s: s.set("plan", "rules.0.lifecycle.deleteAfter", 3.0))
 case("backup-plan-retention-and-copy", "no-copy", lambda s: s.drop("plan", "rules.0.copyActions"))
 case("backup-vault-locked", "unlocked", lambda s: s.remove("vault-lock"))
@@ -428,5 +441,9 @@ ok("no-nfs-single-point-of-failure", "regional-efs",
    lambda s: s.add(T["efs"], "files", {"encrypted": True}).add(T["mt"], "files-a", {
        "fileSystemId": ref("files"), "subnetId": ref("private-a")}).add(T["mt"], "files-b", {
        "fileSystemId": ref("files"), "subnetId": ref("private-b")}))
+ok("backup-plan-coverage", "selection-by-tag",
+   lambda s: s.set("db", "tags", {"backup": "daily"}).set("backups", "tags", {"backup": "daily"}).drop(
+       "plan-db", "resources").set("plan-db", "selectionTags", [{"type": "STRINGEQUALS", "key": "backup",
+                                                                 "value": "daily"}]))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

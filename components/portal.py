@@ -50,7 +50,8 @@ class Portal(pulumi.ComponentResource):
         self.database = Database(settings.name, DatabaseArgs(
             settings=settings.database, environment=general.environment, vpc_id=self.network.vpc_id,
             data_subnet_ids=self.network.data_subnet_ids, protect=general.protect,
-            dr_region=settings.backup.dr_region, tags=general.tags), opts=child)
+            dr_region=settings.backup.dr_region, log_kms_key_arn=self.logging.kms_key_arn, tags=general.tags),
+            opts=child)
         self.cache = Cache(settings.name, CacheArgs(
             settings=settings.cache, environment=general.environment, vpc_id=self.network.vpc_id,
             availability_zones=self.network.availability_zones, data_subnet_ids=self.network.data_subnet_ids,

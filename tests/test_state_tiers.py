@@ -31,6 +31,7 @@ ROLE = "aws:iam/role:Role"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 KEY = "aws:kms/key:Key"
 VAULT = "aws:backup/vault:Vault"
+LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 
 
 @pytest.fixture(params=[(s, m) for s in STACKS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
@@ -91,7 +92,8 @@ CHILDREN = {
     "ecommerce:backup:Backup": {
         (KEY, "-backup"), (VAULT, "-vault"), (KEY, "-backup-dr"), (VAULT, "-vault-dr"),
         ("aws:backup/plan:Plan", "-plan"), (ROLE, "-backup"), (ATTACHMENT, "-backup-forbackup"),
-        (ATTACHMENT, "-backup-forrestores"), ("aws:backup/selection:Selection", "-database")},
+        (ATTACHMENT, "-backup-forrestores"), ("aws:backup/selection:Selection", "-database"),
+        (LOCK, "-vault"), (LOCK, "-vault-dr")},
 }
 
 
@@ -134,6 +136,7 @@ def test_database_storage_is_encrypted_gp3_that_autoscales(run):
 def test_master_password_is_managed_by_rds_and_no_password_exists_anywhere(run):
     db = instance(run)
     assert db.inputs["manageMasterUserPassword"] is True
+    assert db.inputs["iamDatabaseAuthenticationEnabled"] is True
     assert db.inputs["username"] == "portal_admin"
     for resource in run.resources:
         for path, key, _ in walk(resource.inputs):
@@ -201,6 +204,7 @@ def test_upgrades_logs_insights_and_enhanced_monitoring(run):
         group = run.get("aws:cloudwatch/logGroup:LogGroup", name(run, f"-db-{log}"))
         assert group.inputs["name"] == f"/aws/rds/instance/{db.inputs['identifier']}/{log}"
         assert group.inputs["retentionInDays"] > 0
+        assert linked(group, "kmsKeyId") == {run.get(KEY, name(run, "-logs")).urn}
         assert group.urn in db.dependencies
 
 
@@ -304,6 +308,16 @@ def test_vault_has_its_own_rotating_key_and_is_protected_like_the_database(run):
     assert vault.protect is key.protect is EXPECTED[run.stack]["protect"]
 
 
+def test_both_vaults_are_locked_for_the_daily_retention_in_governance_mode(run):
+    for suffix, region in (("-vault", None), ("-vault-dr", DR_REGION)):
+        vault = run.get(VAULT, name(run, suffix))
+        lock = run.get(LOCK, name(run, suffix))
+        assert linked(lock, "backupVaultName") == {vault.urn}
+        assert lock.inputs["minRetentionDays"] == float(EXPECTED[run.stack]["daily"])
+        assert "changeableForDays" not in lock.inputs  # compliance mode could never be undone
+        assert lock.inputs.get("region") == region
+
+
 def test_plan_has_daily_and_longer_monthly_rules_copied_to_the_dr_vault(run):
     plan = run.get("aws:backup/plan:Plan", name(run, "-plan"))
     vault = run.get(VAULT, name(run, "-vault"))
@@ -363,6 +377,7 @@ def test_without_a_dr_region_nothing_leaves_the_portal_region(portal_run, mode):
     assert run.error is None, run.error
     assert not run.find("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
     assert [v.name for v in run.find(VAULT)] == ["portal-staging-vault"]
+    assert [v.name for v in run.find(LOCK)] == ["portal-staging-vault"]
     plan = run.get("aws:backup/plan:Plan", "portal-staging-plan")
     assert all(not rule.get("copyActions") for rule in plan.inputs["rules"])
     assert run.find("aws:backup/selection:Selection", "portal-staging-database")

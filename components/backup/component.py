@@ -69,6 +69,17 @@ class Backup(pulumi.ComponentResource):
                 f"{name}-vault-dr", region=dr, name=f"{name}-vault-dr", kms_key_arn=self.dr_key.arn,
                 force_destroy=False, tags=tags(f"{name}-vault-dr"), opts=kept)
 
+        # Governance-mode locks: no one without the explicit bypass permission can delete a recovery point before
+        # the daily retention has passed, not even an administrator in a hurry. (Compliance mode would make the
+        # vault undeletable for good, which a staging stack cannot afford.)
+        self.vault_lock = aws.backup.VaultLockConfiguration(
+            f"{name}-vault", backup_vault_name=self.vault.name, min_retention_days=settings.daily_retention_days,
+            opts=child)
+        if self.dr_vault is not None:
+            self.dr_vault_lock = aws.backup.VaultLockConfiguration(
+                f"{name}-vault-dr", region=settings.dr_region, backup_vault_name=self.dr_vault.name,
+                min_retention_days=settings.daily_retention_days, opts=child)
+
         retention = {"daily": settings.daily_retention_days, "monthly": settings.monthly_retention_days}
         rules = []
         for rule, schedule in schedules(settings.hour_utc).items():

@@ -31,6 +31,8 @@ class DatabaseArgs:
     protect: bool = True
     # Region that automated backups are replicated to; empty for none.
     dr_region: str = ""
+    # Customer-managed key for the exported MySQL logs (the Logging tier's); None leaves the service key.
+    log_kms_key_arn: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -110,7 +112,8 @@ class Database(pulumi.ComponentResource):
         self.log_groups = {
             log: aws.cloudwatch.LogGroup(
                 f"{name}-db-{log}", name=f"/aws/rds/instance/{identifier}/{log}",
-                retention_in_days=settings.log_retention_days, tags=tags(f"{name}-db-{log}"), opts=child)
+                retention_in_days=settings.log_retention_days, kms_key_id=args.log_kms_key_arn,
+                tags=tags(f"{name}-db-{log}"), opts=child)
             for log in LOG_EXPORTS
         }
 
@@ -139,6 +142,8 @@ class Database(pulumi.ComponentResource):
             username=settings.master_username,
             # RDS generates and rotates the password in Secrets Manager: none in config, state or outputs.
             manage_master_user_password=True,
+            # Operators connect with short-lived IAM tokens instead of sharing the master secret.
+            iam_database_authentication_enabled=True,
             storage_type="gp3",
             allocated_storage=settings.allocated_storage,
             max_allocated_storage=settings.max_allocated_storage,

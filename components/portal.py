@@ -12,6 +12,7 @@ from components.dns.component import Dns, DnsArgs
 from components.edge.component import LoadBalancer, LoadBalancerArgs
 from components.logging.component import Logging, LoggingArgs
 from components.monitoring.alerting import Alerting, AlertingArgs
+from components.monitoring.component import Monitoring, MonitoringArgs
 from components.network.component import Network, NetworkArgs
 from components.settings import PortalSettings
 from components.storage.component import Storage, StorageArgs
@@ -44,9 +45,6 @@ class Portal(pulumi.ComponentResource):
             certificate_arn=self.dns.cdn_certificate_arn,
             assets_policy_after=[self.storage.public_access_blocks["assets"]],
             logging_after=[self.storage.cloudfront_log_acl], tags=general.tags), opts=child)
-        # static. -> CloudFront now; the load balancer's apex and www aliases come with
-        # `self.dns.add_aliases(load_balancer, self.cdn)` (each target's records are created once).
-        self.dns.add_aliases(cdn=self.cdn)
         self.database = Database(settings.name, DatabaseArgs(
             settings=settings.database, environment=general.environment, vpc_id=self.network.vpc_id,
             data_subnet_ids=self.network.data_subnet_ids, protect=general.protect,
@@ -80,29 +78,42 @@ class Portal(pulumi.ComponentResource):
         self.load_balancer.allow_targets("web", self.web.security_group.id, settings.web.app_port)
         self.database.admit("web", self.web.security_group.id)
         self.cache.admit("web", self.web.security_group.id)
+        self.monitoring = Monitoring(settings.name, MonitoringArgs(
+            settings=settings.monitoring, environment=general.environment, domain=general.domain,
+            health_path=settings.edge.health_check_path, topic_arn=self.alerting.topic_arn,
+            global_topic_arn=self.alerting.global_topic_arn,
+            application_log_group_name=self.logging.log_group_names["application"],
+            load_balancer_arn_suffix=self.load_balancer.arn_suffix,
+            target_group_arn_suffix=self.load_balancer.target_group_arn_suffix,
+            rollback_alarm=self.load_balancer.rollback_alarm, group_name=self.web.group_name,
+            group_min_size=self.web.group.min_size, database_instance_identifier=self.database.instance.identifier,
+            cache_cluster_id=self.cache.cluster.cluster_id, distribution_id=self.cdn.distribution_id,
+            tags=general.tags), opts=child)
 
-        # The stack outputs deploy tools read with `pulumi stack output --json`; README documents each.
+        # The stack outputs deploy tools read with `pulumi stack output --json`: a contract, documented name by
+        # name in docs/outputs.md and asserted as an exact set by tests/test_outputs.py. Never a password.
+        buckets = self.storage.bucket_names
         self.outputs: dict[str, pulumi.Input] = {
-            "vpcId": self.network.vpc_id,
+            "siteUrl": f"https://www.{general.domain}",
+            "staticUrl": f"https://{self.dns.static_domain}",
             "loadBalancerDnsName": self.load_balancer.dns_name,
+            "cloudFrontDistributionId": self.cdn.distribution_id,
+            "assetsBucketName": buckets["assets"],
+            "releasesBucketName": buckets["releases"],
+            "backupsBucketName": buckets["backups"],
+            "logsBucketName": buckets["logs"],
             "autoScalingGroupName": self.web.group_name,
             "launchTemplateId": self.web.launch_template_id,
             "parameterPrefix": self.web.parameter_prefix,
+            "databaseEndpoint": self.database.endpoint,
+            "databaseSecretArn": self.database.master_secret_arn,
+            "cacheEndpoint": self.cache.configuration_endpoint,
+            "alertTopicArn": self.alerting.topic_arn,
+            "dashboardUrl": self.monitoring.dashboard_url,
+            "vpcId": self.network.vpc_id,
             "availabilityZones": list(self.network.availability_zones),
             "publicSubnetIds": self.network.public_subnet_ids,
             "privateSubnetIds": self.network.private_subnet_ids,
             "dataSubnetIds": self.network.data_subnet_ids,
-            "alertTopicArn": self.alerting.topic_arn,
-            "databaseEndpoint": self.database.endpoint,
-            "databaseSecretArn": self.database.master_secret_arn,
-            "sessionStore": self.database.session_store,
-            "cacheConfigurationEndpoint": self.cache.configuration_endpoint,
-            "backupVaultArn": self.backup.vault.arn,
-            "bucketNames": self.storage.bucket_names,
-            "hostedZoneId": self.dns.zone_id,
-            "nameServers": self.dns.name_servers,
-            "staticDomain": self.dns.static_domain,
-            "cdnDistributionId": self.cdn.distribution_id,
-            "cdnDomainName": self.cdn.domain_name,
         }
         self.register_outputs(self.outputs)

@@ -218,3 +218,12 @@ def check_database_events(result: RunResult, name: str) -> None:
 
 def _as_list(value):
     return value if isinstance(value, list) else [value]
+
+
+def check_group_notifications(result: RunResult, name: str) -> None:
+    regional, _ = topics(result, name)
+    notification = result.get("aws:autoscaling/notification:Notification", f"{name}-web-notifications")
+    assert notification.property_dependencies["topicArn"] == (regional.urn,)
+    assert resource_types(result, notification.property_dependencies["groupNames"]) == set(GROUP_TYPES)
+    assert set(notification.inputs["notifications"]) == {"autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+                                                         "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}

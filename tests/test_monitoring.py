@@ -69,6 +69,11 @@ def test_database_event_subscription(standin):
     checks.check_database_events(result, f"portal-{stack}")
 
 
+def test_failed_launches_are_notified(standin):
+    stack, result = standin
+    checks.check_group_notifications(result, f"portal-{stack}")
+
+
 def test_dashboard_shows_this_stacks_resources(standin):
     stack, result = standin
     checks.check_dashboard(result, f"portal-{stack}")
@@ -85,3 +90,59 @@ def test_staging_and_prod_have_the_same_alarms(program_run):
                       for a in result.find(checks.ALARM))
 
     assert alarm_shapes("staging") == alarm_shapes("prod")
+
+
+# ---- the same checks on the whole portal -------------------------------------------------------------------
+
+PORTAL = {"staging": dict(domain="staging.shop.example.com", retention=30.0),
+          "prod": dict(domain="shop.example.com", retention=365.0)}
+
+
+@pytest.fixture(params=[(s, m) for s in PORTAL for m in MODES], ids=lambda p: f"portal-{p[0]}-{p[1]}")
+def portal(request, portal_run):
+    stack, mode = request.param
+    result = portal_run(stack, mode)
+    assert result.error is None, result.error and result.error.details
+    return stack, result
+
+
+def test_portal_alarms_watch_its_own_tiers(portal):
+    stack, result = portal
+    name = f"portal-{stack}"
+    checks.check_alarms(result, name)
+    checks.check_rollback_alarm(result, name, result.get(checks.ALARM, f"{name}-alb-5xx"))
+    checks.check_database_events(result, name)
+    checks.check_group_notifications(result, name)
+
+
+def test_portal_health_check_logs_and_alerting(portal):
+    stack, result = portal
+    name = f"portal-{stack}"
+    checks.check_health_check(result, name, PORTAL[stack]["domain"], "/healthz")
+    groups = checks.check_log_groups(result, name, stack, PORTAL[stack]["retention"])
+    checks.check_application_errors(result, name, stack, groups["application"])
+    checks.check_alerting(result, name, [], [], [])
+
+
+def test_portal_web_servers_ship_to_the_monitored_log_groups(portal):
+    stack, result = portal
+    policy = result.get("aws:iam/rolePolicy:RolePolicy", f"portal-{stack}-web")
+    for kind in ("application", "system", "auth"):
+        group = result.get(checks.LOG_GROUP, f"portal-{stack}-{kind}")
+        assert group.urn in policy.property_dependencies["policy"], kind
+        if result.mode == "update":
+            assert group.outputs["arn"] in policy.inputs["policy"], kind
+
+
+def test_portal_dashboard(portal):
+    stack, result = portal
+    checks.check_dashboard(result, f"portal-{stack}")
+
+
+def test_portal_alert_subscriptions_come_from_settings(portal_run):
+    result = portal_run("staging", "update", {"portal:alertEmails": '["ops@example.com"]',
+                                              "portal:alertSmsNumbers": '["+447700900123"]',
+                                              "portal:alertHttpsEndpoints": '["https://hooks.example.com/a"]'})
+    assert result.error is None, result.error and result.error.details
+    checks.check_alerting(result, "portal-staging", ["ops@example.com"], ["+447700900123"],
+                          ["https://hooks.example.com/a"])

@@ -23,6 +23,7 @@ APPLICATION_ERROR_PATTERN = "?ERROR ?Error ?CRITICAL ?FATAL ?Fatal"
 APPLICATION_ERROR_METRIC = "ApplicationErrors"
 DATABASE_EVENT_CATEGORIES = ("failover", "failure", "maintenance", "notification", "low storage")
 MIB = 1024 * 1024
+GROUP_NOTIFICATIONS = ("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR")
 
 
 def application_metric_namespace(environment: str) -> str:
@@ -122,6 +123,11 @@ class Monitoring(pulumi.ComponentResource):
             source_type="db-instance", source_ids=[args.database_instance_identifier],
             event_categories=list(DATABASE_EVENT_CATEGORIES), enabled=True, tags=self._tags("database-events"),
             opts=self._child)
+
+        # Launches and terminations that fail (bad AMI, capacity, quota) never show as a metric breach.
+        self.group_notifications = aws.autoscaling.Notification(
+            f"{name}-web-notifications", group_names=[args.group_name],
+            notifications=list(GROUP_NOTIFICATIONS), topic_arn=args.topic_arn, opts=self._child)
 
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard", dashboard_name=name, dashboard_body=self._dashboard_body(region),

@@ -172,6 +172,8 @@ _PDEATHSIG_EXEC = (
     "import ctypes,os,signal,sys\n"
     "try:\n ctypes.CDLL('libc.so.6').prctl(1, signal.SIGKILL)\n"
     "except Exception:\n pass\n"
+    # preflight may have died before prctl took effect: then nobody would ever end this pack.
+    "if str(os.getppid()) != os.environ.pop('PREFLIGHT_PARENT_PID', str(os.getppid())):\n os._exit(1)\n"
     "os.execv(sys.argv[1], sys.argv[1:])"
 )
 
@@ -229,7 +231,8 @@ class PackProcess:
         self.path = self.project_info.path
         env = dict(os.environ)
         env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_DRY_RUN="true" if dry_run else "false",
-                   PULUMI_CONFIG=json.dumps(config), PULUMI_ORGANIZATION=organization, PYTHONUNBUFFERED="1")
+                   PULUMI_CONFIG=json.dumps(config), PULUMI_ORGANIZATION=organization, PYTHONUNBUFFERED="1",
+                   PREFLIGHT_PARENT_PID=str(os.getpid()))
         self.stdout_lines: list[str] = []
         self.stderr_lines: list[str] = []
         self._first: queue.Queue = queue.Queue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -35,7 +36,7 @@ def _pack_processes(marker: str) -> list[int]:
                 state = f.read().split(") ", 1)[1].split()[0]
         except OSError:
             continue
-        if marker in cmd and "pulumi.policy" in cmd and state != "Z":
+        if marker in cmd and "-m pulumi.policy" in cmd and state != "Z":
             pids.append(int(pid))
     return pids
 
@@ -349,10 +350,15 @@ def test_pack_dies_with_a_killed_preflight(tmp_path):
     path = _own_copy(tmp_path, "no_port")
     proc = subprocess.Popen([sys.executable, "-m", "preflight", "--cwd", TWIN, "--stack", "prod",
                              "--policy-pack", path], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def started() -> bool:  # the pack itself, not the launcher that sets the parent-death signal
+        return any(b"-S" not in open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+                   for pid in _pack_processes(path))
+
     try:
-        for _ in range(200):
-            if _pack_processes(path):
-                break
+        for _ in range(600):
+            with contextlib.suppress(OSError):
+                if started():
+                    break
             time.sleep(0.05)
         assert _pack_processes(path), "the pack never started"
         proc.send_signal(signal.SIGKILL)  # no handler can run: the kernel must take the pack down

@@ -1,0 +1,119 @@
+"""The pack through the preflight's gRPC host, the way the Pulumi CLI runs it.
+
+Each deliberately broken program under tests/programs/broken_* breaks one rule, in its current resource form
+(stack `test`) and in a deprecated or alternative form (stack `deprecated`); the right policy must fire on the
+right engine URN, nothing else mandatory may fire except the same defect seen by the AZ-loss analysis, and no
+policy may be skipped with "can't run during preview". The project's own stacks must pass every mandatory rule.
+"""
+import os
+
+import pytest
+
+from preflight import host
+from preflight.runner import run_program
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PACK = os.path.join(ROOT, "policies")
+PROGRAMS = os.path.join(ROOT, "tests", "programs")
+
+ASG, LB, ALB = "aws:autoscaling/group:Group", "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"
+RDS, CLUSTER = "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"
+SUBNET = "aws:ec2/subnet:Subnet"
+INSTANCE = "aws:ec2/instance:Instance"
+
+# program -> stack -> {(policy, resource type, resource name)} of every mandatory violation expected.
+BROKEN = {
+    "broken_asg_single_az": {
+        s: {("asg-multi-az", ASG, "web"), ("az-loss-survivable", ASG, "web")} for s in ("test", "deprecated")},
+    "broken_lb_single_az": {
+        "test": {("lb-multi-az", LB, "web"), ("az-loss-survivable", LB, "web")},
+        "deprecated": {("lb-multi-az", ALB, "web"), ("az-loss-survivable", ALB, "web")}},
+    "broken_http_listener": {
+        "test": {("http-listener-redirects-to-https", "aws:lb/listener:Listener", "http")},
+        "deprecated": {("http-listener-redirects-to-https", "aws:alb/listener:Listener", "http")}},
+    "broken_bucket_versioning": {
+        "test": {("s3-data-bucket-versioned", "aws:s3/bucket:Bucket", "orders")},
+        "deprecated": {("s3-data-bucket-versioned", "aws:s3/bucketV2:BucketV2", "orders")}},
+    "broken_bucket_public": {
+        "test": {("s3-bucket-not-public", "aws:s3/bucket:Bucket", "media")},
+        "deprecated": {("s3-bucket-not-public", "aws:s3/bucketV2:BucketV2", "media")}},
+    "broken_sg_ssh": {
+        "test": {("sg-no-sensitive-ports-from-internet", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                  "admin-ssh")},
+        "deprecated": {("sg-no-sensitive-ports-from-internet", "aws:ec2/securityGroup:SecurityGroup", "admin")}},
+    "broken_nat_cross_az": {
+        "test": {("private-route-nat-same-az", "aws:ec2/route:Route", "private-b-default"),
+                 ("az-loss-survivable", SUBNET, "private-b")},
+        "deprecated": {("private-route-nat-same-az", "aws:ec2/routeTable:RouteTable", "private-b"),
+                       ("az-loss-survivable", SUBNET, "private-b")}},
+    "broken_apex_cname": {
+        s: {("zone-apex-alias", "aws:route53/record:Record", "apex")} for s in ("test", "deprecated")},
+    "broken_imdsv1": {
+        "test": {("imdsv2-required", "aws:ec2/launchTemplate:LaunchTemplate", "web")},
+        "deprecated": {("imdsv2-required", INSTANCE, "worker")}},
+    "broken_refresh_latest": {
+        s: {("asg-instance-refresh-pinned-version", ASG, "web")} for s in ("test", "deprecated")},
+    "broken_web_instance": {
+        s: {("web-servers-in-asg", INSTANCE, "web-1"), ("az-loss-survivable", INSTANCE, "web-1")}
+        for s in ("test", "deprecated")},
+    "broken_rds_single_az": {
+        "test": {("rds-multi-az", RDS, "db"), ("az-loss-survivable", RDS, "db")},
+        "deprecated": {("rds-multi-az", CLUSTER, "db"), ("az-loss-survivable", CLUSTER, "db")}},
+    "broken_memcached": {
+        s: {("memcached-cross-az", "aws:elasticache/cluster:Cluster", "cache"),
+            ("az-loss-survivable", "aws:elasticache/cluster:Cluster", "cache")} for s in ("test", "deprecated")},
+    "broken_rds_password": {
+        "test": {("rds-master-password-managed", RDS, "db")},
+        "deprecated": {("rds-master-password-managed", CLUSTER, "db")}},
+}
+CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
+
+
+def analyze(program_dir: str, stack: str, mode: str = "preview"):
+    run = run_program(program_dir, stack, mode)
+    assert run.error is None, run.error
+    engine = host.EngineServer()
+    try:
+        proc = host.PackProcess(PACK, run.project, run.stack, mode == "preview", run.config, engine.address)
+        result = host.analyze(proc, run, host.wire_resources(run), None, program_dir, engine.address)
+    finally:
+        engine.stop()
+    return run, result
+
+
+def _skipped(result):
+    return [d for d in result.diagnostics if "can't run" in d.message]
+
+
+@pytest.mark.parametrize("program,stack", CASES, ids=[f"{p}-{s}" for p, s in CASES])
+def test_broken_program_is_caught_on_the_right_resource(program, stack):
+    run, result = analyze(os.path.join(PROGRAMS, program), stack)
+    assert _skipped(result) == []
+    expected = {(policy, run.get(typ, name).urn) for policy, typ, name in BROKEN[program][stack]}
+    got = {(v.policy_name, v.urn) for v in result.violations if v.enforcement_level == "mandatory"}
+    assert got == expected
+    for v in result.violations:
+        assert v.message.startswith(v.description + "\n")
+
+
+def test_broken_programs_are_caught_after_deploy_too():
+    run, result = analyze(os.path.join(PROGRAMS, "broken_nat_cross_az"), "test", "update")
+    got = {(v.policy_name, v.urn) for v in result.violations if v.enforcement_level == "mandatory"}
+    assert got == {("private-route-nat-same-az", run.get("aws:ec2/route:Route", "private-b-default").urn),
+                   ("az-loss-survivable", run.get(SUBNET, "private-b").urn)}
+
+
+def test_every_broken_program_folder_is_covered():
+    folders = sorted(d for d in os.listdir(PROGRAMS) if d.startswith("broken_"))
+    assert folders == sorted(BROKEN)
+    for d in folders:
+        for f in ("Pulumi.yaml", "Pulumi.test.yaml", "Pulumi.deprecated.yaml", "__main__.py"):
+            assert os.path.isfile(os.path.join(PROGRAMS, d, f)), (d, f)
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_project_stacks_pass_every_mandatory_policy(stack):
+    run, result = analyze(ROOT, stack)
+    assert _skipped(result) == []
+    mandatory = [(v.policy_name, v.urn, v.message) for v in result.violations if v.enforcement_level == "mandatory"]
+    assert mandatory == []

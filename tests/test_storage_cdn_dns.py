@@ -408,6 +408,24 @@ def test_static_is_an_alias_to_cloudfront_and_nothing_is_a_cname_but_acm_validat
         assert "aliases" in record.inputs and "records" not in record.inputs, record.name
 
 
+def test_apex_and_www_are_alias_records_to_the_portal_load_balancer(run):
+    domain = expected(run)["domain"]
+    alb = run.get("aws:lb/loadBalancer:LoadBalancer", f"portal-{run.stack}-alb")
+    dns = run.find("ecommerce:dns:Dns")[0]
+    for short, name in (("apex", domain), ("www", f"www.{domain}")):
+        at_name = [r for r in run.find(RECORD) if r.inputs.get("name") == name]
+        assert sorted(r.inputs["type"] for r in at_name) == ["A", "AAAA"], name
+        for record in at_name:
+            assert record.name == f"portal-{run.stack}-{short}-{record.inputs['type'].lower()}"
+            assert record.parent == dns.urn
+            assert "records" not in record.inputs and "ttl" not in record.inputs
+            assert linked(record, "aliases") == {alb.urn}
+            (alias,) = record.inputs["aliases"]
+            assert alias["evaluateTargetHealth"] is True
+            if run.mode == "update":
+                assert (alias["name"], alias["zoneId"]) == (alb.outputs["dnsName"], alb.outputs["zoneId"])
+
+
 # -- add_aliases with a stand-in load balancer ----------------------------------------------------------
 
 

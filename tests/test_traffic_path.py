@@ -18,7 +18,7 @@ from components.edge import settings as edge_settings
 from components.validation import ConfigReader
 from components.web import settings as web_settings
 from components.web.boot import BootConfig, render_boot_script
-from preflight.runner import UNKNOWN, RunResult
+from preflight.runner import UNKNOWN, RunResult, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 SHELLCHECK = ROOT / "venv" / "bin" / "shellcheck"
@@ -423,9 +423,12 @@ def test_every_child_belongs_to_its_component(case):
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("mode", MODES)
-def test_changing_the_release_changes_the_user_data_and_nothing_else(run, source, stack, mode):
-    before = run(source, stack, mode)
-    after = run(source, stack, mode, {"portal:release": "2099.01.01-9"})
+def test_changing_the_release_changes_the_user_data_and_nothing_else(source, stack, mode):
+    # Both runs fresh and back to back (not the session cache), so they see the same program.
+    program = ROOT if source == "portal" else ROOT / "tests" / "programs" / source
+    before = run_program(program, stack, mode)
+    after = run_program(program, stack, mode, {"portal:release": "2099.01.01-9"})
+    assert before.error is None and after.error is None, (before.error or after.error).details
     old_by_urn = {r.urn: r for r in before.resources}
     new_by_urn = {r.urn: r for r in after.resources}
     assert set(old_by_urn) == set(new_by_urn), "the release adds or removes nothing"

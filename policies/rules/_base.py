@@ -23,6 +23,11 @@ def _meta(name: str):
     return entry, level, schema
 
 
+def _crash(node: Node, e: Exception) -> str:
+    return (f"The policy could not evaluate {node.label()} ({type(e).__name__}: {e}); report it to the pack's "
+            f"maintainers.")
+
+
 def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> ResourceValidationPolicy:
     """A resource policy: `check(node, config)` yields messages for one resource of the given kinds."""
     entry, level, schema = _meta(name)
@@ -32,7 +37,11 @@ def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> Re
         node = node_from_args(args)
         if node.kind not in kinds:
             return
-        for message in check(node, args.get_config()):
+        try:
+            messages = list(check(node, args.get_config()))
+        except Exception as e:  # noqa: BLE001 - fail closed, and say so, rather than abort the whole analysis
+            messages = [_crash(node, e)]
+        for message in messages:
             report_violation(message, None)
 
     return ResourceValidationPolicy(name=name, description=entry.description, validate=validate,
@@ -45,7 +54,12 @@ def stack_policy(name: str, check: StackCheck) -> StackValidationPolicy:
 
     def validate(args, report_violation):
         graph = Graph(args.resources)
-        for node, message in check(graph, args.get_config()):
+        try:
+            found = list(check(graph, args.get_config()))
+        except Exception as e:  # noqa: BLE001 - fail closed, and say so, rather than abort the whole analysis
+            found = [(None, f"The policy could not evaluate this stack ({type(e).__name__}: {e}); report it to "
+                            f"the pack's maintainers.")]
+        for node, message in found:
             report_violation(message, node.urn if node is not None else None)
 
     return StackValidationPolicy(name=name, description=entry.description, validate=validate,

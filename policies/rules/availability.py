@@ -22,11 +22,11 @@ def asg_zones(g: Graph, asg: Node) -> Tuple[List[str], List[Node], bool]:
     subnets = g.subnets_of(asg, "vpcZoneIdentifiers")
     if subnets:
         return azs_of(subnets), subnets, True
-    azs = asg.props.get("availabilityZones")
-    if isinstance(azs, list) and azs and not any(is_unknown(a) for a in azs):
+    azs = [a for a in as_list(asg.props.get("availabilityZones")) if isinstance(a, str) and a]
+    if azs and not any(is_unknown(a) for a in azs):
         return list(dict.fromkeys(azs)), [], True
-    ids = asg.props.get("vpcZoneIdentifiers")
-    if isinstance(ids, list) and ids and not any(is_unknown(i) for i in ids):
+    ids = [i for i in as_list(asg.props.get("vpcZoneIdentifiers")) if isinstance(i, str) and i]
+    if ids and not any(is_unknown(i) for i in ids):
         # Literal subnet IDs of another stack: their AZs are unknown, count each as its own.
         return [f"<AZ of {i}>" for i in dict.fromkeys(ids)], [], True
     return [], [], False
@@ -37,8 +37,8 @@ def lb_zones(g: Graph, lb: Node) -> Tuple[List[str], List[Node], bool]:
     if subnets:
         return azs_of(subnets), subnets, True
     if lb.kind == "elb/loadBalancer":
-        azs = lb.props.get("availabilityZones")
-        if isinstance(azs, list) and azs and not any(is_unknown(a) for a in azs):
+        azs = [a for a in as_list(lb.props.get("availabilityZones")) if isinstance(a, str) and a]
+        if azs and not any(is_unknown(a) for a in azs):
             return list(dict.fromkeys(azs)), [], True
     literal = [i for i in as_list(lb.props.get("subnets")) if isinstance(i, str) and not is_unknown(i)]
     literal += [first(m, "subnetId") for m in as_list(lb.props.get("subnetMappings")) if isinstance(m, dict)

@@ -31,8 +31,9 @@ def _viewer_tls(node: Node, config) -> Iterable[str]:
         if vpp == "allow-all":
             yield (f"Distribution {node.label()} serves plain HTTP on its {where}; set viewerProtocolPolicy to "
                    f"\"redirect-to-https\" or \"https-only\".")
-    cert = first(node.props, "viewerCertificate") or {}
-    if truthy(cert.get("cloudfrontDefaultCertificate")) is True or not isinstance(cert, dict) or not cert:
+    cert = first(node.props, "viewerCertificate")
+    cert = cert if isinstance(cert, dict) else {}
+    if not cert or truthy(cert.get("cloudfrontDefaultCertificate")) is True:
         yield (f"Distribution {node.label()} uses the default CloudFront certificate, which allows TLS 1.0; use an "
                f"ACM certificate (sslSupportMethod \"sni-only\") with minimumProtocolVersion {_recommended(allowed)}.")
         return
@@ -90,8 +91,9 @@ def _s3_oac(node: Node, config) -> Iterable[str]:
 
 def _cert_region(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for cf in g.of(CF):
-        cert = first(cf.props, "viewerCertificate") or {}
-        if not isinstance(cert, dict) or truthy(cert.get("cloudfrontDefaultCertificate")) is True or not cert:
+        cert = first(cf.props, "viewerCertificate")
+        cert = cert if isinstance(cert, dict) else {}
+        if not cert or truthy(cert.get("cloudfrontDefaultCertificate")) is True:
             continue
         for acm in g.refs(cf, "viewerCertificate", "acm/certificate", "acm/certificateValidation"):
             if acm.kind == "acm/certificateValidation":

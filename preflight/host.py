@@ -18,6 +18,7 @@ sees the same plain value either way).
 from __future__ import annotations
 
 import atexit
+import collections
 import json
 import os
 import queue
@@ -391,18 +392,86 @@ def _options(r, parent: str | None) -> analyzer_pb2.AnalyzerResourceOptions:
     return opts
 
 
+_SMALL = [bytes([i]) for i in range(128)]
+
+
+def _varint(n: int) -> bytes:
+    if n < 128:
+        return _SMALL[n]
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _ld(field_number: int, payload: bytes) -> bytes:
+    """A length-delimited protobuf field (string, bytes or embedded message)."""
+    return _varint((field_number << 3) | 2) + _varint(len(payload)) + payload
+
+
+def _str(field_number: int, text: str) -> bytes:
+    return _ld(field_number, text.encode("utf-8")) if text else b""
+
+
 @dataclass
 class WireResource:
+    """One resource, pre-serialised: the per-resource requests are assembled from bytes, so 10,000
+    resources cost no Python-level message construction (the Struct of each side is encoded once)."""
+
     type: str
     name: str
     urn: str
-    inputs: struct_pb2.Struct
-    outputs: struct_pb2.Struct
-    options: analyzer_pb2.AnalyzerResourceOptions
-    provider: analyzer_pb2.AnalyzerProviderResource | None
+    inputs: bytes  # serialized google.protobuf.Struct
+    outputs: bytes
+    options: bytes  # serialized AnalyzerResourceOptions
+    provider: bytes  # serialized AnalyzerProviderResource, b"" when none
     parent: str
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
+
+    def analyze_request(self, properties: bytes | None = None) -> bytes:
+        """A serialized AnalyzeRequest (type=1 properties=2 urn=3 name=4 options=5 provider=6)."""
+        return (_str(1, self.type) + _ld(2, self.inputs if properties is None else properties)
+                + _str(3, self.urn) + _str(4, self.name) + _ld(5, self.options)
+                + (_ld(6, self.provider) if self.provider else b""))
+
+    def analyzer_resource(self) -> bytes:
+        """A serialized AnalyzerResource: the AnalyzeRequest fields plus parent=7, dependencies=8,
+        propertyDependencies=9 (map<string, AnalyzerPropertyDependencies{urns=1}>)."""
+        return (_str(1, self.type) + _ld(2, self.outputs) + _str(3, self.urn) + _str(4, self.name)
+                + _ld(5, self.options) + (_ld(6, self.provider) if self.provider else b"")
+                + _str(7, self.parent) + b"".join(_str(8, d) for d in self.dependencies)
+                + b"".join(_ld(9, _str(1, k) + _ld(2, b"".join(_ld(1, u.encode("utf-8")) for u in v)))
+                           for k, v in self.property_dependencies.items()))
+
+    # Message forms, for tests and for readers of the protocol.
+    def analyze_message(self) -> analyzer_pb2.AnalyzeRequest:
+        return analyzer_pb2.AnalyzeRequest.FromString(self.analyze_request())
+
+    def stack_message(self) -> analyzer_pb2.AnalyzerResource:
+        return analyzer_pb2.AnalyzerResource.FromString(self.analyzer_resource())
+
+
+def _struct_bytes(props: dict, secret_keys: Iterable[str] = ()) -> bytes:
+    return to_struct(props, secret_keys).SerializeToString()
+
+
+def _outputs_bytes(r, inputs_bytes: bytes, secret_out: set[str]) -> bytes:
+    # Serialized Structs concatenate as a merge (map entries: the last one wins), so the outputs are the
+    # inputs' bytes plus only what differs - unless an input key is absent from the outputs.
+    ins, outs, secret_in = r.inputs, r.outputs, set(r.secret_inputs)
+    if any(k not in outs for k in ins):
+        return _struct_bytes(outs, [k for k in secret_out if k in outs])
+    extras = {k: v for k, v in outs.items()
+              if k not in ins or ins[k] != v or ((k in secret_out) != (k in secret_in))}
+    if not extras:
+        return inputs_bytes
+    return inputs_bytes + _struct_bytes(extras, [k for k in secret_out if k in extras])
 
 
 def wire_resources(run: RunResult) -> list[WireResource]:
@@ -414,47 +483,46 @@ def wire_resources(run: RunResult) -> list[WireResource]:
     """
     by_urn = {r.urn: r for r in run.resources}
     out: list[WireResource] = []
-    defaults: dict[str, WireResource] = {}
-    stack_urn = next((r.urn for r in run.resources if r.type == STACK_TYPE), "")
+    defaults: dict[str, bytes] = {}
+    explicit: dict[str, bytes] = {}
+    empty_options = analyzer_pb2.AnalyzerResourceOptions().SerializeToString()
 
-    def default_provider(pkg: str, version: str) -> WireResource:
+    def default_provider(pkg: str, version: str) -> bytes:
         name = f"default_{version.replace('.', '_').replace('-', '_')}" if version else "default"
         urn = f"urn:pulumi:{run.stack}::{run.project}::pulumi:providers:{pkg}::{name}"
         if urn not in defaults:
             props = {k.split(":", 1)[1]: v for k, v in run.config.items() if k.split(":", 1)[0] == pkg}
             if version:
                 props["version"] = version
-            st = to_struct(props)
-            defaults[urn] = WireResource(f"pulumi:providers:{pkg}", name, urn, st, st,
-                                         analyzer_pb2.AnalyzerResourceOptions(), None, "", [], {})
-            out.append(defaults[urn])
+            st = _struct_bytes(props)
+            typ = f"pulumi:providers:{pkg}"
+            out.append(WireResource(typ, name, urn, st, st, empty_options, b"", "", [], {}))
+            defaults[urn] = (_str(1, typ) + _ld(2, st) + _str(3, urn) + _str(4, name))
         return defaults[urn]
 
     for r in run.resources:
-        provider = None
+        provider = b""
         if r.custom and not r.type.startswith("pulumi:providers:"):
             if r.provider:
-                purn = r.provider.split("::")
-                purn = "::".join(purn[:-1]) if len(purn) > 4 else r.provider
+                parts = r.provider.split("::")
+                purn = "::".join(parts[:-1]) if len(parts) > 4 else r.provider
                 p = by_urn.get(purn)
                 if p is not None:
-                    provider = analyzer_pb2.AnalyzerProviderResource(
-                        type=p.type, name=p.name, urn=p.urn, properties=to_struct(p.inputs, p.secret_inputs))
-            if provider is None and not r.provider:
-                d = default_provider(r.type.split(":", 1)[0], str(r.options.get("version", "")))
-                provider = analyzer_pb2.AnalyzerProviderResource(type=d.type, name=d.name, urn=d.urn,
-                                                                 properties=d.inputs)
+                    if purn not in explicit:
+                        explicit[purn] = (_str(1, p.type) + _ld(2, _struct_bytes(p.inputs, p.secret_inputs))
+                                          + _str(3, p.urn) + _str(4, p.name))
+                    provider = explicit[purn]
+            else:
+                provider = default_provider(r.type.split(":", 1)[0], str(r.options.get("version", "")))
         secret_out = set(r.secret_inputs) | set(r.options.get("additionalSecretOutputs", []))
         parent = r.parent or ""
+        inputs = _struct_bytes(r.inputs, r.secret_inputs)
         out.append(WireResource(
-            type=r.type, name=r.name, urn=r.urn,
-            inputs=to_struct(r.inputs, r.secret_inputs),
-            outputs=to_struct(r.outputs, [k for k in secret_out if k in r.outputs]),
-            options=_options(r, parent), provider=provider, parent=parent,
+            type=r.type, name=r.name, urn=r.urn, inputs=inputs, outputs=_outputs_bytes(r, inputs, secret_out),
+            options=_options(r, parent).SerializeToString(), provider=provider, parent=parent,
             dependencies=list(r.dependencies),
             property_dependencies={k: list(v) for k, v in r.property_dependencies.items()},
         ))
-    del stack_urn
     return out
 
 
@@ -585,7 +653,7 @@ def analyze(proc: PackProcess, run: RunResult, wire: list[WireResource], file_co
             grpc.channel_ready_future(channel).result(timeout=30)
         except grpc.FutureTimeoutError:
             raise PolicyPackError(f"policy pack {proc.display} reported port {port} but does not answer") from None
-        return _converse(stub, proc, run, wire, file_config, program_dir, engine_address, t0, t_port)
+        return _converse(stub, channel, proc, run, wire, file_config, program_dir, engine_address, t0, t_port)
     except grpc.RpcError as e:
         if proc.proc.poll() is not None:
             raise PolicyPackError(f"policy pack {proc.display} exited with code {proc.proc.returncode}: "
@@ -600,7 +668,7 @@ def analyze(proc: PackProcess, run: RunResult, wire: list[WireResource], file_co
         proc.close()
 
 
-def _converse(stub, proc, run, wire, file_config, program_dir, engine_address, t0, t_port) -> PackResult:
+def _converse(stub, channel, proc, run, wire, file_config, program_dir, engine_address, t0, t_port) -> PackResult:
     dry_run = run.mode == "preview"
     try:
         stub.Handshake(analyzer_pb2.AnalyzerHandshakeRequest(
@@ -652,39 +720,36 @@ def _converse(stub, proc, run, wire, file_config, program_dir, engine_address, t
     remediate = any(level == "remediate" for level in levels.values())
     requests = []
     for w in wire:
-        props = w.inputs
+        props = None
         if remediate:
-            rr = stub.Remediate(analyzer_pb2.AnalyzeRequest(
-                type=w.type, name=w.name, urn=w.urn, properties=props, options=w.options,
-                provider=w.provider), timeout=120)
+            rr = stub.Remediate(w.analyze_message(), timeout=120)
             for rem in rr.remediations:
                 result.remediations.append({"policyName": rem.policyName, "urn": w.urn,
                                             "diagnostic": rem.diagnostic})
                 if rem.HasField("properties"):
-                    props = rem.properties
-        requests.append((w.urn, analyzer_pb2.AnalyzeRequest(
-            type=w.type, name=w.name, urn=w.urn, properties=props, options=w.options, provider=w.provider)))
+                    props = rem.properties.SerializeToString()
+        requests.append((w.urn, w.analyze_request(props)))
 
     # Analyze calls are independent: keep a window of them in flight so the pack's server threads
-    # and our serialisation overlap instead of paying a round trip per resource.
-    pending: list = []
-    for urn, areq in requests:
-        pending.append((urn, stub.Analyze.future(areq, timeout=300)))
+    # and our side overlap instead of paying a round trip per resource. Requests go out as the bytes
+    # assembled above (no serializer).
+    analyze_raw = channel.unary_unary("/pulumirpc.Analyzer/Analyze", request_serializer=None,
+                                      response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
+    pending: collections.deque = collections.deque()
+    for urn, body in requests:
+        pending.append((urn, analyze_raw.future(body, timeout=300)))
         if len(pending) >= ANALYZE_WINDOW:
-            u, f = pending.pop(0)
+            u, f = pending.popleft()
             collect(f.result(), u)
-    for u, f in pending:
+    while pending:
+        u, f = pending.popleft()
         collect(f.result(), u)
     t_an = time.perf_counter()
 
-    stack_req = analyzer_pb2.AnalyzeStackRequest(resources=[
-        analyzer_pb2.AnalyzerResource(
-            type=w.type, name=w.name, urn=w.urn, properties=w.outputs, options=w.options, provider=w.provider,
-            parent=w.parent, dependencies=w.dependencies,
-            propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                                  for k, v in w.property_dependencies.items()})
-        for w in wire])
-    collect(stub.AnalyzeStack(stack_req, timeout=600), None)
+    stack_raw = channel.unary_unary("/pulumirpc.Analyzer/AnalyzeStack", request_serializer=None,
+                                    response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
+    body = b"".join(_ld(1, w.analyzer_resource()) for w in wire)
+    collect(stack_raw(body, timeout=600), None)
     t_end = time.perf_counter()
     result.timings = {"start": t_port - t0, "configure": t_conf - t_port, "analyze": t_an - t_conf,
                       "analyzeStack": t_end - t_an}

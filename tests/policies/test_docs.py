@@ -1,0 +1,29 @@
+"""docs/policies.md (merged into the README by the lead) lists every policy exactly as the manifest does."""
+import os
+import re
+
+from .pk import ROOT  # noqa: I001 - puts the pack on sys.path first
+
+from manifest import MANIFEST  # noqa: E402
+from rules._config import SCHEMAS  # noqa: E402
+
+
+def _doc():
+    with open(os.path.join(ROOT, "docs", "policies.md"), encoding="utf-8") as f:
+        return f.read()
+
+
+def test_policy_table_matches_manifest():
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| (mandatory|advisory) \| (.+?) \| (.+?) \|$", _doc(), re.M)
+    assert [r[0] for r in rows] == list(MANIFEST)
+    for name, level, what, catalogue in rows:
+        entry = MANIFEST[name]
+        assert level == entry.level, name
+        assert what == entry.description, name
+        ids = [c.strip("*") for c in re.findall(r"\*\*NEW-\d+\*\*|[A-L]\d+", catalogue)]
+        assert tuple(ids) == entry.catalogue, name
+
+
+def test_config_table_lists_every_key():
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| `([A-Za-z]+)` \|", _doc(), re.M)
+    assert sorted(rows) == sorted((p, k) for p, props in SCHEMAS.items() for k in props)

@@ -24,6 +24,7 @@ VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 ACL = "aws:s3/bucketAcl:BucketAcl"
+LOGGING = "aws:s3/bucketLogging:BucketLogging"
 OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -233,7 +234,24 @@ def test_access_logs_expire_and_the_load_balancer_may_deliver_them(run):
              "Resource": objects},
             {"Sid": "AllowAlbLogDeliveryAccount", "Effect": "Allow", "Principal": {"AWS": elb.result["arn"]},
              "Action": "s3:PutObject", "Resource": objects},
+            {"Sid": "AllowS3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": f"{arn}/s3/*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": account.result["accountId"]}}},
         ]
+
+
+def test_data_buckets_log_their_requests_into_the_logs_bucket(run):
+    logs = bucket(run, "logs")
+    delivery = companion(run, POLICY, logs)
+    for key in ("assets", "releases", "backups"):
+        logging = companion(run, LOGGING, bucket(run, key))
+        assert linked(logging, "targetBucket") == {logs.urn}
+        assert logging.inputs["targetPrefix"] == f"s3/{key}/"
+        assert delivery.urn in logging.dependencies
+        if run.mode == "update":
+            assert logging.inputs["targetBucket"] == logs.outputs["bucket"]
+    # Neither the logs bucket (it would log its own deliveries) nor the replica (another region) logs here.
+    assert len(run.find(LOGGING)) == 3
 
 
 # -- CDN ----------------------------------------------------------------------------------------------

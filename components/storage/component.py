@@ -28,6 +28,11 @@ PROTECTED = ("assets", "releases", "backups")
 OWNERSHIP = {"logs": "BucketOwnerPreferred"}
 
 ALB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+S3_LOG_DELIVERY_SERVICE = "logging.s3.amazonaws.com"
+S3_ACCESS_LOG_PREFIX = "s3"
+# Buckets whose requests are logged into the logs bucket. The logs bucket would log its own log deliveries,
+# and the disaster-recovery replica lives in another region, where S3 cannot deliver to the logs bucket.
+ACCESS_LOGGED = ("assets", "releases", "backups")
 MULTIPART_ABORT_DAYS = 7
 LOG_NONCURRENT_DAYS = 7
 
@@ -49,10 +54,12 @@ def policy_json(*statements: dict[str, Any]) -> str:
 
 
 def log_delivery_statements(bucket_arn: str, account_id: str, elb_account_arn: str | None) -> list[dict]:
-    """ALB access-log delivery into `AWSLogs/<account>/` under any prefix the load balancer picks.
+    """ALB access-log delivery into `AWSLogs/<account>/` under any prefix the load balancer picks, and S3
+    server access logs under `s3/`.
 
-    Regions opened since August 2022 deliver as the log-delivery service principal; older regions deliver as
-    the region's Elastic Load Balancing account. Both are granted where the region has such an account.
+    Regions opened since August 2022 deliver ALB logs as the log-delivery service principal; older regions
+    deliver as the region's Elastic Load Balancing account. Both are granted where the region has such an
+    account.
     """
     objects = f"{bucket_arn}/*AWSLogs/{account_id}/*"
     statements = [{
@@ -70,6 +77,15 @@ def log_delivery_statements(bucket_arn: str, account_id: str, elb_account_arn: s
             "Action": "s3:PutObject",
             "Resource": objects,
         })
+    # S3 server access logs of the other buckets, from this account's buckets only.
+    statements.append({
+        "Sid": "AllowS3ServerAccessLogs",
+        "Effect": "Allow",
+        "Principal": {"Service": S3_LOG_DELIVERY_SERVICE},
+        "Action": "s3:PutObject",
+        "Resource": f"{bucket_arn}/{S3_ACCESS_LOG_PREFIX}/*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+    })
     return statements
 
 
@@ -134,6 +150,12 @@ class Storage(pulumi.ComponentResource):
                                     *log_delivery_statements(arn, account_id, elb_account_arn))))
 
         self.cloudfront_log_acl = self._cloudfront_log_acl()
+        self.access_logging: dict[str, aws.s3.BucketLogging] = {
+            purpose: aws.s3.BucketLogging(
+                f"{name}-{purpose}", bucket=self.all_buckets[purpose].id, target_bucket=self.all_buckets["logs"].id,
+                target_prefix=f"{S3_ACCESS_LOG_PREFIX}/{purpose}/",
+                opts=self._opts(depends_on=[self.log_delivery_policy]))
+            for purpose in ACCESS_LOGGED}
 
         self.replica_bucket: aws.s3.Bucket | None = None
         self.replication: aws.s3.BucketReplicationConfig | None = None

@@ -493,3 +493,22 @@ def test_boot_script_does_the_steps_in_order():
 def test_boot_script_values_are_shell_quoted():
     script = render_boot_script(BootConfig("/portal/x y/", "1.2.3", 8080, "/healthz"))
     assert "\nPARAMETER_PREFIX='/portal/x y/'\n" in script
+
+
+# -- wiring inside the portal ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("mode", MODES)
+def test_portal_serves_the_validated_regional_certificate_and_aliases_the_alb(run, stack, mode):
+    case = Case(run("portal", stack, mode))
+    https = case.get(LISTENER, "-https")
+    (validation_urn,) = case.deps(https, "certificateArn")
+    validation = case.r.by_urn(validation_urn)
+    assert validation.type == "aws:acm/certificateValidation:CertificateValidation"
+    (cert_urn,) = case.deps(validation, "certificateArn")
+    cert = case.r.by_urn(cert_urn)
+    assert cert.inputs.get("region", "eu-west-1") == "eu-west-1"
+    lb = case.get(LB, "-alb")
+    records = [r for r in case.r.find("aws:route53/record:Record") if case.deps(r, "aliases") == {lb.urn}]
+    assert sorted(r.inputs["type"] for r in records) == ["A", "A", "AAAA", "AAAA"]
+    assert all(r.inputs["aliases"][0]["evaluateTargetHealth"] is True for r in records)

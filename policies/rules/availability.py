@@ -231,6 +231,19 @@ def instance_web_reason(g: Graph, inst: Node) -> Optional[str]:
     return None
 
 
+def _web_groups(g: Graph, asg: Node) -> Optional[str]:
+    """Why an Auto Scaling group serves web traffic itself: its template's security group admits web ports."""
+    templates = [t for key in ("launchTemplate", "mixedInstancesPolicy", "launchConfiguration")
+                 for t in g.refs(asg, key, "ec2/launchTemplate", "ec2/launchConfiguration")]
+    for t in templates:
+        for sg in groups_of(g, t):
+            for rule in rules_of_group(g, sg):
+                if rule.direction == "ingress" and rule.from_world and not rule.all_ports and \
+                        any(rule.covers(p) for p in WEB_PORTS):
+                    return f"security group {sg.label()} of {t.label()} admits {rule.ports_text()} from the internet"
+    return None
+
+
 def _web_servers_in_asg(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for inst in g.of("ec2/instance"):
         reason = instance_web_reason(g, inst)
@@ -238,6 +251,14 @@ def _web_servers_in_asg(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield inst, (f"Instance {inst.label()} serves web traffic outside an Auto Scaling group ({reason}); "
                          f"run the web tier from a launch template in an Auto Scaling group attached to the load "
                          f"balancer's target group.")
+    for asg in g.of(ASG):
+        if asg_has_lb(g, asg):
+            continue
+        reason = _web_groups(g, asg)
+        if reason:
+            yield asg, (f"Auto Scaling group {asg.label()} serves web traffic with no load balancer in front ({reason}); "
+                        f"attach it to a target group and admit web traffic only from the load balancer's security "
+                        f"group.")
 
 
 # --- rds-multi-az ------------------------------------------------------------------------------------------

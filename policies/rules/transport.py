@@ -26,9 +26,21 @@ def _bad_actions(actions) -> List[str]:
     return bad
 
 
+def _listener_protocol(g: Graph, listener: Node) -> str:
+    """The listener's protocol; unset means HTTP on an Application Load Balancer (TCP on a Network one)."""
+    proto = listener.props.get("protocol")
+    if proto and not is_unknown(proto):
+        return str(proto).upper()
+    if proto is None and not listener.props.get("certificateArn"):
+        lbs = g.refs(listener, "loadBalancerArn", LB)
+        if not lbs or _is_alb(lbs[0]):
+            return "HTTP"
+    return ""
+
+
 def _http_redirects(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for listener in g.of(LISTENER):
-        if str(listener.props.get("protocol") or "").upper() != "HTTP":
+        if _listener_protocol(g, listener) != "HTTP":
             continue
         bad = _bad_actions(listener.props.get("defaultActions"))
         if bad:
@@ -51,7 +63,8 @@ def _modern_tls(node: Node, config) -> Iterable[str]:
     allowed = list(setting(config, "https-listener-modern-tls", "allowedTlsPolicies"))
     p = node.props
     if node.kind == LISTENER:
-        if str(p.get("protocol") or "").upper() not in ("HTTPS", "TLS"):
+        proto = p.get("protocol") or ("HTTPS" if p.get("certificateArn") else "")
+        if str(proto).upper() not in ("HTTPS", "TLS"):
             return
         policy = p.get("sslPolicy")
         if not is_unknown(policy) and policy not in allowed:

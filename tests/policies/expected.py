@@ -113,6 +113,10 @@ EXPECTED = {
         ('lone',
          "Instance 'lone' serves web traffic outside an Auto Scaling group (its security group 'web-sg' admits web traffic on port 8080); run the web tier from a launch template in an Auto Scaling group attached to the load balancer's target group."),
     ],
+    'web-servers-in-asg/group-without-load-balancer': [
+        ('web-asg',
+         "Auto Scaling group 'web-asg' serves web traffic with no load balancer in front (security group 'alb-sg' of 'web-lt' admits port 443 from the internet); attach it to a target group and admit web traffic only from the load balancer's security group."),
+    ],
     'rds-multi-az/single-az': [
         ('db',
          "RDS instance 'db' is single-AZ; set multiAz to true so it fails over to a standby in another AZ (the article keeps sessions and orders there)."),
@@ -377,6 +381,10 @@ EXPECTED = {
         ('http',
          "HTTP listener 'http' answers with a redirect action; make its only default action a redirect to HTTPS (port 443, HTTP_301)."),
     ],
+    'http-listener-redirects-to-https/protocol-unset': [
+        ('http',
+         "HTTP listener 'http' answers with a fixed-response action; make its only default action a redirect to HTTPS (port 443, HTTP_301)."),
+    ],
     'http-listener-redirects-to-https/listener-rule': [
         ('http-api',
          "Listener rule 'http-api' on HTTP listener 'http' answers with a forward action; move it to the HTTPS listener."),
@@ -392,6 +400,10 @@ EXPECTED = {
     'https-listener-modern-tls/unset-policy': [
         ('https',
          "Listener 'https' uses TLS policy unset (ELBSecurityPolicy-2016-08, which allows TLS 1.0); set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or another allowed TLS 1.2+ policy."),
+    ],
+    'https-listener-modern-tls/protocol-unset-old-policy': [
+        ('https',
+         "Listener 'https' uses TLS policy ELBSecurityPolicy-TLS-1-1-2017-01; set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or another allowed TLS 1.2+ policy."),
     ],
     'https-listener-modern-tls/no-certificate': [
         ('https',

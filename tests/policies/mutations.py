@@ -106,6 +106,8 @@ case("web-servers-in-asg", "target-group-attachment",
                                                        {"targetGroupArn": ref("web-tg"), "targetId": ref("lone")}))
 case("web-servers-in-asg", "classic-instances", lambda s: clb(instance(s), instances=[ref("lone")]))
 case("web-servers-in-asg", "web-security-group", lambda s: instance(s, vpcSecurityGroupIds=[ref("web-sg")]))
+case("web-servers-in-asg", "group-without-load-balancer",
+     lambda s: s.drop("web-asg", "targetGroupArns").set("web-lt", "vpcSecurityGroupIds", [ref("alb-sg")]))
 case("rds-multi-az", "single-az", lambda s: s.set("db", "multiAz", False))
 case("rds-multi-az", "unset", lambda s: s.drop("db", "multiAz"))
 case("rds-multi-az", "aurora-one-instance", lambda s: aurora(s, 1))
@@ -218,6 +220,9 @@ case("http-listener-redirects-to-https", "forward",
      lambda s: s.set("http", "defaultActions", [{"type": "forward", "targetGroupArn": ref("web-tg")}]))
 case("http-listener-redirects-to-https", "redirect-to-http",
      lambda s: s.set("http", "defaultActions.0.redirect.protocol", "HTTP"))
+case("http-listener-redirects-to-https", "protocol-unset",
+     lambda s: s.drop("http", "protocol").set("http", "defaultActions", [{"type": "fixed-response", "fixedResponse": {
+         "contentType": "text/plain", "statusCode": "200"}}]))
 case("http-listener-redirects-to-https", "listener-rule",
      lambda s: s.add(T["rule"], "http-api", {"listenerArn": ref("http"), "priority": 10.0, "actions": [
          {"type": "forward", "targetGroupArn": ref("web-tg")}], "conditions": [{"pathPattern": {"values": ["/api"]}}]}))
@@ -226,6 +231,8 @@ case("http-listener-redirects-to-https", "classic-http",
                                   "instancePort": 8080.0}]))
 case("https-listener-modern-tls", "old-policy", lambda s: s.set("https", "sslPolicy", "ELBSecurityPolicy-2016-08"))
 case("https-listener-modern-tls", "unset-policy", lambda s: s.drop("https", "sslPolicy"))
+case("https-listener-modern-tls", "protocol-unset-old-policy",
+     lambda s: s.drop("https", "protocol").set("https", "sslPolicy", "ELBSecurityPolicy-TLS-1-1-2017-01"))
 case("https-listener-modern-tls", "no-certificate", lambda s: s.drop("https", "certificateArn"))
 case("https-listener-modern-tls", "classic-no-certificate", lambda s: clb(s).drop("classic", "listeners.0.sslCertificateId"))
 case("https-listener-modern-tls", "policy-not-allowed", lambda s: s,
@@ -445,5 +452,14 @@ ok("backup-plan-coverage", "selection-by-tag",
    lambda s: s.set("db", "tags", {"backup": "daily"}).set("backups", "tags", {"backup": "daily"}).drop(
        "plan-db", "resources").set("plan-db", "selectionTags", [{"type": "STRINGEQUALS", "key": "backup",
                                                                  "value": "daily"}]))
+ok("private-route-nat-same-az", "regional-nat-gateway",
+   lambda s: s.add(T["nat"], "natgw-regional", {"availabilityMode": "regional", "vpcId": ref("vpc")}).set(
+       "private-default-a", "natGatewayId", ref("natgw-regional")).set(
+       "private-default-b", "natGatewayId", ref("natgw-regional")))
+ok("az-loss-survivable", "regional-nat-gateway",
+   lambda s: s.add(T["nat"], "natgw-regional", {"availabilityMode": "regional", "vpcId": ref("vpc")}).set(
+       "private-default-a", "natGatewayId", ref("natgw-regional")).set(
+       "private-default-b", "natGatewayId", ref("natgw-regional")))
+ok("http-listener-redirects-to-https", "https-protocol-unset", lambda s: s.drop("https", "protocol"))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.database.settings import daily_window, weekly_window, windows_overlap
+from components.database.settings import daily_window, major_version, weekly_window, windows_overlap
 from components.database import settings as database_settings
 from components.validation import ConfigReader
 
@@ -30,9 +30,14 @@ BAD_INPUTS = [
      "portal:dbInstanceClass = db.t3.small: Performance Insights is not available on micro and small classes; "
      "use db.t4g.medium or larger"),
     ({"dbEngineVersion": "5.7"},
-     'portal:dbEngineVersion = 5.7: the portal runs MySQL 8.0: give "8.0" or a full version such as 8.0.40'),
-    ({"dbEngineVersion": "8.4.3"},
-     'portal:dbEngineVersion = 8.4.3: the portal runs MySQL 8.0: give "8.0" or a full version such as 8.0.40'),
+     'portal:dbEngineVersion = 5.7: the portal runs MySQL 8.0 or 8.4: give "8.0", "8.4" or a full version such as '
+     '8.0.40'),
+    ({"dbEngineVersion": "9.1"},
+     'portal:dbEngineVersion = 9.1: the portal runs MySQL 8.0 or 8.4: give "8.0", "8.4" or a full version such as '
+     '8.0.40'),
+    ({"dbEngineVersion": "8"},
+     'portal:dbEngineVersion = 8: the portal runs MySQL 8.0 or 8.4: give "8.0", "8.4" or a full version such as '
+     '8.0.40'),
     ({"dbAllocatedStorage": "10"},
      "portal:dbAllocatedStorage = 10: gp3 storage for MySQL must be between 20 and 65536 GiB"),
     ({"dbAllocatedStorage": "lots"}, "portal:dbAllocatedStorage = lots: must be a whole number"),
@@ -134,3 +139,9 @@ def test_window_parsing():
 
 def test_a_ceiling_exactly_10_percent_above_is_accepted():
     assert parsed({"dbAllocatedStorage": "25", "dbMaxAllocatedStorage": "28"}).max_allocated_storage == 28
+
+
+@pytest.mark.parametrize("version, major", [("8.0", "8.0"), ("8.0.40", "8.0"), ("8.4", "8.4"), ("8.4.3", "8.4")])
+def test_supported_versions_and_their_parameter_family(version, major):
+    assert parsed({"dbEngineVersion": version}).engine_version == version
+    assert major_version(version) == major

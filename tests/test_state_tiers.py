@@ -193,6 +193,8 @@ def test_backup_retention_and_windows_that_do_not_overlap(run):
 def test_upgrades_logs_insights_and_enhanced_monitoring(run):
     db = instance(run)
     assert db.inputs["autoMinorVersionUpgrade"] is True
+    # MySQL 8.0 is past RDS standard support: Extended Support is chosen explicitly, never by surprise.
+    assert db.inputs["engineLifecycleSupport"] == "open-source-rds-extended-support"
     assert set(db.inputs["enabledCloudwatchLogsExports"]) == {"error", "slowquery"}
     assert db.inputs["performanceInsightsEnabled"] is True
     assert db.inputs["monitoringInterval"] in (1.0, 5.0, 10.0, 15.0, 30.0, 60.0)
@@ -212,7 +214,7 @@ def test_parameter_group_is_utf8mb4_tls_only_with_slow_log_and_replaceable(run):
     db = instance(run)
     group = run.get("aws:rds/parameterGroup:ParameterGroup", name(run, "-mysql"))
     assert linked(db, "parameterGroupName") == {group.urn}
-    assert group.inputs["family"] == "mysql8.0"
+    assert group.inputs["family"] == f"mysql{db.inputs['engineVersion'][:3]}" == "mysql8.0"
     assert group.inputs["namePrefix"] and "name" not in group.inputs
     assert group.options.get("deleteBeforeReplace") is not True
     params = {p["name"]: p["value"] for p in group.inputs["parameters"]}
@@ -367,6 +369,23 @@ def test_the_backup_job_hour_misses_the_rds_backup_window(run):
         hour = int(re.fullmatch(r"cron\(0 (\d+) .*", rule["schedule"])[1])
         job = (hour * 60, int(rule["startWindow"]))
         assert not intervals_overlap(job, window, 24 * 60), (rule["ruleName"], db.inputs["backupWindow"])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_engine_upgrade_moves_to_a_parameter_group_of_the_new_family(portal_run, mode):
+    """8.0 -> 8.4 is one config change: same logical parameter group (replaced, created before the old one is
+    deleted, under a new prefix) and a major upgrade RDS is allowed to perform."""
+    before = portal_run("staging", mode)
+    after = portal_run("staging", mode, {"portal:dbEngineVersion": "8.4"})
+    assert after.error is None, after.error
+    old = before.get("aws:rds/parameterGroup:ParameterGroup", "portal-staging-mysql")
+    new = after.get("aws:rds/parameterGroup:ParameterGroup", "portal-staging-mysql")
+    assert (old.inputs["family"], new.inputs["family"]) == ("mysql8.0", "mysql8.4")
+    assert old.urn == new.urn and old.inputs["namePrefix"] != new.inputs["namePrefix"]
+    assert new.options.get("deleteBeforeReplace") is not True
+    db = after.get(INSTANCE, "portal-staging-mysql")
+    assert db.inputs["engineVersion"] == "8.4" and db.inputs["allowMajorVersionUpgrade"] is True
+    assert linked(db, "parameterGroupName") == {new.urn}
 
 
 # -- without a DR region ----------------------------------------------------------------------------

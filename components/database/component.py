@@ -1,4 +1,4 @@
-"""`ecommerce:database:Database`: RDS MySQL 8.0 Multi-AZ in the data subnets, holding the shop and its sessions."""
+"""`ecommerce:database:Database`: RDS MySQL Multi-AZ in the data subnets, holding the shop and its sessions."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from typing import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.database.settings import DatabaseSettings
+from components.database.settings import DatabaseSettings, major_version
 from components.tagging import stack_tags
 
 MYSQL_PORT = 3306
-PARAMETER_FAMILY = "mysql8.0"
 LOG_EXPORTS = ("error", "slowquery")
 SESSIONS_DDL = Path(__file__).with_name("sessions.sql")
 # Names in sessions.sql; the web tier's session handler is configured from `session_store`.
@@ -75,6 +74,7 @@ class Database(pulumi.ComponentResource):
         settings = args.settings
         partition = aws.get_partition().partition
         identifier = f"{name}-mysql"
+        major = major_version(settings.engine_version)
 
         def tags(label: str, **more: str) -> dict[str, str]:
             return stack_tags(args.environment, args.tags, Name=label, **more)
@@ -94,8 +94,8 @@ class Database(pulumi.ComponentResource):
         # A new parameter group (new family on an engine upgrade) gets a fresh name from the prefix and is created
         # before the old one is deleted, so the instance can move to it while the old one is still attached.
         self.parameter_group = aws.rds.ParameterGroup(
-            f"{name}-mysql", name_prefix=f"{name}-mysql80-", family=PARAMETER_FAMILY,
-            description=f"MySQL 8.0 settings of {name}: utf8mb4, TLS only, slow query log",
+            f"{name}-mysql", name_prefix=f"{name}-mysql{major.replace('.', '')}-", family=f"mysql{major}",
+            description=f"MySQL {major} settings of {name}: utf8mb4, TLS only, slow query log",
             parameters=[aws.rds.ParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
                         for k, v in parameters(settings).items()],
             tags=tags(f"{name}-mysql"),
@@ -127,9 +127,13 @@ class Database(pulumi.ComponentResource):
             identifier=identifier,
             engine="mysql",
             engine_version=settings.engine_version,
-            # Minor versions arrive in the maintenance window; a major upgrade is a deliberate config change.
+            # Minor versions arrive in the maintenance window. The major version changes only when
+            # portal:dbEngineVersion does (8.0 -> 8.4), and then the upgrade must not be refused.
             auto_minor_version_upgrade=True,
-            allow_major_version_upgrade=False,
+            allow_major_version_upgrade=True,
+            # MySQL 8.0 left RDS standard support on 2026-07-31: it runs on paid Extended Support until upgraded.
+            # Said explicitly so the cost shows in the preview rather than on the bill.
+            engine_lifecycle_support="open-source-rds-extended-support",
             instance_class=settings.instance_class,
             multi_az=True,
             db_subnet_group_name=self.subnet_group.name,

@@ -1,4 +1,4 @@
-"""Settings of the database tier: RDS MySQL 8.0, Multi-AZ, holding the shop's data and its sessions."""
+"""Settings of the database tier: RDS MySQL (8.0 by default), Multi-AZ, holding the shop's data and its sessions."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ KEYS = (
               "RDS instance class of the MySQL database (Multi-AZ, so two of them run). Performance Insights "
               "needs db.*.medium or larger.", "db.t4g.medium"),
     ConfigKey("dbEngineVersion", "string",
-              "MySQL version: \"8.0\" (RDS picks the latest 8.0 minor and upgrades it automatically) or a full "
-              "8.0.x version.", "8.0"),
+              "MySQL version: \"8.0\" or \"8.4\" (RDS picks the latest minor and upgrades it automatically) or a "
+              "full version such as 8.0.40. Changing the major version upgrades the database in place.", "8.0"),
     ConfigKey("dbAllocatedStorage", "integer", "Initial gp3 storage of the database in GiB (20 to 65536).", 20),
     ConfigKey("dbMaxAllocatedStorage", "integer",
               "Storage autoscaling ceiling in GiB; at least 10% above dbAllocatedStorage.", 100),
@@ -118,8 +118,8 @@ def parse(reader: ConfigReader) -> DatabaseSettings:
                  "Performance Insights is not available on micro and small classes; use db.t4g.medium or larger")
 
     engine_version = reader.string(
-        "dbEngineVersion", pattern=r"8\.0(\.\d+)?",
-        rule="the portal runs MySQL 8.0: give \"8.0\" or a full version such as 8.0.40")
+        "dbEngineVersion", pattern=r"8\.[04](\.\d+)?",
+        rule="the portal runs MySQL 8.0 or 8.4: give \"8.0\", \"8.4\" or a full version such as 8.0.40")
 
     allocated = reader.integer("dbAllocatedStorage", minimum=MIN_STORAGE_GIB, maximum=MAX_STORAGE_GIB,
                                rule=f"gp3 storage for MySQL must be between {MIN_STORAGE_GIB} and "
@@ -183,3 +183,8 @@ def parse(reader: ConfigReader) -> DatabaseSettings:
         maintenance_window=maintenance_window, monitoring_interval=monitoring,
         performance_insights_retention_days=insights, log_retention_days=log_retention,
         long_query_time=long_query_time, db_name=db_name, master_username=username)
+
+
+def major_version(engine_version: str) -> str:
+    """"8.0.40" -> "8.0": the major version names the parameter group family."""
+    return ".".join(engine_version.split(".")[:2])

@@ -345,6 +345,7 @@ def test_user_data_is_the_rendered_boot_script_for_this_stack(case):
     assert f"\nRELEASE={case.web.release}\n" in script
     assert f"\nPARAMETER_PREFIX=/portal/{case.stack}/\n" in script
     assert "@@" not in script
+    assert len(script.encode()) <= 16 * 1024, "EC2 takes at most 16 KB of user data before base64"
 
 
 def test_auto_scaling_group_spans_the_private_subnets_of_every_az(case):

@@ -117,3 +117,37 @@ def test_project_stacks_pass_every_mandatory_policy(stack):
     assert _skipped(result) == []
     mandatory = [(v.policy_name, v.urn, v.message) for v in result.violations if v.enforcement_level == "mandatory"]
     assert mandatory == []
+
+
+def analyze_with(program_dir: str, stack: str, file_config: dict):
+    run = run_program(program_dir, stack, "preview")
+    engine = host.EngineServer()
+    try:
+        proc = host.PackProcess(PACK, run.project, run.stack, True, run.config, engine.address)
+        result = host.analyze(proc, run, host.wire_resources(run), file_config, program_dir, engine.address)
+    finally:
+        engine.stop()
+    return run, result
+
+
+def test_policy_config_tunes_rules_through_the_host():
+    """--policy-pack-config: a stricter retention and a level override."""
+    config = {"rds-backup-retention": {"minRetentionDays": 14}, "rds-master-password-managed": "advisory"}
+    run, result = analyze_with(os.path.join(PROGRAMS, "broken_rds_password"), "test", config)
+    db = run.get(RDS, "db").urn
+    got = {(v.policy_name, v.enforcement_level, v.urn) for v in result.violations
+           if v.policy_name in ("rds-backup-retention", "rds-master-password-managed")}
+    assert got == {("rds-backup-retention", "mandatory", db), ("rds-master-password-managed", "advisory", db)}
+    retention = next(v for v in result.violations if v.policy_name == "rds-backup-retention")
+    assert retention.message.endswith("RDS instance 'db' keeps automated backups for 7 days; set "
+                                      "backupRetentionPeriod to at least 14 days.")
+
+
+def test_production_stack_names_are_configurable():
+    program = os.path.join(PROGRAMS, "broken_lb_single_az")
+    run, result = analyze_with(program, "test", {})
+    assert not [v for v in result.violations if v.policy_name == "lb-deletion-protection"]
+    run, result = analyze_with(program, "test", {"lb-deletion-protection": {"productionStacks": ["te*"]}})
+    got = [(v.urn, v.message.split("\n")[-1]) for v in result.violations if v.policy_name == "lb-deletion-protection"]
+    assert got == [(run.get(LB, "web").urn, "Load balancer 'web' in production stack 'test' can be deleted by "
+                                           "accident; set enableDeletionProtection to true.")]

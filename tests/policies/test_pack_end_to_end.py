@@ -151,3 +151,18 @@ def test_production_stack_names_are_configurable():
     got = [(v.urn, v.message.split("\n")[-1]) for v in result.violations if v.policy_name == "lb-deletion-protection"]
     assert got == [(run.get(LB, "web").urn, "Load balancer 'web' in production stack 'test' can be deleted by "
                                            "accident; set enableDeletionProtection to true.")]
+
+
+def test_command_line_reports_the_violation_and_fails():
+    import json
+    import subprocess
+    import sys
+    proc = subprocess.run(
+        [sys.executable, "-m", "preflight", "--cwd", os.path.join(PROGRAMS, "broken_sg_ssh"), "--stack", "deprecated",
+         "--policy-pack", PACK, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    mandatory = [(v["policyName"], v["urn"]) for v in report["violations"] if v["enforcementLevel"] == "mandatory"]
+    assert mandatory == [("sg-no-sensitive-ports-from-internet",
+                          "urn:pulumi:deprecated::broken-sg-ssh::aws:ec2/securityGroup:SecurityGroup::admin")]
+    assert report["diagnostics"] == []

@@ -30,14 +30,17 @@ BAD_INPUTS = [
      "portal:healthCheckPath = /: must be the application's health endpoint, not /: a page that renders can still "
      "have a dead database behind it"),
     ({"healthCheckPath": "healthz"},
-     "portal:healthCheckPath = healthz: must be an absolute URL path of at most 1024 characters without spaces or "
-     "query"),
+     "portal:healthCheckPath = healthz: must be an absolute URL path of at most 1024 letters, digits and . _ ~ / - "
+     "characters"),
     ({"healthCheckPath": "/health check"},
-     "portal:healthCheckPath = /health check: must be an absolute URL path of at most 1024 characters without "
-     "spaces or query"),
+     "portal:healthCheckPath = /health check: must be an absolute URL path of at most 1024 letters, digits and . "
+     "_ ~ / - characters"),
     ({"healthCheckPath": "/healthz?deep=1"},
-     "portal:healthCheckPath = /healthz?deep=1: must be an absolute URL path of at most 1024 characters without "
-     "spaces or query"),
+     "portal:healthCheckPath = /healthz?deep=1: must be an absolute URL path of at most 1024 letters, digits and . "
+     "_ ~ / - characters"),
+    ({"healthCheckPath": "/health;$(reboot)"},
+     "portal:healthCheckPath = /health;$(reboot): must be an absolute URL path of at most 1024 letters, digits and "
+     ". _ ~ / - characters"),
     ({"targetHealthCheckIntervalSeconds": "4"},
      "portal:targetHealthCheckIntervalSeconds = 4: must be between 5 and 300"),
     ({"targetHealthCheckTimeoutSeconds": "10"},

@@ -62,8 +62,9 @@ class EdgeSettings:
     rollback_alarm_threshold: int = 10
 
 
-# What an ALB health check path may hold: an absolute path of URL characters, at most 1024 long.
-_PATH = r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{1,1023}"
+# An absolute path of plain URL characters, at most 1024 long (the ALB's limit). It is also written into the web
+# servers' httpd configuration, so characters httpd or the shell would interpret are kept out.
+_PATH = r"/[A-Za-z0-9._~/-]{1,1023}"
 
 
 def parse(reader: ConfigReader) -> EdgeSettings:
@@ -74,7 +75,7 @@ def parse(reader: ConfigReader) -> EdgeSettings:
                     "must be the application's health endpoint, not /: a page that renders can still have a "
                     "dead database behind it"):
         if not reader.check(bool(re.fullmatch(_PATH, path)), "healthCheckPath", path,
-                            "must be an absolute URL path of at most 1024 characters without spaces or query"):
+                            "must be an absolute URL path of at most 1024 letters, digits and . _ ~ / - characters"):
             path = EdgeSettings.health_check_path
     else:
         path = EdgeSettings.health_check_path

@@ -279,7 +279,7 @@ def test_role_is_least_privilege(case):
         "Resource": statements["ReadDatabaseSecret"]["Resource"]}
     assert statements["ReadDatabaseSecret"]["Resource"].startswith("arn:aws:secretsmanager:")
     logs = statements["WriteOwnLogs"]
-    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert len(logs["Resource"]) == 6
     assert all(f":log-group:/portal/{case.stack}/" in arn for arn in logs["Resource"])
 

@@ -267,7 +267,7 @@ class WebTier(pulumi.ComponentResource):
                 {"Sid": "ReadDatabaseSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                  "Resource": secret_arn},
                 {"Sid": "WriteOwnLogs", "Effect": "Allow",
-                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                  "Resource": [arn for group in log_group_arns for arn in (group, f"{group}:log-stream:*")]},
             ]}, indent=2)
 

@@ -31,6 +31,16 @@ def kind_of(token: str) -> str:
     return f"{module}/{typ}"
 
 
+KIND_NAMES = {
+    "autoscaling/group": "Auto Scaling group", "lb/loadBalancer": "Load balancer",
+    "elb/loadBalancer": "Classic load balancer", "lb/targetGroup": "Target group", "lb/listener": "Listener",
+    "rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "rds/clusterInstance": "RDS cluster instance",
+    "elasticache/cluster": "Cache cluster", "elasticache/replicationGroup": "Replication group",
+    "ec2/instance": "Instance", "ec2/launchTemplate": "Launch template", "s3/bucket": "Bucket",
+    "efs/fileSystem": "EFS file system", "cloudfront/distribution": "Distribution", "route53/record": "Record",
+}
+
+
 def stack_of(urn: str) -> str:
     parts = urn.split("::")
     if parts and parts[0].startswith("urn:pulumi:"):
@@ -73,6 +83,11 @@ class Node:
 
     def label(self) -> str:
         return f"'{self.name}'"
+
+    def describe(self) -> str:
+        """`RDS instance 'db'`: the resource's kind in words, then its name."""
+        what = KIND_NAMES.get(self.kind)
+        return f"{what} {self.label()}" if what else f"{self.type.split(':')[-1]} {self.label()}"
 
     def __repr__(self) -> str:
         return f"Node({self.kind} {self.name})"

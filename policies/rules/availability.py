@@ -12,7 +12,7 @@ ASG = "autoscaling/group"
 
 
 def _cannot_verify(node: Node, what: str) -> str:
-    return (f"{node.label()} sets {what} from a value that is unknown at preview, so it cannot be verified; "
+    return (f"{node.describe()} sets {what} from a value that is unknown at preview, so it cannot be verified; "
             f"set it from configuration or a literal.")
 
 

@@ -103,3 +103,27 @@ def test_messages_identical_in_preview_and_update():
     s.set("web-asg", "minSize", 1.0)
     assert messages(run_policy("az-loss-survivable", s, mode="preview")) == \
         messages(run_policy("az-loss-survivable", s, mode="update"))
+
+
+UNVERIFIABLE = [
+    ("rds-multi-az", "db", "multiAz",
+     "RDS instance 'db' sets multiAz from a value that is unknown at preview, so it cannot be verified; set it from "
+     "configuration or a literal."),
+    ("rds-backup-retention", "db", "backupRetentionPeriod",
+     "RDS instance 'db' sets backupRetentionPeriod from a value that is unknown at preview, so it cannot be "
+     "verified; set it from configuration or a literal."),
+    ("asg-min-capacity-per-az", "web-asg", "minSize",
+     "Auto Scaling group 'web-asg' sets minSize from a value that is unknown at preview, so it cannot be verified; set it from "
+     "configuration or a literal."),
+    ("lb-deletion-protection", "alb", "enableDeletionProtection",
+     "Load balancer 'alb' sets enableDeletionProtection from a value unknown at preview; set it from configuration "
+     "or a literal."),
+]
+
+
+@pytest.mark.parametrize("policy,resource,key,message", UNVERIFIABLE, ids=[u[0] for u in UNVERIFIABLE])
+def test_a_safety_setting_unknown_at_preview_is_reported_not_skipped(policy, resource, key, message):
+    s = compliant()
+    s.add("random:index/randomInteger:RandomInteger", "computed", {"min": 0.0, "max": 1.0})
+    s.set(resource, key, ref("computed"))
+    assert messages(run_policy(policy, s)) == [(resource, message)]

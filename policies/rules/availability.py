@@ -379,16 +379,37 @@ def nat_az(g: Graph, nat: Node) -> Optional[str]:
     return None
 
 
+def main_route_table(g: Graph, vpc: Node) -> Optional[Node]:
+    """The VPC's main route table, when the program manages it (used by subnets with no association)."""
+    for assoc in g.referrers(vpc, ("ec2/mainRouteTableAssociation",), ("vpcId",)):
+        for rt in g.refs(assoc, "routeTableId", *RT_KINDS):
+            return rt
+    for rt in g.referrers(vpc, ("ec2/defaultRouteTable",), ("defaultRouteTableId",)):
+        return rt
+    return None
+
+
 def private_egress(g: Graph) -> List[Tuple[Node, Node, DefaultRoute]]:
     """(route table, subnet, default route) for every subnet whose default route does not go to an IGW."""
     out = []
+    associated = set()
     for rt in g.of(*RT_KINDS):
         routes = default_routes(g, rt)
+        subnets = route_table_subnets(g, rt)
+        associated.update(s.urn for s in subnets)
         if not routes or any(r.igw for r in routes):
             continue
-        for s in route_table_subnets(g, rt):
+        for s in subnets:
             for r in routes:
                 out.append((rt, s, r))
+    for s in g.of("ec2/subnet"):
+        if s.urn in associated:
+            continue
+        for vpc in g.refs(s, "vpcId", "ec2/vpc"):
+            rt = main_route_table(g, vpc)
+            routes = default_routes(g, rt) if rt else []
+            if routes and not any(r.igw for r in routes):
+                out.extend((rt, s, r) for r in routes)
     return out
 
 

@@ -165,6 +165,10 @@ EXPECTED = {
         ('private-rt-b',
          "Route table 'private-rt-b' sends subnet 'private-b' (us-east-1b) to NAT gateway 'natgw-a' in us-east-1a; give every AZ its own NAT gateway and route each private subnet to the one in its AZ."),
     ],
+    'private-route-nat-same-az/main-route-table': [
+        ('private-default-a',
+         "Route 'private-default-a' of route table 'private-rt-a' sends subnet 'private-b' (us-east-1b) to NAT gateway 'natgw-a' in us-east-1a; give every AZ its own NAT gateway and route each private subnet to the one in its AZ."),
+    ],
     'private-route-nat-same-az/nat-instance': [
         ('private-default-b',
          "Route 'private-default-b' of route table 'private-rt-b' sends subnet 'private-b' to a NAT instance, a single server; route 0.0.0.0/0 to a NAT gateway in the subnet's own AZ."),

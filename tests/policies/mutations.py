@@ -127,6 +127,9 @@ case("private-route-nat-same-az", "cross-az-nat",
      lambda s: s.set("private-default-b", "natGatewayId", ref("natgw-a")))
 case("private-route-nat-same-az", "inline-cross-az-nat",
      lambda s: inline_routes(s).set("private-rt-b", "routes.0.natGatewayId", ref("natgw-a")))
+case("private-route-nat-same-az", "main-route-table",
+     lambda s: s.remove("rta-private-b").add("aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "main", {
+         "vpcId": ref("vpc"), "routeTableId": ref("private-rt-a")}))
 case("private-route-nat-same-az", "nat-instance",
      lambda s: instance(s, "nat-box", subnetId=ref("public-b")).drop("private-default-b", "natGatewayId").set(
          "private-default-b", "networkInterfaceId", ref("nat-box")))

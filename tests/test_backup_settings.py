@@ -72,3 +72,13 @@ def test_the_portal_settings_apply_the_backup_hour_rule():
         load_settings({"backupHourUtc": "2"}, "staging")
     assert ("portal:backupHourUtc = 2: the AWS Backup job's first hour overlaps portal:dbBackupWindow "
             "(02:00-03:00); pick an hour outside it") in caught.value.problems
+
+
+@pytest.mark.parametrize("dr_region, region, expected", [
+    ("", "eu-west-1", None),
+    ("eu-central-1", "eu-west-1", None),
+    ("eu-west-1", "eu-west-1", "portal:drRegion = eu-west-1: must differ from the portal's own region (eu-west-1, "
+                               "aws:region); a copy in the same region does not survive the loss of the region"),
+])
+def test_dr_region_must_be_another_region(dr_region, region, expected):
+    assert backup_settings.dr_region_problem(dr_region, region) == expected

@@ -402,6 +402,14 @@ def test_without_a_dr_region_nothing_leaves_the_portal_region(portal_run, mode):
     assert run.find("aws:backup/selection:Selection", "portal-staging-database")
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_dr_region_equal_to_the_portal_region_is_refused(portal_run, mode):
+    run = portal_run("staging", mode, {"portal:drRegion": "eu-west-1"})
+    assert run.error is not None
+    assert ("portal:drRegion = eu-west-1: must differ from the portal's own region (eu-west-1, aws:region); a copy "
+            "in the same region does not survive the loss of the region") in run.error.message
+
+
 # -- admit(), with a stand-in web security group ----------------------------------------------------
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -13,7 +13,7 @@ from typing import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings
+from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings, dr_region_problem
 from components.tagging import stack_tags
 
 # Minutes a started job may run before AWS Backup cancels it: a snapshot of a large database takes hours.
@@ -46,6 +46,9 @@ class Backup(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
         partition = aws.get_partition().partition
+        problem = dr_region_problem(settings.dr_region, aws.get_region().region)
+        if problem:
+            raise ValueError(problem)
 
         def tags(label: str) -> dict[str, str]:
             return stack_tags(args.environment, args.tags, Name=label)

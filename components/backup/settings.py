@@ -57,6 +57,15 @@ def _is_region(value: str) -> bool:
 BACKUP_START_WINDOW_MINUTES = 60
 
 
+def dr_region_problem(dr_region: str, region: str) -> str | None:
+    """The DR region is checked against the provider's region once the program knows it (aws:region is not a
+    portal key, so the settings cannot see it)."""
+    if dr_region and dr_region == region:
+        return (f"portal:drRegion = {dr_region}: must differ from the portal's own region ({region}, aws:region); "
+                "a copy in the same region does not survive the loss of the region")
+    return None
+
+
 def check_against_database(reader: ConfigReader, backup: BackupSettings, database) -> None:
     """AWS Backup cannot snapshot the database while RDS takes its automated backup: keep the jobs apart."""
     from components.database.settings import daily_window, intervals_overlap

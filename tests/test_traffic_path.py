@@ -196,8 +196,14 @@ def test_waf_has_rate_limit_and_managed_rules_with_metrics_and_guards_the_alb(ca
     assert rules["rate-limit-per-ip"]["action"] == {"block": {}}
     for group in ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"):
         rule = rules[group]
-        assert rule["statement"] == {"managedRuleGroupStatement": {"name": group, "vendorName": "AWS"}}
+        statement = rule["statement"]["managedRuleGroupStatement"]
+        assert (statement["name"], statement["vendorName"]) == (group, "AWS")
         assert rule["overrideAction"] == {"none": {}}
+    # only the 8 KB body limit of the common set is relaxed to count (image uploads); nothing else is overridden
+    assert rules["AWSManagedRulesCommonRuleSet"]["statement"]["managedRuleGroupStatement"]["ruleActionOverrides"] == [
+        {"name": "SizeRestrictions_BODY", "actionToUse": {"count": {}}}]
+    for group in ("AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"):
+        assert "ruleActionOverrides" not in rules[group]["statement"]["managedRuleGroupStatement"]
     assert len({r["priority"] for r in rules.values()}) == len(rules) == 4
     assert all(r["visibilityConfig"]["cloudwatchMetricsEnabled"] is True for r in rules.values())
     assert len({r["visibilityConfig"]["metricName"] for r in rules.values()}) == 4

@@ -634,6 +634,16 @@ def build_configure_request(info: analyzer_pb2.AnalyzerInfo, file_config: dict |
 # The conversation
 
 
+def _pack_error(proc: "PackProcess", e: grpc.RpcError) -> str:
+    """The exception line the pack's gRPC server logged on stderr, else the RPC's details."""
+    time.sleep(0.05)  # let the stderr reader catch up with the server's log of the exception
+    for line in reversed(proc.stderr_lines):
+        line = line.strip()
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*", line):
+            return line
+    return _rpc_error_line(e)
+
+
 def _rpc_error_line(e: grpc.RpcError) -> str:
     details = e.details() if hasattr(e, "details") else str(e)
     lines = [ln.strip() for ln in str(details or "").splitlines() if ln.strip()]
@@ -736,20 +746,32 @@ def _converse(stub, channel, proc, run, wire, file_config, program_dir, engine_a
     analyze_raw = channel.unary_unary("/pulumirpc.Analyzer/Analyze", request_serializer=None,
                                       response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
     pending: collections.deque = collections.deque()
+
+    def settle() -> None:
+        u, f = pending.popleft()
+        try:
+            resp = f.result()
+        except grpc.RpcError as e:
+            for _, other in pending:
+                other.cancel()
+            raise PolicyPackError(f"policy pack {proc.display} failed analyzing {u}: {_pack_error(proc, e)}") from None
+        collect(resp, u)
+
     for urn, body in requests:
         pending.append((urn, analyze_raw.future(body, timeout=300)))
         if len(pending) >= ANALYZE_WINDOW:
-            u, f = pending.popleft()
-            collect(f.result(), u)
+            settle()
     while pending:
-        u, f = pending.popleft()
-        collect(f.result(), u)
+        settle()
     t_an = time.perf_counter()
 
     stack_raw = channel.unary_unary("/pulumirpc.Analyzer/AnalyzeStack", request_serializer=None,
                                     response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
     body = b"".join(_ld(1, w.analyzer_resource()) for w in wire)
-    collect(stack_raw(body, timeout=600), None)
+    try:
+        collect(stack_raw(body, timeout=600), None)
+    except grpc.RpcError as e:
+        raise PolicyPackError(f"policy pack {proc.display} failed in AnalyzeStack: {_pack_error(proc, e)}") from None
     t_end = time.perf_counter()
     result.timings = {"start": t_port - t0, "configure": t_conf - t_port, "analyze": t_an - t_conf,
                       "analyzeStack": t_end - t_an}

@@ -386,3 +386,27 @@ def test_successful_run_leaves_no_pack_process(tmp_path):
     p = run_cli("--cwd", NESTED, "--stack", "test", "--policy-pack", pack, "--json")
     assert p.returncode == 1
     assert _pack_processes(pack) == []
+
+
+def test_pack_that_crashes_during_analysis(tmp_path):
+    pack = _own_copy(tmp_path, "raises_in_policy")
+    p = run_cli("--cwd", NESTED, "--stack", "test", "--policy-pack", pack)
+    _assert_bad(p, "failed analyzing urn:pulumi:test::nested::aws:rds/instance:Instance::db: ",
+                "policy bug: cannot read engine version")
+    assert _pack_processes(pack) == []
+
+
+def test_pack_with_a_missing_virtualenv(capsys, tmp_path):
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime:\n  name: python\n  options:\n    virtualenv: venv\n")
+    code, _, err = run_inproc(capsys, "--cwd", TWIN, "--stack", "prod", "--policy-pack", str(tmp_path))
+    assert code == 2 and "its virtualenv" in err and "does not exist" in err and err.count("\n") == 1
+
+
+def test_two_packs_are_reported_separately(capsys):
+    cfg_dir = os.path.join(POLICY_PACKS, "protocol")
+    code, out, _ = run_inproc(capsys, "--cwd", NESTED, "--stack", "test", "--policy-pack", cfg_dir,
+                              "--policy-pack", os.path.join(ROOT, "bench", "pack"), "--json")
+    doc = json.loads(out)
+    assert [p["name"] for p in doc["policyPacks"]] == ["protocol-pack", "bench-pack"]
+    assert {v["policyPack"] for v in doc["violations"]} == {"protocol-pack", "bench-pack"}
+    assert code == 1

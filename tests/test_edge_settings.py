@@ -60,6 +60,10 @@ BAD_INPUTS = [
     ({"stickinessSeconds": "0"}, "portal:stickinessSeconds = 0: must be between 1 and 604800"),
     ({"stickinessSeconds": "604801"}, "portal:stickinessSeconds = 604801: must be between 1 and 604800"),
     ({"rollbackAlarmThreshold": "0"}, "portal:rollbackAlarmThreshold = 0: must be at least 1"),
+    ({"wafLogRetentionDays": "45"},
+     "portal:wafLogRetentionDays = 45: CloudWatch Logs accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, "
+     "400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days"),
+    ({"wafLogRetentionDays": "forever"}, "portal:wafLogRetentionDays = forever: must be a whole number"),
 ]
 
 

@@ -212,6 +212,23 @@ def test_waf_has_rate_limit_and_managed_rules_with_metrics_and_guards_the_alb(ca
     assert case.deps(assoc, "webAclArn") == {acl.urn}
 
 
+
+def test_waf_logs_what_it_blocks_or_counts_without_cookies(case):
+    acl = case.get(ACL, "-waf")
+    group = case.get("aws:cloudwatch/logGroup:LogGroup", "-waf-logs")
+    assert group.inputs["name"] == f"aws-waf-logs-{case.name}"  # the only names WAF delivers to
+    assert group.inputs["retentionInDays"] == float(case.edge.waf_log_retention_days)
+    (logging,) = case.r.find("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+    assert case.deps(logging, "resourceArn") == {acl.urn}
+    assert case.deps(logging, "logDestinationConfigs") == {group.urn}
+    assert sorted(f["singleHeader"]["name"] for f in logging.inputs["redactedFields"]) == ["authorization", "cookie"]
+    kept = logging.inputs["loggingFilter"]
+    assert kept["defaultBehavior"] == "DROP"
+    (rule,) = kept["filters"]
+    assert (rule["behavior"], rule["requirement"]) == ("KEEP", "MEETS_ANY")
+    assert [c["actionCondition"]["action"] for c in rule["conditions"]] == ["BLOCK", "COUNT", "EXCLUDED_AS_COUNT"]
+
+
 def test_rollback_alarm_watches_the_alb_5xx_and_alerts(case):
     alarm = case.get(ALARM, "-alb-5xx")
     lb = case.get(LB, "-alb")

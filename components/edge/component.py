@@ -188,6 +188,27 @@ class LoadBalancer(pulumi.ComponentResource):
         self.web_acl_association = aws.wafv2.WebAclAssociation(
             f"{name}-waf", resource_arn=self.load_balancer.arn, web_acl_arn=self.web_acl.arn, opts=child)
 
+        # What the WAF blocked or only counted, for tuning and incidents; allowed requests are in the ALB's access
+        # logs already. WAF only delivers to log groups named aws-waf-logs-*.
+        self.waf_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-waf-logs", name=f"aws-waf-logs-{name}", retention_in_days=settings.waf_log_retention_days,
+            tags=tags(f"{name}-waf-logs"), opts=child)
+        waf = aws.wafv2
+        self.waf_logging = waf.WebAclLoggingConfiguration(
+            f"{name}-waf", resource_arn=self.web_acl.arn, log_destination_configs=[self.waf_log_group.arn],
+            # Session cookies and credentials never land in logs.
+            redacted_fields=[waf.WebAclLoggingConfigurationRedactedFieldArgs(
+                single_header=waf.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs(name=header))
+                for header in ("cookie", "authorization")],
+            logging_filter=waf.WebAclLoggingConfigurationLoggingFilterArgs(
+                default_behavior="DROP",
+                filters=[waf.WebAclLoggingConfigurationLoggingFilterFilterArgs(
+                    behavior="KEEP", requirement="MEETS_ANY",
+                    conditions=[waf.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs(
+                        action_condition=waf.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs(
+                            action=action)) for action in ("BLOCK", "COUNT", "EXCLUDED_AS_COUNT")])]),
+            opts=child)
+
     def allow_targets(self, name: str, security_group_id: pulumi.Input[str],
                       port: int) -> aws.vpc.SecurityGroupEgressRule:
         """Let the load balancer reach one group of targets on their port, and nothing else."""

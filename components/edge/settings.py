@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from components.network.settings import LOG_RETENTION_DAYS
 from components.validation import ConfigKey, ConfigReader
 
 # TLS 1.2+ policies only (the TLS13-1-0 / 1-1 variants still accept TLS 1.0 / 1.1).
@@ -42,6 +43,8 @@ KEYS = (
     ConfigKey("stickinessSeconds", "integer",
               "Lifetime of the load balancer's stickiness cookie (1 to 604800); sessions live in the database, so "
               "stickiness only helps caching.", 3600),
+    ConfigKey("wafLogRetentionDays", "integer",
+              "Days the WAF's log of blocked and counted requests is kept in CloudWatch Logs.", 90),
     ConfigKey("rollbackAlarmThreshold", "integer",
               "Load balancer 5xx responses per minute that set off the rollback alarm (the instance refresh rolls "
               "back on it).", 10),
@@ -60,6 +63,7 @@ class EdgeSettings:
     deregistration_delay_seconds: int = 30
     stickiness_seconds: int = 3600
     rollback_alarm_threshold: int = 10
+    waf_log_retention_days: int = 90
 
 
 # An absolute path of plain URL characters, at most 1024 long (the ALB's limit). It is also written into the web
@@ -100,4 +104,13 @@ def parse(reader: ConfigReader) -> EdgeSettings:
         deregistration_delay_seconds=reader.integer("deregistrationDelaySeconds", minimum=0, maximum=3600),
         stickiness_seconds=reader.integer("stickinessSeconds", minimum=1, maximum=604_800),
         rollback_alarm_threshold=reader.integer("rollbackAlarmThreshold", minimum=1),
+        waf_log_retention_days=_retention(reader, "wafLogRetentionDays"),
     )
+
+
+def _retention(reader: ConfigReader, key: str) -> int:
+    days = reader.integer(key)
+    if not reader.check(days in LOG_RETENTION_DAYS, key, days, "CloudWatch Logs accepts only "
+                        f"{', '.join(str(d) for d in LOG_RETENTION_DAYS)} days"):
+        return EdgeSettings.waf_log_retention_days
+    return days

@@ -155,6 +155,9 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
             out["defaultNetworkAclId"] = f"acl-0{_hex(seed + 'dacl', 16)}"
             out["dhcpOptionsId"] = f"dopt-0{_hex(seed + 'dopt', 16)}"
             out["arn"] = arn("ec2", f"vpc/{rid}")
+            if inputs.get("assignGeneratedIpv6CidrBlock") in (True, "true"):
+                out["ipv6CidrBlock"] = f"2a05:d018:{_hex(seed + 'v6', 4)}:{_hex(seed + 'v6b', 2)}00::/56"
+                out["ipv6AssociationId"] = f"vpc-cidr-assoc-0{_hex(seed + 'v6', 16)}"
         elif res == "subnet":
             az = inputs.get("availabilityZone")
             if isinstance(az, str) and az[-1:].isalpha():

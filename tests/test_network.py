@@ -178,3 +178,23 @@ def test_invalid_settings_fail_the_program_with_every_problem(portal_run):
         or "portal:azCount = 1" in (result.error.details or "")
     text = result.error.message + (result.error.details or "")
     assert "portal:vpcCidr = 8.8.0.0/16" in text
+
+
+def test_public_subnets_are_dual_stack_so_the_load_balancer_answers_aaaa(run):
+    vpc = run.find("aws:ec2/vpc:Vpc")[0]
+    assert vpc.inputs["assignGeneratedIpv6CidrBlock"] is True
+    tiers = subnets_by_tier(run)
+    for az, subnet in tiers["public"].items():
+        assert linked(subnet, "ipv6CidrBlock") == {vpc.urn}
+        assert subnet.inputs["assignIpv6AddressOnCreation"] is False
+    for tier in ("private", "data"):
+        assert all("ipv6CidrBlock" not in s.inputs for s in tiers[tier].values())
+    if run.mode == "update":
+        blocks = {ipaddress.IPv6Network(s.inputs["ipv6CidrBlock"]) for s in tiers["public"].values()}
+        vpc_block = ipaddress.IPv6Network(vpc.outputs["ipv6CidrBlock"])
+        assert len(blocks) == len(AZS) and all(b.prefixlen == 64 and b.subnet_of(vpc_block) for b in blocks)
+    igw = run.find("aws:ec2/internetGateway:InternetGateway")[0]
+    (table,) = _route_tables_of(run, tiers["public"]["eu-west-1a"])
+    v6 = [r for r in run.find("aws:ec2/route:Route")
+          if linked(r, "routeTableId") == {table} and r.inputs.get("destinationIpv6CidrBlock") == "::/0"]
+    assert len(v6) == 1 and linked(v6[0], "gatewayId") == {igw.urn}

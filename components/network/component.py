@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -9,7 +10,7 @@ from typing import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.network.settings import SUBNET_TIERS, NetworkSettings, subnet_cidr
+from components.network.settings import SUBNET_TIERS, NetworkSettings, subnet_cidr, subnet_slot
 from components.tagging import stack_tags
 
 
@@ -38,6 +39,12 @@ def choose_availability_zones(settings: NetworkSettings) -> tuple[str, ...]:
     return tuple(names[: settings.az_count])
 
 
+def _ipv6_subnet(vpc_block: str, slot: int) -> str:
+    """The /64 of a subnet inside the VPC's /56, numbered by the same slot as its IPv4 range."""
+    network = ipaddress.IPv6Network(vpc_block)
+    return str(ipaddress.IPv6Network((int(network.network_address) + (slot << 64), 64)))
+
+
 class Network(pulumi.ComponentResource):
     """One NAT gateway per AZ, so losing an AZ never cuts another AZ's egress."""
 
@@ -57,9 +64,11 @@ class Network(pulumi.ComponentResource):
         def tags(label: str, **more: str) -> dict[str, str]:
             return stack_tags(args.environment, args.tags, Name=label, **more)
 
+        # An Amazon-provided IPv6 block lets the load balancer answer the apex's AAAA alias (dual stack);
+        # only the public subnets use it, so instances and data stay IPv4-only and private.
         self.vpc = aws.ec2.Vpc(
             f"{name}-vpc", cidr_block=settings.vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True,
-            tags=tags(f"{name}-vpc"), opts=child)
+            assign_generated_ipv6_cidr_block=True, tags=tags(f"{name}-vpc"), opts=child)
         self.vpc_id = self.vpc.id
         self.vpc_cidr = settings.vpc_cidr
 
@@ -72,9 +81,13 @@ class Network(pulumi.ComponentResource):
         self.subnets: dict[str, dict[str, aws.ec2.Subnet]] = {tier: {} for tier in SUBNET_TIERS}
         for tier in SUBNET_TIERS:
             for az in zones:
+                public = tier == "public"
                 self.subnets[tier][az] = aws.ec2.Subnet(
                     f"{name}-{tier}-{az}", vpc_id=self.vpc.id, availability_zone=az,
                     cidr_block=subnet_cidr(settings.vpc_cidr, tier, az),
+                    ipv6_cidr_block=self.vpc.ipv6_cidr_block.apply(
+                        lambda block, slot=subnet_slot(tier, az): _ipv6_subnet(block, slot)) if public else None,
+                    assign_ipv6_address_on_creation=False,
                     # Only the load balancer and NAT gateways live in public subnets, and they bring their
                     # own addresses: no instance anywhere gets a public IP by accident.
                     map_public_ip_on_launch=False,
@@ -86,6 +99,8 @@ class Network(pulumi.ComponentResource):
             f"{name}-public", vpc_id=self.vpc.id, tags=tags(f"{name}-public", Tier="public"), opts=child)
         aws.ec2.Route(f"{name}-public-default", route_table_id=self.public_route_table.id,
                       destination_cidr_block="0.0.0.0/0", gateway_id=self.internet_gateway.id, opts=child)
+        aws.ec2.Route(f"{name}-public-default-ipv6", route_table_id=self.public_route_table.id,
+                      destination_ipv6_cidr_block="::/0", gateway_id=self.internet_gateway.id, opts=child)
 
         self.nat_gateways: dict[str, aws.ec2.NatGateway] = {}
         self.private_route_tables: dict[str, aws.ec2.RouteTable] = {}

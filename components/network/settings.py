@@ -118,8 +118,13 @@ def az_slot(az_name: str) -> int:
     return ord(az_name[-1]) - ord("a")
 
 
+def subnet_slot(tier: str, az_name: str) -> int:
+    return SUBNET_TIERS.index(tier) * SLOTS_PER_TIER + az_slot(az_name)
+
+
 def subnet_cidr(vpc_cidr: str, tier: str, az_name: str) -> str:
     """The CIDR of the `tier` subnet in `az_name`: a pure function of the three, never of list order."""
     network = ipaddress.IPv4Network(vpc_cidr)
-    slots = list(network.subnets(prefixlen_diff=SUBNET_BITS))
-    return str(slots[SUBNET_TIERS.index(tier) * SLOTS_PER_TIER + az_slot(az_name)])
+    size = network.num_addresses >> SUBNET_BITS
+    return str(ipaddress.IPv4Network((int(network.network_address) + subnet_slot(tier, az_name) * size,
+                                      network.prefixlen + SUBNET_BITS)))

@@ -63,7 +63,7 @@ class Portal(pulumi.ComponentResource):
             public_subnet_ids=self.network.public_subnet_ids, app_port=settings.web.app_port,
             logs_bucket_name=self.storage.bucket_names["logs"], certificate_arn=self.dns.regional_certificate_arn,
             alert_topic_arn=self.alerting.topic_arn, log_delivery_policy=self.storage.log_delivery_policy,
-            protect=general.protect, tags=general.tags), opts=child)
+            log_kms_key_arn=self.logging.kms_key_arn, protect=general.protect, tags=general.tags), opts=child)
         self.dns.add_aliases(self.load_balancer, self.cdn)
         self.web = WebTier(settings.name, WebTierArgs(
             settings=settings.web, environment=general.environment, vpc_id=self.network.vpc_id,

@@ -218,6 +218,8 @@ def test_waf_logs_what_it_blocks_or_counts_without_cookies(case):
     group = case.get("aws:cloudwatch/logGroup:LogGroup", "-waf-logs")
     assert group.inputs["name"] == f"aws-waf-logs-{case.name}"  # the only names WAF delivers to
     assert group.inputs["retentionInDays"] == float(case.edge.waf_log_retention_days)
+    (key_urn,) = case.deps(group, "kmsKeyId")
+    assert case.r.by_urn(key_urn).type == "aws:kms/key:Key"
     (logging,) = case.r.find("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
     assert case.deps(logging, "resourceArn") == {acl.urn}
     assert case.deps(logging, "logDestinationConfigs") == {group.urn}

@@ -38,6 +38,8 @@ class LoadBalancerArgs:
     alert_topic_arn: pulumi.Input[str]
     # The logs bucket's policy granting ELB log delivery: the ALB checks it can write when logging is enabled.
     log_delivery_policy: Optional[pulumi.Resource] = None
+    # Customer-managed key of the stack's log groups (Logging's `kms_key_arn`), for the WAF log group.
+    log_kms_key_arn: Optional[pulumi.Input[str]] = None
     protect: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -192,7 +194,7 @@ class LoadBalancer(pulumi.ComponentResource):
         # logs already. WAF only delivers to log groups named aws-waf-logs-*.
         self.waf_log_group = aws.cloudwatch.LogGroup(
             f"{name}-waf-logs", name=f"aws-waf-logs-{name}", retention_in_days=settings.waf_log_retention_days,
-            tags=tags(f"{name}-waf-logs"), opts=child)
+            kms_key_id=self._args.log_kms_key_arn, tags=tags(f"{name}-waf-logs"), opts=child)
         waf = aws.wafv2
         self.waf_logging = waf.WebAclLoggingConfiguration(
             f"{name}-waf", resource_arn=self.web_acl.arn, log_destination_configs=[self.waf_log_group.arn],

@@ -45,6 +45,7 @@ log_delivery_policy = aws.s3.BucketPolicy(
         "Effect": "Allow", "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
         "Action": "s3:PutObject", "Resource": f"{arn}/alb/*"}]})))
 topic = aws.sns.Topic("standin-alerts", name=f"{name}-alerts")
+logs_key = aws.kms.Key("standin-logs-key", description="stand-in for Logging's key", enable_key_rotation=True)
 certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
 database_sg = aws.ec2.SecurityGroup("standin-db", description="stand-in database", vpc_id=network.vpc_id)
 cache_sg = aws.ec2.SecurityGroup("standin-cache", description="stand-in cache", vpc_id=network.vpc_id)
@@ -57,7 +58,8 @@ secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-standi
 edge = LoadBalancer(name, LoadBalancerArgs(
     settings=edge_cfg, environment=stack, vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
     app_port=web_cfg.app_port, logs_bucket_name=buckets["logs"].bucket, certificate_arn=certificate_arn,
-    alert_topic_arn=topic.arn, log_delivery_policy=log_delivery_policy, protect=protect))
+    alert_topic_arn=topic.arn, log_delivery_policy=log_delivery_policy, log_kms_key_arn=logs_key.arn,
+    protect=protect))
 web = WebTier(name, WebTierArgs(
     settings=web_cfg, environment=stack, vpc_id=network.vpc_id, private_subnet_ids=network.private_subnet_ids,
     load_balancer=LoadBalancerInputs.of(edge, edge_cfg.health_check_path),

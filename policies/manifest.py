@@ -194,6 +194,8 @@ MANIFEST: Dict[str, Entry] = {
         "RDS databases should enable IAM database authentication."),
     "redis-auth": Entry(A, "cache", ("G4",),
         "Redis replication groups should require an AUTH token or RBAC user group."),
+    "staging-matches-production": Entry(A, "shape", ("NEW-9",),
+        "A non-production stack must have production's HA shape (AZs, Multi-AZ, health checks, versioning...); only sizes may differ."),
     "iam-role-policy-conflict": Entry(A, "compute", ("L7",),
         "An IAM role's policies should be managed either inline on the role or as attachment resources, not both."),
 }

@@ -5,13 +5,14 @@ from typing import List
 
 from pulumi_policy import Policy
 
-from . import (availability, az_loss, backup, cache, cdn, compute, database, dns, monitoring, network, storage,
-               transport)
+from . import (availability, az_loss, backup, cache, cdn, compute, database, dns, monitoring, network, shape,
+               storage, transport)
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from manifest import MANIFEST  # noqa: E402  pylint: disable=wrong-import-position
 
-MODULES = (availability, az_loss, database, storage, transport, cdn, dns, network, compute, cache, monitoring, backup)
+MODULES = (availability, az_loss, database, storage, transport, cdn, dns, network, compute, cache, monitoring, backup,
+           shape)
 
 
 def all_policies() -> List[Policy]:

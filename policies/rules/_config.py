@@ -99,6 +99,11 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
         "apexNames": {"type": "array", "items": {"type": "string"}, "default": [],
                       "description": "Zone apex names, for records whose hosted zone is looked up rather than created."},
     },
+    "staging-matches-production": {
+        "referenceShape": {"type": "object", "default": {},
+                           "description": "Production's HA shape (rules.shape.stack_shape of the production stack); "
+                                          "empty turns the comparison off."},
+    },
     "az-loss-survivable": {
         "minWebCapacityAfterLoss": {"type": "integer", "minimum": 1, "default": 1,
                                     "description": "Instances the web group must keep (at its minimum size) after losing an AZ."},

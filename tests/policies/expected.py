@@ -217,6 +217,24 @@ EXPECTED = {
         ('web-asg',
          "Auto Scaling group 'web-asg' uses a launch configuration, which cannot be versioned or refreshed safely; use a launch template and pin its numbered latestVersion."),
     ],
+    'staging-matches-production/single-node-cache': [
+        ('cache',
+         "Cache cluster 'cache' has multiNode = False where production has True; give it production's setting (only sizes may differ)."),
+    ],
+    'staging-matches-production/single-az-database': [
+        ('db',
+         "RDS instance 'db' has multiAz = False where production has True; give it production's setting (only sizes may differ)."),
+    ],
+    'staging-matches-production/no-cdn': [
+        (None,
+         "Stack 'staging' lacks resource types production has: cloudfront/distribution; build it from the same program and settings as production (only sizes may differ)."),
+        (None,
+         "Stack 'staging' has no cdn (cloudfront/distribution) where production has one; build it from the same program and settings as production (only sizes may differ)."),
+    ],
+    'staging-matches-production/unpinned-version': [
+        ('web-asg',
+         "Auto Scaling group 'web-asg' has pinnedVersion = False where production has True; give it production's setting (only sizes may differ)."),
+    ],
     'az-loss-survivable/lb-one-az': [
         ('alb',
          "Losing us-east-1a breaks the load balancer tier: load balancer 'alb' has subnets only in us-east-1a; place it in public subnets of at least two AZs."),

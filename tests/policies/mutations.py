@@ -1,6 +1,12 @@
 """One mutation of the compliant stack per way to violate each policy: (policy, case id, mutate, config)."""
 from .fixtures import T
-from .pk import ref
+from .fixtures import compliant
+from .pk import policy_resources, ref
+
+import rules._graph as _graph  # noqa: E402  (the pack is on sys.path through .pk)
+from rules.shape import stack_shape  # noqa: E402
+
+PROD_SHAPE = {"referenceShape": stack_shape(_graph.Graph(policy_resources(compliant("prod"))))}
 
 I = "aws:ec2/instance:Instance"
 
@@ -61,6 +67,11 @@ def bucket_v2_inline(s, name, versioned=True, encrypted=True):
 PUBLIC_POLICY = '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}'
 
 M = []
+
+
+def _stack(s, name):
+    s.stack = name
+    return s
 
 
 def case(policy, cid, fn, config=None):
@@ -156,6 +167,14 @@ case("asg-instance-refresh-pinned-version", "low-min-healthy",
      lambda s: s.set("web-asg", "instanceRefresh.preferences.minHealthyPercentage", 10.0))
 case("asg-instance-refresh-pinned-version", "launch-configuration",
      lambda s: s.drop("web-asg", "launchTemplate").set("web-asg", "launchConfiguration", "web-lc"))
+
+case("staging-matches-production", "single-node-cache",
+     lambda s: _stack(s, "staging").set("cache", "numCacheNodes", 1.0), PROD_SHAPE)
+case("staging-matches-production", "single-az-database",
+     lambda s: _stack(s, "staging").set("db", "multiAz", False), PROD_SHAPE)
+case("staging-matches-production", "no-cdn", lambda s: _stack(s, "staging").remove("cdn", "static"), PROD_SHAPE)
+case("staging-matches-production", "unpinned-version",
+     lambda s: _stack(s, "staging").set("web-asg", "launchTemplate.version", "$Latest"), PROD_SHAPE)
 
 # --- AZ loss -------------------------------------------------------------------------------------------------
 case("az-loss-survivable", "lb-one-az", lambda s: s.set("alb", "subnets", [ref("public-a")]))
@@ -395,11 +414,6 @@ def ok(policy, cid, fn, config=None):
     N.append((policy, cid, fn, config))
 
 
-def _stack(s, name):
-    s.stack = name
-    return s
-
-
 ok("rds-deletion-protection", "staging-stack", lambda s: _stack(s, "staging").set("db", "deletionProtection", False))
 ok("lb-deletion-protection", "staging-stack",
    lambda s: _stack(s, "staging").set("alb", "enableDeletionProtection", False))
@@ -464,5 +478,8 @@ ok("az-loss-survivable", "regional-nat-gateway",
        "private-default-a", "natGatewayId", ref("natgw-regional")).set(
        "private-default-b", "natGatewayId", ref("natgw-regional")))
 ok("http-listener-redirects-to-https", "https-protocol-unset", lambda s: s.drop("https", "protocol"))
+ok("staging-matches-production", "staging-sizes-differ",
+   lambda s: _stack(s, "staging").set("db", "instanceClass", "db.t3.small").set("web-asg", "minSize", 3.0).set(
+       "db", "backupRetentionPeriod", 3.0).set("cache", "numCacheNodes", 3.0), PROD_SHAPE)
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

@@ -199,5 +199,18 @@ def run_policy(name: str, stack: Stack, config: Optional[dict] = None, mode: str
     return found
 
 
+def policy_resources(stack: Stack, mode: str = "preview") -> List[PolicyResource]:
+    """The stack as pulumi-policy hands it to a stack policy (outputs behind the unknown-checking proxy)."""
+    wire = stack.wire(mode)
+    resources = {w["urn"]: PolicyResource(w["type"], unknown_checking_proxy(copy.deepcopy(w["outputs"])), w["urn"],
+                                          w["name"], _opts(w), None, None, [], {}) for w in wire}
+    for w in wire:
+        r = resources[w["urn"]]
+        r.parent = resources.get(w["parent"]) if w["parent"] else None
+        r.dependencies = [resources[d] for d in w["dependencies"]]
+        r.property_dependencies = {k: [resources[u] for u in v] for k, v in w["property_dependencies"].items()}
+    return list(resources.values())
+
+
 def messages(violations: List[Violation]) -> List[tuple]:
     return [(v.resource, v.message) for v in violations]

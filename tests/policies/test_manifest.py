@@ -19,7 +19,6 @@ NEW = {f"NEW-{i}" for i in range(1, 17)}
 # What the pack deliberately does not check, and why (kept short and honest).
 NOT_COVERED = {
     "J4": "certificate expiry needs the live ACM API; a preview-time pack must stay offline and deterministic",
-    "NEW-9": "staging-equals-production compares two stacks; a policy sees one stack at a time",
 }
 
 EXPECTED = {
@@ -108,6 +107,7 @@ EXPECTED = {
     'asg-notifications': ('advisory', ('A16',)),
     'rds-iam-auth': ('advisory', ('F4',)),
     'redis-auth': ('advisory', ('G4',)),
+    'staging-matches-production': ('advisory', ('NEW-9',)),
     'iam-role-policy-conflict': ('advisory', ('L7',)),
 }
 

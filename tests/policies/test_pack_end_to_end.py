@@ -166,3 +166,38 @@ def test_command_line_reports_the_violation_and_fails():
     assert mandatory == [("sg-no-sensitive-ports-from-internet",
                           "urn:pulumi:deprecated::broken-sg-ssh::aws:ec2/securityGroup:SecurityGroup::admin")]
     assert report["diagnostics"] == []
+
+
+def shape_of_run(run) -> dict:
+    """Production's HA shape from a preflight run, as `referenceShape` for staging-matches-production."""
+    import sys
+    from pulumi_policy import PolicyResource
+    from pulumi_policy.proxy import unknown_checking_proxy
+    if PACK not in sys.path:
+        sys.path.insert(0, PACK)
+    from rules._graph import Graph
+    from rules.shape import stack_shape
+    res = {r.urn: PolicyResource(r.type, unknown_checking_proxy(dict(r.outputs)), r.urn, r.name, None, None, None,
+                                 [], {}) for r in run.resources}
+    for r in run.resources:
+        res[r.urn].property_dependencies = {k: [res[u] for u in v if u in res] for k, v in r.property_dependencies.items()}
+    return stack_shape(Graph(list(res.values())))
+
+
+def test_project_staging_has_production_shape():
+    """The article's release process: staging is an exact replica of production (sizes aside)."""
+    prod = shape_of_run(run_program(ROOT, "prod", "preview"))
+    assert prod["resources"] and prod["azCount"] >= 2
+    run, result = analyze_with(ROOT, "staging", {"staging-matches-production": {"referenceShape": prod}})
+    assert [v.message for v in result.violations if v.policy_name == "staging-matches-production"] == []
+    assert _skipped(result) == []
+
+
+def test_a_staging_that_drifts_from_production_is_named():
+    prod = shape_of_run(run_program(os.path.join(PROGRAMS, "broken_rds_password"), "test", "preview"))
+    run, result = analyze_with(os.path.join(PROGRAMS, "broken_rds_single_az"), "test",
+                               {"staging-matches-production": {"referenceShape": prod}})
+    got = [(v.urn, v.message.split("\n")[-1]) for v in result.violations
+           if v.policy_name == "staging-matches-production"]
+    assert got == [(run.get(RDS, "db").urn, "RDS instance 'db' has multiAz = False where production has True; give it "
+                                            "production's setting (only sizes may differ).")]

@@ -172,14 +172,20 @@ class Graph:
                         found.append(t)
         return found
 
-    def external_refs(self, node: Node, key: str) -> int:
-        """How many entries of a list input are neither unknown nor resolved through the graph (literal IDs)."""
-        values = as_list(node.props.get(key))
-        if is_unknown(node.props.get(key)):
-            return 0
+    def external_refs(self, node: Node, key: str) -> List[str]:
+        """Entries of a list input that are literal IDs of resources outside the stack graph.
+
+        Resolved entries are unknown during preview and known afterwards, so the count is what is left once the
+        graph-resolved entries are taken away.
+        """
+        values = node.props.get(key)
+        if not isinstance(values, list):
+            return []
+        known = [v for v in values if isinstance(v, str) and v and not is_unknown(v)]
+        unknown = len(values) - len(known)
         resolved = len(self.refs(node, key))
-        literal = [v for v in values if isinstance(v, str) and not is_unknown(v)]
-        return max(0, len(literal) - resolved) if resolved else len(literal)
+        extra = max(0, len(values) - max(resolved, unknown))
+        return known[len(known) - extra:] if extra else []
 
 
 def subnet_az(subnet: Node) -> Optional[str]:

@@ -21,7 +21,8 @@ def asg_zones(g: Graph, asg: Node) -> Tuple[List[str], List[Node], bool]:
     """(AZs, subnets, decided) of an Auto Scaling group."""
     subnets = g.subnets_of(asg, "vpcZoneIdentifiers")
     if subnets:
-        return azs_of(subnets), subnets, True
+        outside = [f"<AZ of {i}>" for i in g.external_refs(asg, "vpcZoneIdentifiers")]
+        return azs_of(subnets) + outside, subnets, True
     azs = [a for a in as_list(asg.props.get("availabilityZones")) if isinstance(a, str) and a]
     if azs and not any(is_unknown(a) for a in azs):
         return list(dict.fromkeys(azs)), [], True
@@ -35,7 +36,8 @@ def asg_zones(g: Graph, asg: Node) -> Tuple[List[str], List[Node], bool]:
 def lb_zones(g: Graph, lb: Node) -> Tuple[List[str], List[Node], bool]:
     subnets = g.subnets_of(lb, "subnets", "subnetMappings")
     if subnets:
-        return azs_of(subnets), subnets, True
+        outside = [f"<AZ of {i}>" for i in g.external_refs(lb, "subnets")]
+        return azs_of(subnets) + outside, subnets, True
     if lb.kind == "elb/loadBalancer":
         azs = [a for a in as_list(lb.props.get("availabilityZones")) if isinstance(a, str) and a]
         if azs and not any(is_unknown(a) for a in azs):

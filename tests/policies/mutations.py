@@ -481,5 +481,7 @@ ok("http-listener-redirects-to-https", "https-protocol-unset", lambda s: s.drop(
 ok("staging-matches-production", "staging-sizes-differ",
    lambda s: _stack(s, "staging").set("db", "instanceClass", "db.t3.small").set("web-asg", "minSize", 3.0).set(
        "db", "backupRetentionPeriod", 3.0).set("cache", "numCacheNodes", 3.0), PROD_SHAPE)
+ok("asg-multi-az", "one-graph-subnet-one-literal",
+   lambda s: s.set("web-asg", "vpcZoneIdentifiers", [ref("private-a"), "subnet-0bbb"]))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

@@ -62,6 +62,11 @@ class Breaks:
             yield self.nodes[urn], f"Losing {lost} breaks the {tier} tier: {reason}; {fix}."
 
 
+# Resources that refer to an instance without depending on it to serve (watching, backing up, addressing it).
+_NOT_DEPENDENTS = ("ec2/eip", "ec2/eipAssociation", "cloudwatch/metricAlarm", "backup/selection", "ec2/volumeAttachment",
+                   "ec2/tag", "ssm/association", "cloudwatch/dashboard")
+
+
 def _db_zones(g: Graph, db: Node) -> List[str]:
     return KNOWN(azs_of(g.subnets_of(db, "dbSubnetGroupName")))
 
@@ -166,7 +171,7 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         "use a regional file system or S3")
         # Lone instances that other resources depend on.
         for inst in g.of("ec2/instance"):
-            users = [r for r in g.referrers(inst) if r.kind not in ("ec2/eip", "ec2/eipAssociation")]
+            users = [r for r in g.referrers(inst) if r.kind not in _NOT_DEPENDENTS]
             if not users:
                 continue
             home = _s(inst.props.get("availabilityZone"))

@@ -483,5 +483,8 @@ ok("staging-matches-production", "staging-sizes-differ",
        "db", "backupRetentionPeriod", 3.0).set("cache", "numCacheNodes", 3.0), PROD_SHAPE)
 ok("asg-multi-az", "one-graph-subnet-one-literal",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", [ref("private-a"), "subnet-0bbb"]))
+ok("az-loss-survivable", "watched-lone-instance",
+   lambda s: instance(s, subnetId=ref("private-b")).add(T["alarm"], "lone-cpu", {
+       "metricName": "CPUUtilization", "dimensions": {"InstanceId": ref("lone")}, "alarmActions": [ref("alerts")]}))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

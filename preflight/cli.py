@@ -91,11 +91,11 @@ def _where(details: str) -> str:
     return f" (at {path}:{line})"
 
 
-def _run(program_dir: str, stack: str, mode: str, overrides):
+def _run(program_dir: str, stack: str, mode: str, overrides, on_resource=None):
     from .runner import run_program  # imports pulumi: after the packs have been started
 
     with contextlib.redirect_stdout(sys.stderr):  # the program's prints never mix with --json
-        return run_program(program_dir, stack, mode, overrides)
+        return run_program(program_dir, stack, mode, overrides, on_resource)
 
 
 def main_preview(argv: list[str]) -> int:
@@ -112,39 +112,53 @@ def main_preview(argv: list[str]) -> int:
     file_configs = [_host.load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
 
     engine = _host.EngineServer() if args.policy_pack else None
-    procs: dict[tuple[str, int], _host.PackProcess] = {}
+    sessions: dict[str, list[_host.PackSession]] = {}
+    reports = []
     try:
-        # Start every pack first: their start-up overlaps the program runs.
+        # Start every pack first, each on a thread that configures it as soon as its port is known:
+        # their start-up overlaps the program runs, and resources are analysed as they register.
         for s in stacks:
             cfg = configs[s]
-            for i, pack in enumerate(args.policy_pack):
-                procs[(s, i)] = _host.PackProcess(pack, cfg.project, s, args.mode == "preview", cfg.values,
-                                                  engine.address)
-        reports = []
+            ctx = _host.StackContext(cfg.project, s, args.mode == "preview", dict(cfg.values),
+                                     list(cfg.secret_placeholders), cfg.program_dir)
+            sessions[s] = [
+                _host.PackSession(_host.PackProcess(pack, cfg.project, s, ctx.dry_run, cfg.values, engine.address),
+                                  ctx, file_configs[i], engine.address)
+                for i, pack in enumerate(args.policy_pack)]
         for s in stacks:
-            run = _run(args.cwd, s, args.mode, overrides)
+            cfg = configs[s]
+            builder = _host.WireBuilder(cfg.project, s, cfg.values)
+
+            def stream(resource, builder=builder, targets=sessions[s]):
+                if targets:
+                    wires = builder.add(resource)
+                    for t in targets:
+                        t.submit(wires)
+
+            run = _run(args.cwd, s, args.mode, overrides, stream if sessions[s] else None)
             if run.error is not None:
                 if args.verbose and run.error.details:
                     print(run.error.details, file=sys.stderr, end="")
                 return _fail(f"stack {s}: the program failed: {run.error.message}{_where(run.error.details)}",
                              as_json, "program")
-            wire = _host.wire_resources(run)
+            wire = _host.wire_resources(run)  # final state (components' outputs) for AnalyzeStack
             results: dict[int, object] = {}
 
-            def work(i: int, pack: str) -> None:
+            def finish(i: int, session: _host.PackSession) -> None:
                 try:
-                    results[i] = _host.analyze(procs[(s, i)], run, wire, file_configs[i],
-                                               engine_address=engine.address)
+                    results[i] = session.finish(wire)
                 except _host.PolicyPackError as e:
                     results[i] = e
                 except Exception as e:  # noqa: BLE001 - reported as one line below
-                    results[i] = _host.PolicyPackError(f"policy pack {pack} failed: {type(e).__name__}: {e}")
+                    results[i] = _host.PolicyPackError(f"policy pack {session.proc.display} failed: "
+                                                       f"{type(e).__name__}: {e}")
 
-            threads = [threading.Thread(target=work, args=(i, p)) for i, p in enumerate(args.policy_pack)]
+            threads = [threading.Thread(target=finish, args=(i, x)) for i, x in enumerate(sessions[s])]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
+            sessions[s] = []
             packs = []
             for i in range(len(args.policy_pack)):
                 if isinstance(results[i], Exception):
@@ -152,8 +166,10 @@ def main_preview(argv: list[str]) -> int:
                 packs.append(results[i])
             reports.append(StackReport(run, packs, engine.take_logs() if engine else []))
     finally:
-        for p in procs.values():
-            p.close()
+        for pending in sessions.values():
+            for x in pending:
+                x.proc.close()
+                x.queue.put(_host._END)
         if engine:
             engine.stop()
 

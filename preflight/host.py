@@ -474,46 +474,53 @@ def _outputs_bytes(r, inputs_bytes: bytes, secret_out: set[str]) -> bytes:
     return inputs_bytes + _struct_bytes(extras, [k for k in secret_out if k in extras])
 
 
-def wire_resources(run: RunResult) -> list[WireResource]:
-    """Every resource as the engine describes it to analyzers, with default providers added.
+class WireBuilder:
+    """Turns recorded resources into what the engine shows analyzers, one registration at a time.
 
     Default providers live in the engine, so the mocks never see them; the engine registers one per
     package and version (``pulumi:providers:aws::default_7_51_1``) with the package's stack config as
-    inputs, and analyzers see it like any other resource.
+    inputs, before the first resource that uses it, and analyzers see it like any other resource.
     """
-    by_urn = {r.urn: r for r in run.resources}
-    out: list[WireResource] = []
-    defaults: dict[str, bytes] = {}
-    explicit: dict[str, bytes] = {}
-    empty_options = analyzer_pb2.AnalyzerResourceOptions().SerializeToString()
 
-    def default_provider(pkg: str, version: str) -> bytes:
+    def __init__(self, project: str, stack: str, config: dict[str, str]):
+        self.project, self.stack, self.config = project, stack, config
+        self.by_urn: dict = {}
+        self.defaults: dict[str, bytes] = {}
+        self.explicit: dict[str, bytes] = {}
+        self.empty_options = analyzer_pb2.AnalyzerResourceOptions().SerializeToString()
+        self.lock = threading.Lock()
+
+    def _default_provider(self, pkg: str, version: str, out: list) -> bytes:
         name = f"default_{version.replace('.', '_').replace('-', '_')}" if version else "default"
-        urn = f"urn:pulumi:{run.stack}::{run.project}::pulumi:providers:{pkg}::{name}"
-        if urn not in defaults:
-            props = {k.split(":", 1)[1]: v for k, v in run.config.items() if k.split(":", 1)[0] == pkg}
+        urn = f"urn:pulumi:{self.stack}::{self.project}::pulumi:providers:{pkg}::{name}"
+        if urn not in self.defaults:
+            props = {k.split(":", 1)[1]: v for k, v in self.config.items() if k.split(":", 1)[0] == pkg}
             if version:
                 props["version"] = version
             st = _struct_bytes(props)
             typ = f"pulumi:providers:{pkg}"
-            out.append(WireResource(typ, name, urn, st, st, empty_options, b"", "", [], {}))
-            defaults[urn] = (_str(1, typ) + _ld(2, st) + _str(3, urn) + _str(4, name))
-        return defaults[urn]
+            out.append(WireResource(typ, name, urn, st, st, self.empty_options, b"", "", [], {}))
+            self.defaults[urn] = _str(1, typ) + _ld(2, st) + _str(3, urn) + _str(4, name)
+        return self.defaults[urn]
 
-    for r in run.resources:
-        provider = b""
-        if r.custom and not r.type.startswith("pulumi:providers:"):
-            if r.provider:
-                parts = r.provider.split("::")
-                purn = "::".join(parts[:-1]) if len(parts) > 4 else r.provider
-                p = by_urn.get(purn)
-                if p is not None:
-                    if purn not in explicit:
-                        explicit[purn] = (_str(1, p.type) + _ld(2, _struct_bytes(p.inputs, p.secret_inputs))
-                                          + _str(3, p.urn) + _str(4, p.name))
-                    provider = explicit[purn]
-            else:
-                provider = default_provider(r.type.split(":", 1)[0], str(r.options.get("version", "")))
+    def add(self, r) -> list[WireResource]:
+        """The wire form of ``r``, preceded by a default provider the first time one is needed."""
+        out: list[WireResource] = []
+        with self.lock:
+            self.by_urn[r.urn] = r
+            provider = b""
+            if r.custom and not r.type.startswith("pulumi:providers:"):
+                if r.provider:
+                    parts = r.provider.split("::")
+                    purn = "::".join(parts[:-1]) if len(parts) > 4 else r.provider
+                    p = self.by_urn.get(purn)
+                    if p is not None:
+                        if purn not in self.explicit:
+                            self.explicit[purn] = (_str(1, p.type) + _ld(2, _struct_bytes(p.inputs, p.secret_inputs))
+                                                   + _str(3, p.urn) + _str(4, p.name))
+                        provider = self.explicit[purn]
+                else:
+                    provider = self._default_provider(r.type.split(":", 1)[0], str(r.options.get("version", "")), out)
         secret_out = set(r.secret_inputs) | set(r.options.get("additionalSecretOutputs", []))
         parent = r.parent or ""
         inputs = _struct_bytes(r.inputs, r.secret_inputs)
@@ -523,6 +530,15 @@ def wire_resources(run: RunResult) -> list[WireResource]:
             dependencies=list(r.dependencies),
             property_dependencies={k: list(v) for k, v in r.property_dependencies.items()},
         ))
+        return out
+
+
+def wire_resources(run: RunResult) -> list[WireResource]:
+    """Every resource of a finished run as the engine describes it to analyzers (see WireBuilder)."""
+    builder = WireBuilder(run.project, run.stack, run.config)
+    out: list[WireResource] = []
+    for r in run.resources:
+        out.extend(builder.add(r))
     return out
 
 
@@ -650,66 +666,116 @@ def _rpc_error_line(e: grpc.RpcError) -> str:
     return lines[-1] if lines else str(e.code() if hasattr(e, "code") else e)
 
 
-def analyze(proc: PackProcess, run: RunResult, wire: list[WireResource], file_config: dict | None = None,
-            program_dir: str | None = None, engine_address: str = "") -> PackResult:
-    """Drive one pack through the whole protocol for one stack."""
-    t0 = time.perf_counter()
-    port = proc.wait_port()
-    t_port = time.perf_counter()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_GRPC_OPTIONS)
-    stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-    try:
+@dataclass
+class StackContext:
+    """What a pack is told about the stack before any resource arrives."""
+
+    project: str
+    stack: str
+    dry_run: bool
+    config: dict[str, str]
+    secret_keys: list[str]
+    program_dir: str = ""
+
+
+_END = object()
+
+
+class PackSession:
+    """One pack's conversation for one stack, on a thread of its own.
+
+    ``submit`` queues resources for Analyze as soon as they are known (the runner reports each
+    registration), so the pack analyses while the program is still running, as under the engine;
+    ``finish`` sends AnalyzeStack with the final state and ends the pack.
+    """
+
+    def __init__(self, proc: PackProcess, ctx: StackContext, file_config: dict | None = None,
+                 engine_address: str = ""):
+        self.proc = proc
+        self.ctx = ctx
+        self.file_config = file_config
+        self.engine_address = engine_address
+        self.queue: queue.Queue = queue.Queue()
+        self.result: PackResult | None = None
+        self.error: PolicyPackError | None = None
+        self.channel = None
+        self.stub = None
+        self.timings: dict[str, float] = {}
+        self._ended = False
+        self._thread = threading.Thread(target=self._main, daemon=True)
+        self._t0 = time.perf_counter()
+        self._thread.start()
+
+    def submit(self, wires: Iterable[WireResource]) -> None:
+        for w in wires:
+            self.queue.put(w)
+
+    # -- the pack thread ------------------------------------------------------------------------
+
+    def _main(self) -> None:
         try:
-            grpc.channel_ready_future(channel).result(timeout=30)
+            self._connect()
+            self._analyze_stream()
+        except PolicyPackError as e:
+            self.error = e
+        except grpc.RpcError as e:
+            self.error = self._rpc_failure(e)
+        except Exception as e:  # noqa: BLE001 - surfaced as one line by the command
+            self.error = PolicyPackError(f"policy pack {self.proc.display} failed: {type(e).__name__}: {e}")
+        if self.error is not None and not self._ended:
+            # Drain until the caller's end marker so nobody blocks on a dead session.
+            while self.queue.get() is not _END:
+                pass
+
+    def _rpc_failure(self, e: grpc.RpcError) -> PolicyPackError:
+        if self.proc.proc.poll() is not None:
+            return PolicyPackError(f"policy pack {self.proc.display} exited with code {self.proc.proc.returncode}: "
+                                   f"{self.proc._last_error_line()}")
+        return PolicyPackError(f"policy pack {self.proc.display} failed: {_pack_error(self.proc, e)}")
+
+    def _connect(self) -> None:
+        port = self.proc.wait_port()
+        self.timings["start"] = time.perf_counter() - self._t0
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_GRPC_OPTIONS)
+        stub = self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        try:
+            grpc.channel_ready_future(self.channel).result(timeout=30)
         except grpc.FutureTimeoutError:
-            raise PolicyPackError(f"policy pack {proc.display} reported port {port} but does not answer") from None
-        return _converse(stub, channel, proc, run, wire, file_config, program_dir, engine_address, t0, t_port)
-    except grpc.RpcError as e:
-        if proc.proc.poll() is not None:
-            raise PolicyPackError(f"policy pack {proc.display} exited with code {proc.proc.returncode}: "
-                                  f"{proc._last_error_line()}") from None
-        raise PolicyPackError(f"policy pack {proc.display} failed: {_rpc_error_line(e)}") from None
-    finally:
+            raise PolicyPackError(f"policy pack {self.proc.display} reported port {port} but does not answer") from None
+        ctx = self.ctx
         try:
-            stub.Cancel(empty_pb2.Empty(), timeout=2)
-        except grpc.RpcError:
-            pass  # the Python SDK does not implement Cancel; ending the process is the shutdown
-        channel.close()
-        proc.close()
+            stub.Handshake(analyzer_pb2.AnalyzerHandshakeRequest(
+                engine_address=self.engine_address, root_directory=ctx.program_dir,
+                program_directory=self.proc.path), timeout=10)
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise
+        stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=ctx.stack, project=ctx.project, organization="organization", dry_run=ctx.dry_run,
+            config=dict(ctx.config), config_secret_keys=list(ctx.secret_keys),
+            tags={"pulumi:project": ctx.project, "pulumi:runtime": "python"}), timeout=30)
+        stub.GetPluginInfo(empty_pb2.Empty(), timeout=30)
+        info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+        name = info.name
+        version = self.proc.project_info.version or info.version or "0.0.1"
+        result = self.result = PackResult(name=name, version=version, path=self.proc.display)
+        req, levels, warnings = build_configure_request(info, self.file_config, name)
+        for w in warnings:
+            result.diagnostics.append(Diagnostic(name, "", "", "warning", w))
+        for p in info.policies:
+            result.policies.append(PolicyMeta(
+                name=p.name, description=p.description, enforcement_level=levels.get(p.name, "advisory"),
+                type="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+                severity=SEVERITIES.get(p.severity),
+                config_schema=json_format.MessageToDict(p.configSchema) if p.HasField("configSchema") else {}))
+        stub.Configure(req, timeout=30)
+        self._severity = {p.name: p.severity for p in result.policies}
+        self._remediate = any(level == "remediate" for level in levels.values())
+        self.timings["configure"] = time.perf_counter() - self._t0
 
-
-def _converse(stub, channel, proc, run, wire, file_config, program_dir, engine_address, t0, t_port) -> PackResult:
-    dry_run = run.mode == "preview"
-    try:
-        stub.Handshake(analyzer_pb2.AnalyzerHandshakeRequest(
-            engine_address=engine_address, root_directory=program_dir or run.program_dir,
-            program_directory=proc.path), timeout=10)
-    except grpc.RpcError as e:
-        if e.code() != grpc.StatusCode.UNIMPLEMENTED:
-            raise
-    stack_tags = {"pulumi:project": run.project, "pulumi:runtime": "python"}
-    stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
-        stack=run.stack, project=run.project, organization="organization", dry_run=dry_run,
-        config=dict(run.config), config_secret_keys=list(run.secret_placeholders), tags=stack_tags), timeout=30)
-    stub.GetPluginInfo(empty_pb2.Empty(), timeout=30)
-    info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
-    name = info.name
-    version = proc.project_info.version or info.version or "0.0.1"
-    result = PackResult(name=name, version=version, path=proc.display)
-    req, levels, warnings = build_configure_request(info, file_config, name)
-    for w in warnings:
-        result.diagnostics.append(Diagnostic(name, "", "", "warning", w))
-    for p in info.policies:
-        result.policies.append(PolicyMeta(
-            name=p.name, description=p.description, enforcement_level=levels.get(p.name, "advisory"),
-            type="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
-            severity=SEVERITIES.get(p.severity),
-            config_schema=json_format.MessageToDict(p.configSchema) if p.HasField("configSchema") else {}))
-    stub.Configure(req, timeout=30)
-    severity_of = {p.name: p.severity for p in result.policies}
-    t_conf = time.perf_counter()
-
-    def collect(resp, urn: str | None) -> None:
+    def _collect(self, resp, urn: str | None) -> None:
+        result = self.result
+        name, version = result.name, result.version
         for d in resp.diagnostics:
             d_urn = d.urn or (urn or "")
             if d.message.startswith(f"can't run policy '{d.policyName}'"):
@@ -722,57 +788,101 @@ def _converse(stub, channel, proc, run, wire, file_config, program_dir, engine_a
                 level = "mandatory"
             result.violations.append(Violation(
                 policy_pack=name, policy_pack_version=version, policy_name=d.policyName,
-                enforcement_level=level, severity=SEVERITIES.get(d.severity) or severity_of.get(d.policyName),
+                enforcement_level=level, severity=SEVERITIES.get(d.severity) or self._severity.get(d.policyName),
                 urn=d_urn, message=d.message, description=d.description))
         for na in resp.not_applicable:
             result.not_applicable.append(NotApplicable(name, na.policy_name, urn or "", na.reason))
 
-    remediate = any(level == "remediate" for level in levels.values())
-    requests = []
-    for w in wire:
-        props = None
-        if remediate:
-            rr = stub.Remediate(w.analyze_message(), timeout=120)
-            for rem in rr.remediations:
-                result.remediations.append({"policyName": rem.policyName, "urn": w.urn,
-                                            "diagnostic": rem.diagnostic})
-                if rem.HasField("properties"):
-                    props = rem.properties.SerializeToString()
-        requests.append((w.urn, w.analyze_request(props)))
+    def _analyze_stream(self) -> None:
+        # Analyze calls are independent: keep a window of them in flight so the pack's server threads
+        # and our side overlap instead of paying a round trip per resource. Requests go out as bytes
+        # assembled from each resource's pre-serialised parts (no serializer).
+        analyze_raw = self.channel.unary_unary("/pulumirpc.Analyzer/Analyze", request_serializer=None,
+                                               response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
+        pending: collections.deque = collections.deque()
 
-    # Analyze calls are independent: keep a window of them in flight so the pack's server threads
-    # and our side overlap instead of paying a round trip per resource. Requests go out as the bytes
-    # assembled above (no serializer).
-    analyze_raw = channel.unary_unary("/pulumirpc.Analyzer/Analyze", request_serializer=None,
-                                      response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
-    pending: collections.deque = collections.deque()
+        def settle() -> None:
+            u, f = pending.popleft()
+            try:
+                resp = f.result()
+            except grpc.RpcError as e:
+                for _, other in pending:
+                    other.cancel()
+                pending.clear()
+                raise PolicyPackError(f"policy pack {self.proc.display} failed analyzing {u}: "
+                                      f"{_pack_error(self.proc, e)}") from None
+            self._collect(resp, u)
 
-    def settle() -> None:
-        u, f = pending.popleft()
-        try:
-            resp = f.result()
-        except grpc.RpcError as e:
-            for _, other in pending:
-                other.cancel()
-            raise PolicyPackError(f"policy pack {proc.display} failed analyzing {u}: {_pack_error(proc, e)}") from None
-        collect(resp, u)
-
-    for urn, body in requests:
-        pending.append((urn, analyze_raw.future(body, timeout=300)))
-        if len(pending) >= ANALYZE_WINDOW:
+        while True:
+            try:
+                w = self.queue.get(timeout=0.02) if pending else self.queue.get()
+            except queue.Empty:
+                settle()  # nothing new yet: make progress on what is in flight
+                continue
+            if w is _END:
+                self._ended = True
+                break
+            props = None
+            if self._remediate:
+                rr = self.stub.Remediate(w.analyze_message(), timeout=120)
+                for rem in rr.remediations:
+                    self.result.remediations.append({"policyName": rem.policyName, "urn": w.urn,
+                                                     "diagnostic": rem.diagnostic})
+                    if rem.HasField("properties"):
+                        props = rem.properties.SerializeToString()
+            pending.append((w.urn, analyze_raw.future(w.analyze_request(props), timeout=300)))
+            if len(pending) >= ANALYZE_WINDOW:
+                settle()
+        while pending:
             settle()
-    while pending:
-        settle()
-    t_an = time.perf_counter()
+        self.timings["analyze"] = time.perf_counter() - self._t0
 
-    stack_raw = channel.unary_unary("/pulumirpc.Analyzer/AnalyzeStack", request_serializer=None,
-                                    response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
-    body = b"".join(_ld(1, w.analyzer_resource()) for w in wire)
-    try:
-        collect(stack_raw(body, timeout=600), None)
-    except grpc.RpcError as e:
-        raise PolicyPackError(f"policy pack {proc.display} failed in AnalyzeStack: {_pack_error(proc, e)}") from None
-    t_end = time.perf_counter()
-    result.timings = {"start": t_port - t0, "configure": t_conf - t_port, "analyze": t_an - t_conf,
-                      "analyzeStack": t_end - t_an}
-    return result
+    # -- the caller's side ----------------------------------------------------------------------
+
+    def finish(self, wire: list[WireResource] | None) -> PackResult:
+        """End of the program: wait for Analyze, send AnalyzeStack (unless ``wire`` is None: abort)."""
+        if wire is None:
+            self.proc.close()  # unblocks a start-up still waiting for the port
+        self.queue.put(_END)
+        try:
+            self._thread.join()
+            if wire is None:
+                raise PolicyPackError("aborted")
+            if self.error is not None:
+                raise self.error
+            t = time.perf_counter()
+            stack_raw = self.channel.unary_unary("/pulumirpc.Analyzer/AnalyzeStack", request_serializer=None,
+                                                 response_deserializer=analyzer_pb2.AnalyzeResponse.FromString)
+            body = b"".join(_ld(1, w.analyzer_resource()) for w in wire)
+            try:
+                self._collect(stack_raw(body, timeout=600), None)
+            except grpc.RpcError as e:
+                if self.proc.proc.poll() is not None:
+                    raise self._rpc_failure(e) from None
+                raise PolicyPackError(f"policy pack {self.proc.display} failed in AnalyzeStack: "
+                                      f"{_pack_error(self.proc, e)}") from None
+            self.timings["analyzeStack"] = time.perf_counter() - t
+            self.result.timings = dict(self.timings)
+            return self.result
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.stub is not None:
+            try:
+                self.stub.Cancel(empty_pb2.Empty(), timeout=2)
+            except grpc.RpcError:
+                pass  # the Python SDK does not implement Cancel; ending the process is the shutdown
+        if self.channel is not None:
+            self.channel.close()
+        self.proc.close()
+
+
+def analyze(proc: PackProcess, run: RunResult, wire: list[WireResource], file_config: dict | None = None,
+            program_dir: str | None = None, engine_address: str = "") -> PackResult:
+    """Drive one pack through the whole protocol for a finished run (used by the benchmark and tests)."""
+    ctx = StackContext(run.project, run.stack, run.mode == "preview", dict(run.config),
+                       list(run.secret_placeholders), program_dir or run.program_dir)
+    session = PackSession(proc, ctx, file_config, engine_address)
+    session.submit(wire)
+    return session.finish(wire)

@@ -20,7 +20,7 @@ import threading
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
@@ -250,12 +250,19 @@ class _Recorder(_mocks.MockMonitor):
     def make_urn(self, parent: str, type_: str, name: str) -> str:  # used by the base class
         return self.engine_urn(parent, type_, name)
 
+    on_resource = None
+
     def _record(self, urn: str, rec: dict) -> None:
         with self.lock:
             if urn in self.records:
                 raise Exception(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.records[urn] = rec
             self.order.append(urn)
+        if self.on_resource is not None:
+            try:
+                self.on_resource(Resource(**rec))
+            except Exception:  # noqa: BLE001 - a listener's failure must not change the program's run
+                self.on_resource = None
 
     def RegisterResource(self, request):
         urn = self.engine_urn(request.parent, request.type, request.name)
@@ -481,20 +488,27 @@ def run_program(
     stack: str,
     mode: str = "preview",
     config_overrides: Mapping[str, str] | None = None,
+    on_resource: Callable[[Resource], None] | None = None,
 ) -> RunResult:
-    """Run the program folder for ``stack`` in ``mode`` ("preview" or "update")."""
+    """Run the program folder for ``stack`` in ``mode`` ("preview" or "update").
+
+    ``on_resource``, if given, is called with each resource as soon as it is registered (from a worker
+    thread; its inputs are final, a component's outputs are not yet known), so analysis can start while
+    the program still runs, as it does under the engine.
+    """
     if mode not in ("preview", "update"):
         raise ValueError(f"mode must be 'preview' or 'update', not {mode!r}")
     cfg = load_stack_config(program_dir, stack, config_overrides)
     with _RUN_LOCK:
-        return _run(cfg, mode)
+        return _run(cfg, mode, on_resource)
 
 
-def _run(cfg, mode: str) -> RunResult:
+def _run(cfg, mode: str, on_resource=None) -> RunResult:
     preview = mode == "preview"
     region = cfg.values.get("aws:region") or _fab.DEFAULT_REGION
     mocks = _Mocks(preview, region)
     monitor = _Recorder(mocks, cfg.project, cfg.stack)
+    monitor.on_resource = on_resource
     engine = _Engine()
 
     old_loop = None

@@ -410,3 +410,10 @@ def test_two_packs_are_reported_separately(capsys):
     assert [p["name"] for p in doc["policyPacks"]] == ["protocol-pack", "bench-pack"]
     assert {v["policyPack"] for v in doc["violations"]} == {"protocol-pack", "bench-pack"}
     assert code == 1
+
+
+def test_program_failure_with_packs_running(tmp_path):
+    pack = _own_copy(tmp_path, "protocol")
+    p = run_cli("--cwd", os.path.join(PROGRAMS, "raises"), "--stack", "dev", "--policy-pack", pack)
+    _assert_bad(p, "stack dev: the program failed")
+    assert _pack_processes(pack) == []

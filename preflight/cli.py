@@ -22,6 +22,8 @@ import sys
 import threading
 import time
 
+T0 = time.perf_counter()
+
 from . import host as _host
 from .config import StackConfigError, available_stacks, load_stack_config, parse_override
 from .report import StackReport, render_text, to_json, to_sarif
@@ -135,7 +137,9 @@ def main_preview(argv: list[str]) -> int:
                     for t in targets:
                         t.submit(wires)
 
+            t_run = time.perf_counter()
             run = _run(args.cwd, s, args.mode, overrides, stream if sessions[s] else None)
+            t_ran = time.perf_counter()
             if run.error is not None:
                 if args.verbose and run.error.details:
                     print(run.error.details, file=sys.stderr, end="")
@@ -159,6 +163,11 @@ def main_preview(argv: list[str]) -> int:
             for t in threads:
                 t.join()
             sessions[s] = []
+            if os.environ.get("PREFLIGHT_TIMINGS"):
+                print(f"timings {s}: since start {t_run - T0:.2f}s, program {t_ran - t_run:.2f}s, "
+                      f"packs after the program {time.perf_counter() - t_ran:.2f}s "
+                      + " ".join(f"{k}={v:.2f}" for r in results.values() if not isinstance(r, Exception)
+                                 for k, v in r.timings.items()), file=sys.stderr)
             packs = []
             for i in range(len(args.policy_pack)):
                 if isinstance(results[i], Exception):

@@ -471,6 +471,11 @@ def invoke(token: str, args: dict, region: str) -> dict | None:
         return {"id": pname, "name": pname, "value": value, "insecureValue": value, "type": "String",
                 "version": 1, "arn": f"arn:aws:ssm:{region}:{ACCOUNT}:parameter/{pname.lstrip('/')}",
                 "withDecryption": args.get("withDecryption", True)}
+    if token == "aws:s3/getCanonicalUserId:getCanonicalUserId":
+        return {"id": _hex("canonical-user-" + ACCOUNT, 64), "displayName": "preflight"}
+    if token == "aws:cloudfront/getLogDeliveryCanonicalUserId:getLogDeliveryCanonicalUserId":
+        # The documented canonical user of the awslogsdelivery account (outside the China regions).
+        return {"id": "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"}
     if token == "aws:elb/getServiceAccount:getServiceAccount":
         acct = ELB_SERVICE_ACCOUNTS.get(region, "127311923021")
         return {"id": acct, "arn": f"arn:aws:iam::{acct}:root", "region": region}

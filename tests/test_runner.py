@@ -166,6 +166,12 @@ def test_unknown_invoke_returns_empty_and_is_recorded(program_run):
     assert len(inv) == 1 and inv[0].args == {"default": True} and inv[0].result == {}
 
 
+def test_canonical_user_invokes(program_run):
+    r = program_run("shop", "dev", "update")
+    assert re.fullmatch(r"[0-9a-f]{64}", r.outputs["canonicalUser"])
+    assert r.outputs["cloudfrontLogsUser"] == "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
+
+
 def test_config_sources_and_overrides(program_run):
     r = program_run("minimal", "dev")
     assert r.config["minimal:greeting"] == "hello"  # Pulumi.yaml default

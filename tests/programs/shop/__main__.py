@@ -11,3 +11,8 @@ pulumi.export("topicArn", topic.arn)
 # An invoke the runner does not know: answered with {} and recorded.
 default_vpc = aws.ec2.get_vpc(default=True)
 pulumi.export("defaultVpcId", default_vpc.id)
+
+canonical = aws.s3.get_canonical_user_id()
+cf_logs = aws.cloudfront.get_log_delivery_canonical_user_id()
+pulumi.export("canonicalUser", canonical.id)
+pulumi.export("cloudfrontLogsUser", cf_logs.id)

@@ -147,7 +147,7 @@ MANIFEST: Dict[str, Entry] = {
     "rds-backup-window-no-overlap": Entry(A, "database", ("NEW-16",),
         "RDS backup and maintenance windows should be set and must not overlap."),
     "stateful-resources-protected": Entry(A, "backup", ("NEW-16",),
-        "Stateful resources (databases, file systems, hosted zones, backup buckets) should have protect=True."),
+        "Stateful resources (databases, file systems, hosted zones, backup buckets) in production stacks should have protect=True."),
     "redis-encryption": Entry(A, "cache", ("G3",),
         "Redis replication groups should encrypt data at rest and in transit."),
     "redis-snapshot-retention": Entry(A, "cache", ("B15",),

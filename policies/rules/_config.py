@@ -51,6 +51,7 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
                              "description": "Required automated backup retention in days."},
     },
     "rds-deletion-protection": dict(PRODUCTION_STACKS),
+    "stateful-resources-protected": dict(PRODUCTION_STACKS),
     "lb-deletion-protection": dict(PRODUCTION_STACKS),
     "s3-data-bucket-versioned": {},
     "https-listener-modern-tls": {

@@ -2,7 +2,7 @@
 from typing import Iterable, Tuple
 
 from ._base import resource_policy, stack_policy
-from ._config import matches, setting
+from ._config import is_production, matches, setting
 from ._graph import Graph, Node
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
 from .storage import bucket_name
@@ -14,6 +14,8 @@ COVERED = ("rds/instance", "rds/cluster", "efs/fileSystem", "ec2/instance", "ebs
 
 
 def _protected(node: Node, config) -> Iterable[str]:
+    if not is_production(node.stack, config, "stateful-resources-protected"):
+        return
     if node.kind == "s3/bucket" and not any(
             matches(n, setting(config, "stateful-resources-protected", "backupBucketPatterns"))
             for n in {bucket_name(node), node.name}):

@@ -94,8 +94,9 @@ def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield b, (f"{_label(b)} holds data but its versioning status is unknown at preview; set the status from a "
                       f"literal \"Enabled\".")
         else:
+            tag = setting(config, "s3-data-bucket-versioned", "dataTag")
             yield b, (f"{_label(b)} holds data but is not versioned; add an aws.s3.BucketVersioning with status "
-                      f"\"Enabled\" for it (or tag it holds-data=false if it holds none).")
+                      f"\"Enabled\" for it (or tag it {tag}=false if it holds none).")
 
 
 # --- s3-data-bucket-encrypted ------------------------------------------------------------------------------

@@ -118,8 +118,12 @@ def test_alb_security_group_is_open_to_80_and_443_only_and_sends_only_to_the_web
     assert case.deps(lb, "securityGroups") == {alb_sg.urn}
     assert "ingress" not in alb_sg.inputs and "egress" not in alb_sg.inputs  # rules are separate resources
     ingress = [r for r in case.r.find(INGRESS) if case.deps(r, "securityGroupId") == {alb_sg.urn}]
-    assert sorted((r.inputs["fromPort"], r.inputs["toPort"], r.inputs["ipProtocol"], r.inputs["cidrIpv4"])
-                  for r in ingress) == [(80.0, 80.0, "tcp", "0.0.0.0/0"), (443.0, 443.0, "tcp", "0.0.0.0/0")]
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"], r.inputs["ipProtocol"],
+                   r.inputs.get("cidrIpv4") or r.inputs.get("cidrIpv6")) for r in ingress) == [
+        (80.0, 80.0, "tcp", "0.0.0.0/0"), (80.0, 80.0, "tcp", "::/0"),
+        (443.0, 443.0, "tcp", "0.0.0.0/0"), (443.0, 443.0, "tcp", "::/0")]
+    # Dual stack, so the AAAA aliases of the apex and www answer.
+    assert lb.inputs["ipAddressType"] == "dualstack"
     egress = [r for r in case.r.find(EGRESS) if case.deps(r, "securityGroupId") == {alb_sg.urn}]
     assert len(egress) == 1
     rule = egress[0]

@@ -74,15 +74,21 @@ class LoadBalancer(pulumi.ComponentResource):
             f"{name}-alb", description=f"{name} load balancer: HTTP and HTTPS from anywhere",
             vpc_id=args.vpc_id, tags=tags(f"{name}-alb"), opts=child)
         # Rules as their own resources (never inline), so adding one never rewrites the others.
+        # Dual stack: the apex and www carry AAAA aliases, so IPv6 clients reach the same two ports.
         for port, label in ((HTTPS_PORT, "https"), (HTTP_PORT, "http")):
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-alb-{label}", security_group_id=self.security_group.id, ip_protocol="tcp",
                 from_port=port, to_port=port, cidr_ipv4="0.0.0.0/0",
                 description=f"{label.upper()} from the internet", tags=tags(f"{name}-alb-{label}"), opts=child)
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-alb-{label}-ipv6", security_group_id=self.security_group.id, ip_protocol="tcp",
+                from_port=port, to_port=port, cidr_ipv6="::/0",
+                description=f"{label.upper()} from the IPv6 internet", tags=tags(f"{name}-alb-{label}-ipv6"),
+                opts=child)
 
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb", name=f"{name}-alb", load_balancer_type="application", internal=False,
-            ip_address_type="ipv4",
+            ip_address_type="dualstack",
             subnets=[args.public_subnet_ids[az] for az in sorted(args.public_subnet_ids)],
             security_groups=[self.security_group.id],
             enable_deletion_protection=args.protect,

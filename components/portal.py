@@ -26,11 +26,13 @@ class Portal(pulumi.ComponentResource):
         general = settings.general
         child = pulumi.ResourceOptions(parent=self)
 
-        self.network = Network(settings.name, NetworkArgs(
-            settings=settings.network, environment=general.environment, tags=general.tags), opts=child)
+        # Logging first: its KMS key encrypts every log group, the network's flow logs included.
         self.logging = Logging(settings.name, LoggingArgs(
             environment=general.environment, retention_days=settings.monitoring.log_retention_days,
             tags=general.tags), opts=child)
+        self.network = Network(settings.name, NetworkArgs(
+            settings=settings.network, environment=general.environment, tags=general.tags,
+            log_kms_key_arn=self.logging.kms_key_arn), opts=child)
         self.alerting = Alerting(settings.name, AlertingArgs(
             settings=settings.monitoring, environment=general.environment, tags=general.tags), opts=child)
         self.storage = Storage(settings.name, StorageArgs(

@@ -141,6 +141,8 @@ def test_flow_logs_go_to_a_log_group_with_retention(run):
     assert group.type == "aws:cloudwatch/logGroup:LogGroup"
     expected = {"staging": 30, "prod": 365}[run.stack]
     assert group.inputs["retentionInDays"] == expected
+    (key_urn,) = linked(group, "kmsKeyId")
+    assert run.by_urn(key_urn).type == "aws:kms/key:Key"
     (role_urn,) = linked(flow_log, "iamRoleArn")
     assert "vpc-flow-logs.amazonaws.com" in run.by_urn(role_urn).inputs["assumeRolePolicy"]
 

@@ -19,6 +19,8 @@ class NetworkArgs:
     settings: NetworkSettings
     environment: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    # Customer-managed key for the flow-log group; None leaves CloudWatch's own encryption.
+    log_kms_key_arn: pulumi.Input[str] | None = None
 
 
 def choose_availability_zones(settings: NetworkSettings) -> tuple[str, ...]:
@@ -137,7 +139,7 @@ class Network(pulumi.ComponentResource):
             vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in self.private_route_tables.values()],
             tags=tags(f"{name}-s3"), opts=child)
 
-        self._flow_logs(name, settings, tags, child)
+        self._flow_logs(name, settings, args.log_kms_key_arn, tags, child)
 
         self.public_subnet_ids = {az: s.id for az, s in self.subnets["public"].items()}
         self.private_subnet_ids = {az: s.id for az, s in self.subnets["private"].items()}
@@ -149,10 +151,11 @@ class Network(pulumi.ComponentResource):
             "dataSubnetIds": self.data_subnet_ids,
         })
 
-    def _flow_logs(self, name: str, settings: NetworkSettings, tags, child: pulumi.ResourceOptions) -> None:
+    def _flow_logs(self, name: str, settings: NetworkSettings, kms_key_arn: pulumi.Input[str] | None, tags,
+                   child: pulumi.ResourceOptions) -> None:
         self.flow_log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs", name=f"/vpc/{name}/flow-logs", retention_in_days=settings.flow_log_retention_days,
-            tags=tags(f"{name}-flow-logs"), opts=child)
+            kms_key_id=kms_key_arn, tags=tags(f"{name}-flow-logs"), opts=child)
         role = aws.iam.Role(
             f"{name}-flow-logs", assume_role_policy=json.dumps({
                 "Version": "2012-10-17",

@@ -121,7 +121,7 @@ def test_portal_health_check_logs_and_alerting(portal):
     checks.check_health_check(result, name, PORTAL[stack]["domain"], "/healthz")
     groups = checks.check_log_groups(result, name, stack, PORTAL[stack]["retention"])
     checks.check_application_errors(result, name, stack, groups["application"])
-    checks.check_alerting(result, name, [], [], [])
+    checks.check_alerting(result, name, ["oncall@example.com"], [], [])  # from the stack files
 
 
 def test_portal_web_servers_ship_to_the_monitored_log_groups(portal):

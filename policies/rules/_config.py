@@ -80,6 +80,10 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
                   "default": [22, 3389, 3306, 5432, 1433, 1521, 6379, 11211, 2049, 27017, 9200, 5984],
                   "description": "Ports that must never be open to 0.0.0.0/0 or ::/0."},
     },
+    "sg-world-ingress-authorized-ports": {
+        "authorizedPorts": {"type": "array", "items": {"type": "integer"}, "default": [80, 443],
+                            "description": "Ports that may be open to 0.0.0.0/0 or ::/0."},
+    },
     "log-group-retention": {
         "minRetentionDays": {"type": "integer", "default": 30, "description": "Shortest acceptable retention."},
     },

@@ -91,10 +91,17 @@ def _kms_rotation(node: Node, config) -> Iterable[str]:
         yield f"KMS key {node.label()} is never rotated; set enableKeyRotation to true."
 
 
+def _secret_cmk(node: Node, config) -> Iterable[str]:
+    if not node.props.get("kmsKeyId"):
+        yield (f"Secret {node.label()} is encrypted with the AWS-managed key; set kmsKeyId to a customer-managed key "
+               f"so access can be audited and revoked.")
+
+
 POLICIES = [
     resource_policy("stateful-resources-protected", STATEFUL, _protected),
     stack_policy("backup-plan-coverage", _covers),
     resource_policy("backup-plan-retention-and-copy", ("backup/plan",), _plan),
     stack_policy("backup-vault-locked", _vault_locked),
     resource_policy("kms-key-rotation", ("kms/key",), _kms_rotation),
+    resource_policy("secret-encrypted-with-cmk", ("secretsmanager/secret",), _secret_cmk),
 ]

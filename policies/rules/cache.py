@@ -52,9 +52,15 @@ def _redis_auth(node: Node, config) -> Iterable[str]:
            f"encryption) or userGroupIds.")
 
 
+def _auto_minor(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("autoMinorVersionUpgrade")) is False:
+        yield f"{_label(node)} turns off automatic minor version upgrades; set autoMinorVersionUpgrade to true."
+
+
 POLICIES = [
     resource_policy("redis-encryption", (RG, CLUSTER), _encryption),
     resource_policy("redis-snapshot-retention", (RG, CLUSTER), _snapshots),
     resource_policy("elasticache-subnet-group", (RG, CLUSTER), _subnet_group),
     resource_policy("redis-auth", (RG,), _redis_auth),
+    resource_policy("elasticache-auto-minor-version-upgrade", (RG, CLUSTER), _auto_minor),
 ]

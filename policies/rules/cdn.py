@@ -111,6 +111,14 @@ def _cert_region(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                            f"certificates from us-east-1.")
 
 
+def _security_headers(node: Node, config) -> Iterable[str]:
+    for where, b in _behaviors(node.props):
+        if not b.get("responseHeadersPolicyId"):
+            yield (f"Distribution {node.label()} sends no security headers on its {where}; set "
+                   f"responseHeadersPolicyId (e.g. the managed SecurityHeadersPolicy).")
+            return
+
+
 POLICIES = [
     resource_policy("cloudfront-viewer-https-tls12", (CF,), _viewer_tls),
     resource_policy("cloudfront-access-logs", (CF,), _access_logs),
@@ -119,4 +127,5 @@ POLICIES = [
     resource_policy("cloudfront-origin-failover", (CF,), _origin_failover),
     resource_policy("cloudfront-s3-origin-access-control", (CF,), _s3_oac),
     stack_policy("cloudfront-certificate-us-east-1", _cert_region),
+    resource_policy("cloudfront-security-headers", (CF,), _security_headers),
 ]

@@ -170,6 +170,55 @@ def _role_conflict(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                          f"overwrite each other on every update, so use only attachment resources.")
 
 
+def _in_vpc(node: Node, config) -> Iterable[str]:
+    p = node.props
+    if p.get("subnetId") or p.get("networkInterfaces") or p.get("primaryNetworkInterface") or p.get("launchTemplate"):
+        return
+    yield (f"Instance {node.label()} has no subnet, so it lands in the default VPC; set subnetId to a private subnet "
+           f"of the stack's VPC.")
+
+
+def _delete_on_termination(node: Node, config) -> Iterable[str]:
+    p = node.props
+    devices = []
+    if node.kind == LT:
+        devices = [(m.get("deviceName"), first(m, "ebs")) for m in as_list(p.get("blockDeviceMappings"))
+                   if isinstance(m, dict)]
+    else:
+        devices = [("root", first(p, "rootBlockDevice"))] + [
+            (d.get("deviceName"), d) for d in as_list(p.get("ebsBlockDevices")) if isinstance(d, dict)]
+    for name, dev in devices:
+        if isinstance(dev, dict) and truthy(dev.get("deleteOnTermination")) is False:
+            yield (f"{_label(node)} keeps volume {name} after the instance ends; set deleteOnTermination to true "
+                   f"(snapshot what must be kept).")
+            return
+
+
+def _statements_of(doc) -> list:
+    import json
+    if isinstance(doc, str) and not is_unknown(doc):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return []
+    if not isinstance(doc, dict):
+        return []
+    return [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
+
+
+def _wildcard_admin(node: Node, config) -> Iterable[str]:
+    docs = [node.props.get("policy")]
+    docs += [ip.get("policy") for ip in as_list(node.props.get("inlinePolicies")) if isinstance(ip, dict)]
+    for doc in docs:
+        for st in _statements_of(doc):
+            actions = as_list(st.get("Action"))
+            resources = as_list(st.get("Resource"))
+            if st.get("Effect") == "Allow" and ("*" in actions or "*:*" in actions) and "*" in resources:
+                yield (f"IAM policy {node.label()} allows every action on every resource; grant the actions and "
+                       f"resources the role needs (least privilege).")
+                return
+
+
 POLICIES = [
     stack_policy("imdsv2-required", _imdsv2),
     stack_policy("ebs-encrypted", _ebs),
@@ -181,4 +230,8 @@ POLICIES = [
     resource_policy("asg-capacity-rebalance", (ASG,), _rebalance),
     resource_policy("standalone-instance-termination-protection", (INSTANCE,), _termination),
     stack_policy("iam-role-policy-conflict", _role_conflict),
+    resource_policy("instances-in-vpc", (INSTANCE,), _in_vpc),
+    resource_policy("ebs-delete-on-termination", (INSTANCE, LT, LC), _delete_on_termination),
+    resource_policy("iam-no-wildcard-admin", ("iam/policy", "iam/rolePolicy", "iam/role", "iam/userPolicy",
+                                              "iam/groupPolicy"), _wildcard_admin),
 ]

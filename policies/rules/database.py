@@ -200,6 +200,28 @@ def _iam_auth(node: Node, config) -> Iterable[str]:
                f"operators connect with short-lived IAM tokens.")
 
 
+def _secure_transport(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for db in g.of("rds/instance"):
+        engine = str(db.props.get("engine") or "")
+        if engine not in ("mysql", "mariadb") or _is_replica(db):
+            continue
+        groups = g.refs(db, "parameterGroupName", "rds/parameterGroup")
+        ok = any(str(p.get("name")) == "require_secure_transport" and str(p.get("value")).lower() in ("1", "on")
+                 for grp in groups for p in as_list(grp.props.get("parameters")) if isinstance(p, dict))
+        if not ok:
+            yield db, (f"{_label(db)} accepts unencrypted connections; give it a parameter group that sets "
+                       f"require_secure_transport to 1.")
+
+
+_DEFAULT_USERS = ("admin", "root", "postgres", "sa", "master", "administrator")
+
+
+def _master_username(node: Node, config) -> Iterable[str]:
+    user = node.props.get("username") if node.kind == "rds/instance" else node.props.get("masterUsername")
+    if isinstance(user, str) and user.lower() in _DEFAULT_USERS:
+        yield f"{_label(node)} uses the default master username {user!r}; choose an application-specific name."
+
+
 POLICIES = [
     resource_policy("rds-backup-retention", DB_KINDS, _backup_retention),
     resource_policy("rds-final-snapshot", DB_KINDS, _final_snapshot),
@@ -213,4 +235,6 @@ POLICIES = [
     resource_policy("rds-storage-autoscaling", ("rds/instance",), _storage_autoscaling),
     resource_policy("rds-backup-window-no-overlap", DB_KINDS, _windows),
     resource_policy("rds-iam-auth", DB_KINDS, _iam_auth),
+    stack_policy("rds-require-secure-transport", _secure_transport),
+    resource_policy("rds-non-default-master-username", DB_KINDS, _master_username),
 ]

@@ -107,8 +107,21 @@ def _acm_dns(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                          f"subjectAlternativeNames instead.")
 
 
+def _query_logging_dnssec(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for zone in g.of("route53/zone"):
+        if zone.props.get("vpcs"):
+            continue  # a private zone
+        if not g.referrers(zone, ("route53/queryLog",), ("zoneId",)):
+            yield zone, (f"Hosted zone {zone.label()} logs no queries; add an aws.route53.QueryLog to a log group in "
+                         f"us-east-1.")
+        if not g.referrers(zone, ("route53/hostedZoneDnsSec",), ("hostedZoneId",)):
+            yield zone, (f"Hosted zone {zone.label()} is not signed; add a KeySigningKey and an "
+                         f"aws.route53.HostedZoneDnsSec so resolvers can detect spoofed answers.")
+
+
 POLICIES = [
     stack_policy("zone-apex-alias", _apex_alias),
     stack_policy("dns-alias-evaluate-target-health", _alias_health),
     stack_policy("acm-dns-validated", _acm_dns),
+    stack_policy("route53-query-logging-and-dnssec", _query_logging_dnssec),
 ]

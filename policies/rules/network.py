@@ -104,6 +104,39 @@ def _data_by_reference(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                     break
 
 
+def _authorized_ports(node: Node, config) -> Iterable[str]:
+    allowed = [int(p) for p in setting(config, "sg-world-ingress-authorized-ports", "authorizedPorts")]
+    for rule in rules_of_resource(node):
+        if rule.direction != "ingress" or not rule.from_world:
+            continue
+        if rule.all_ports or rule.from_port is None or not all(
+                int(p) in allowed for p in range(int(rule.from_port), int(rule.to_port or rule.from_port) + 1)):
+            yield (f"{_what(node)} opens {rule.ports_text()} to the internet, beyond the authorised ports "
+                   f"{', '.join(map(str, allowed))}; admit other ports only from security group references.")
+            return
+
+
+def _igw_routes(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    from .availability import default_routes, route_table_subnets
+    users = {}
+    for asg in g.of("autoscaling/group"):
+        for s in g.subnets_of(asg, "vpcZoneIdentifiers"):
+            users.setdefault(s.urn, f"Auto Scaling group {asg.label()}")
+    for inst in g.of("ec2/instance"):
+        for s in g.subnets_of(inst, "subnetId"):
+            users.setdefault(s.urn, f"instance {inst.label()}")
+    for grp in g.of("rds/subnetGroup", "elasticache/subnetGroup"):
+        for s in g.subnets_of(grp, "subnetIds"):
+            users.setdefault(s.urn, f"subnet group {grp.label()}")
+    for rt in g.of("ec2/routeTable", "ec2/defaultRouteTable"):
+        if not any(r.igw for r in default_routes(g, rt)):
+            continue
+        for s in route_table_subnets(g, rt):
+            if s.urn in users:
+                yield s, (f"Subnet {s.label()} holds {users[s.urn]} but routes 0.0.0.0/0 to an internet gateway "
+                          f"through route table {rt.label()}; put it behind a NAT gateway in a private route table.")
+
+
 POLICIES = [
     resource_policy("sg-no-sensitive-ports-from-internet", SG_KINDS + RULE_KINDS, _sensitive_ports),
     stack_policy("vpc-flow-logs", _flow_logs),
@@ -112,4 +145,6 @@ POLICIES = [
     stack_policy("sg-rule-management-conflict", _rule_conflict),
     resource_policy("sg-descriptions", SG_KINDS + RULE_KINDS, _descriptions),
     stack_policy("sg-data-tier-by-reference", _data_by_reference),
+    resource_policy("sg-world-ingress-authorized-ports", SG_KINDS + RULE_KINDS, _authorized_ports),
+    stack_policy("igw-routes-only-public-subnets", _igw_routes),
 ]

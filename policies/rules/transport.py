@@ -148,6 +148,20 @@ def _waf_logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         f"aws.wafv2.WebAclLoggingConfiguration for it.")
 
 
+def _acm_certificates(node: Node, config) -> Iterable[str]:
+    arns = []
+    if node.kind == LISTENER:
+        arns.append(node.props.get("certificateArn"))
+    elif node.kind == "lb/listenerCertificate":
+        arns.append(node.props.get("certificateArn"))
+    else:
+        arns += [lst.get("sslCertificateId") for lst in as_list(node.props.get("listeners")) if isinstance(lst, dict)]
+    for arn in arns:
+        if isinstance(arn, str) and ":iam::" in arn and ":server-certificate/" in arn:
+            yield (f"{node.describe()} uses IAM server certificate {arn.rsplit('/', 1)[-1]}, which nobody renews; "
+                   f"use an ACM certificate validated through DNS.")
+
+
 POLICIES = [
     stack_policy("http-listener-redirects-to-https", _http_redirects),
     resource_policy("https-listener-modern-tls", (LISTENER, CLB), _modern_tls),
@@ -159,4 +173,5 @@ POLICIES = [
     resource_policy("no-classic-load-balancer", (CLB,), _no_classic),
     resource_policy("clb-cross-zone-and-draining", (CLB,), _clb_cross_zone),
     stack_policy("waf-logging", _waf_logging),
+    resource_policy("listener-certificate-from-acm", (LISTENER, "lb/listenerCertificate", CLB), _acm_certificates),
 ]

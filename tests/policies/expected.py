@@ -829,4 +829,64 @@ EXPECTED = {
         ('files',
          "EFS file system 'files' is not encrypted at rest; set encrypted to true."),
     ],
+    'sg-world-ingress-authorized-ports/app-port-open': [
+        ('alb-sg',
+         "Security group 'alb-sg' opens port 8443 to the internet, beyond the authorised ports 80, 443; admit other ports only from security group references."),
+    ],
+    'sg-world-ingress-authorized-ports/rule-range': [
+        ('alb-range',
+         "Security group rule 'alb-range' opens ports 80-443 to the internet, beyond the authorised ports 80, 443; admit other ports only from security group references."),
+    ],
+    'igw-routes-only-public-subnets/web-in-public': [
+        ('public-a',
+         "Subnet 'public-a' holds Auto Scaling group 'web-asg' but routes 0.0.0.0/0 to an internet gateway through route table 'public'; put it behind a NAT gateway in a private route table."),
+        ('public-b',
+         "Subnet 'public-b' holds Auto Scaling group 'web-asg' but routes 0.0.0.0/0 to an internet gateway through route table 'public'; put it behind a NAT gateway in a private route table."),
+    ],
+    'instances-in-vpc/default-vpc': [
+        ('lone',
+         "Instance 'lone' has no subnet, so it lands in the default VPC; set subnetId to a private subnet of the stack's VPC."),
+    ],
+    'ebs-delete-on-termination/template-keeps-volume': [
+        ('web-lt',
+         "Launch template 'web-lt' keeps volume /dev/xvda after the instance ends; set deleteOnTermination to true (snapshot what must be kept)."),
+    ],
+    'rds-require-secure-transport/plaintext-allowed': [
+        ('db',
+         "RDS instance 'db' accepts unencrypted connections; give it a parameter group that sets require_secure_transport to 1."),
+    ],
+    'rds-require-secure-transport/default-parameter-group': [
+        ('db',
+         "RDS instance 'db' accepts unencrypted connections; give it a parameter group that sets require_secure_transport to 1."),
+    ],
+    'rds-non-default-master-username/admin': [
+        ('db',
+         "RDS instance 'db' uses the default master username 'admin'; choose an application-specific name."),
+    ],
+    'elasticache-auto-minor-version-upgrade/off': [
+        ('cache',
+         "Cache cluster 'cache' turns off automatic minor version upgrades; set autoMinorVersionUpgrade to true."),
+    ],
+    'cloudfront-security-headers/none': [
+        ('cdn',
+         "Distribution 'cdn' sends no security headers on its default cache behavior; set responseHeadersPolicyId (e.g. the managed SecurityHeadersPolicy)."),
+    ],
+    'listener-certificate-from-acm/iam-certificate': [
+        ('https',
+         "Listener 'https' uses IAM server certificate shop-2019, which nobody renews; use an ACM certificate validated through DNS."),
+    ],
+    'route53-query-logging-and-dnssec/none': [
+        ('zone',
+         "Hosted zone 'zone' logs no queries; add an aws.route53.QueryLog to a log group in us-east-1."),
+        ('zone',
+         "Hosted zone 'zone' is not signed; add a KeySigningKey and an aws.route53.HostedZoneDnsSec so resolvers can detect spoofed answers."),
+    ],
+    'secret-encrypted-with-cmk/aws-key': [
+        ('api-key',
+         "Secret 'api-key' is encrypted with the AWS-managed key; set kmsKeyId to a customer-managed key so access can be audited and revoked."),
+    ],
+    'iam-no-wildcard-admin/role-policy': [
+        ('web-admin',
+         "IAM policy 'web-admin' allows every action on every resource; grant the actions and resources the role needs (least privilege)."),
+    ],
 }

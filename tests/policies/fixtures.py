@@ -152,6 +152,9 @@ def compliant(stack: str = "prod") -> Stack:
 
     # Certificates (DNS-validated in the zone), the ALB with its listeners, WAF and target group.
     s.add(T["zone"], "zone", {"name": "shop.example.com"}, protect=True)
+    s.add("aws:route53/queryLog:QueryLog", "zone-queries", {"zoneId": ref("zone"),
+                                                            "cloudwatchLogGroupArn": ref("app-logs")})
+    s.add("aws:route53/hostedZoneDnsSec:HostedZoneDnsSec", "zone-dnssec", {"hostedZoneId": ref("zone")})
     for cert, domain, region in (("cert", "shop.example.com", None), ("cdn-cert", "static.shop.example.com",
                                                                        "us-east-1")):
         props = {"domainName": domain, "validationMethod": "DNS"}
@@ -203,12 +206,15 @@ def compliant(stack: str = "prod") -> Stack:
 
     # Database: MySQL Multi-AZ, encrypted, managed password, protected, backed up.
     s.add(T["dbsg"], "db-subnets", {"subnetIds": [ref("data-a"), ref("data-b")]})
+    s.add("aws:rds/parameterGroup:ParameterGroup", "db-params", {"family": "mysql8.0", "parameters": [
+        {"name": "require_secure_transport", "value": "1"}, {"name": "character_set_server", "value": "utf8mb4"}]})
     s.add(T["db"], "db", {"engine": "mysql", "instanceClass": "db.t3.medium", "multiAz": True,
                           "allocatedStorage": 20.0, "maxAllocatedStorage": 100.0, "storageEncrypted": True,
                           "backupRetentionPeriod": 7.0, "skipFinalSnapshot": False,
                           "finalSnapshotIdentifier": "db-final", "publiclyAccessible": False,
                           "manageMasterUserPassword": True, "username": "shop", "deletionProtection": True,
                           "dbSubnetGroupName": ref("db-subnets"), "vpcSecurityGroupIds": [ref("db-sg")],
+                          "parameterGroupName": ref("db-params"),
                           "enabledCloudwatchLogsExports": ["error", "slowquery"],
                           "performanceInsightsEnabled": True, "backupWindow": "03:00-04:00",
                           "iamDatabaseAuthenticationEnabled": True,
@@ -239,6 +245,7 @@ def compliant(stack: str = "prod") -> Stack:
         "originGroups": [{"originId": "group", "failoverCriteria": {"statusCodes": [500.0, 502.0]},
                           "members": [{"originId": "assets"}, {"originId": "backups"}]}],
         "defaultCacheBehavior": {"targetOriginId": "group", "viewerProtocolPolicy": "redirect-to-https",
+                                 "responseHeadersPolicyId": "67f7725c-6f97-4210-82d7-5512b31e9d03",
                                  "allowedMethods": ["GET", "HEAD"], "cachedMethods": ["GET", "HEAD"]},
         "viewerCertificate": {"acmCertificateArn": ref("cdn-cert-valid"), "sslSupportMethod": "sni-only",
                               "minimumProtocolVersion": "TLSv1.2_2021"},

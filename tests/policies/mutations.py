@@ -406,6 +406,32 @@ case("kms-key-rotation", "off", lambda s: s.drop("backup-key", "enableKeyRotatio
 case("efs-encrypted", "off", lambda s: s.add(T["efs"], "files", {}))
 
 
+case("sg-world-ingress-authorized-ports", "app-port-open",
+     lambda s: s.set("alb-sg", "ingress.0.fromPort", 8443.0).set("alb-sg", "ingress.0.toPort", 8443.0))
+case("sg-world-ingress-authorized-ports", "rule-range",
+     lambda s: s.add(T["in"], "alb-range", {"securityGroupId": ref("alb-sg"), "cidrIpv4": "0.0.0.0/0",
+                                            "fromPort": 80.0, "toPort": 443.0, "ipProtocol": "tcp",
+                                            "description": "web range"}))
+case("igw-routes-only-public-subnets", "web-in-public",
+     lambda s: s.set("web-asg", "vpcZoneIdentifiers", [ref("public-a"), ref("public-b")]))
+case("instances-in-vpc", "default-vpc", lambda s: instance(s).drop("lone", "subnetId"))
+case("ebs-delete-on-termination", "template-keeps-volume",
+     lambda s: s.set("web-lt", "blockDeviceMappings.0.ebs.deleteOnTermination", "false"))
+case("rds-require-secure-transport", "plaintext-allowed", lambda s: s.set("db-params", "parameters.0.value", "0"))
+case("rds-require-secure-transport", "default-parameter-group", lambda s: s.drop("db", "parameterGroupName"))
+case("rds-non-default-master-username", "admin", lambda s: s.set("db", "username", "admin"))
+case("elasticache-auto-minor-version-upgrade", "off", lambda s: s.set("cache", "autoMinorVersionUpgrade", "false"))
+case("cloudfront-security-headers", "none", lambda s: s.drop("cdn", "defaultCacheBehavior.responseHeadersPolicyId"))
+case("listener-certificate-from-acm", "iam-certificate",
+     lambda s: s.set("https", "certificateArn", "arn:aws:iam::123456789012:server-certificate/shop-2019"))
+case("route53-query-logging-and-dnssec", "none", lambda s: s.remove("zone-queries", "zone-dnssec"))
+case("secret-encrypted-with-cmk", "aws-key",
+     lambda s: s.add("aws:secretsmanager/secret:Secret", "api-key", {"description": "payment API key"}))
+case("iam-no-wildcard-admin", "role-policy",
+     lambda s: s.add("aws:iam/rolePolicy:RolePolicy", "web-admin", {"role": ref("web-role"), "policy":
+                     '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'}))
+
+
 # --- compliant variants: each must NOT trigger the policy --------------------------------------------------
 N = []
 

@@ -108,6 +108,18 @@ EXPECTED = {
     'rds-iam-auth': ('advisory', ('F4',)),
     'redis-auth': ('advisory', ('G4',)),
     'staging-matches-production': ('advisory', ('NEW-9',)),
+    'sg-world-ingress-authorized-ports': ('advisory', ('E3',)),
+    'igw-routes-only-public-subnets': ('advisory', ('E9',)),
+    'instances-in-vpc': ('advisory', ('D8',)),
+    'ebs-delete-on-termination': ('advisory', ('B16',)),
+    'rds-require-secure-transport': ('advisory', ('F3',)),
+    'rds-non-default-master-username': ('advisory', ('F10',)),
+    'elasticache-auto-minor-version-upgrade': ('advisory', ('G5',)),
+    'cloudfront-security-headers': ('advisory', ('I9',)),
+    'listener-certificate-from-acm': ('advisory', ('C4',)),
+    'route53-query-logging-and-dnssec': ('advisory', ('J1', 'J2')),
+    'secret-encrypted-with-cmk': ('advisory', ('L4',)),
+    'iam-no-wildcard-admin': ('advisory', ('L6',)),
     'iam-role-policy-conflict': ('advisory', ('L7',)),
 }
 

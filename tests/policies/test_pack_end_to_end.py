@@ -69,8 +69,8 @@ BROKEN = {
 CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
 
 
-def analyze(program_dir: str, stack: str, mode: str = "preview"):
-    run = run_program(program_dir, stack, mode)
+def analyze(program_dir: str, stack: str, mode: str = "preview", run=None):
+    run = run or run_program(program_dir, stack, mode)
     assert run.error is None, run.error
     engine = host.EngineServer()
     try:
@@ -112,15 +112,15 @@ def test_every_broken_program_folder_is_covered():
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_project_stacks_pass_every_mandatory_policy(stack):
-    run, result = analyze(ROOT, stack)
+def test_project_stacks_pass_every_mandatory_policy(stack, portal_run):
+    run, result = analyze(ROOT, stack, run=portal_run(stack))
     assert _skipped(result) == []
     mandatory = [(v.policy_name, v.urn, v.message) for v in result.violations if v.enforcement_level == "mandatory"]
     assert mandatory == []
 
 
-def analyze_with(program_dir: str, stack: str, file_config: dict):
-    run = run_program(program_dir, stack, "preview")
+def analyze_with(program_dir: str, stack: str, file_config: dict, run=None):
+    run = run or run_program(program_dir, stack, "preview")
     engine = host.EngineServer()
     try:
         proc = host.PackProcess(PACK, run.project, run.stack, True, run.config, engine.address)
@@ -184,11 +184,12 @@ def shape_of_run(run) -> dict:
     return stack_shape(Graph(list(res.values())))
 
 
-def test_project_staging_has_production_shape():
+def test_project_staging_has_production_shape(portal_run):
     """The article's release process: staging is an exact replica of production (sizes aside)."""
-    prod = shape_of_run(run_program(ROOT, "prod", "preview"))
+    prod = shape_of_run(portal_run("prod"))
     assert prod["resources"] and prod["azCount"] >= 2
-    run, result = analyze_with(ROOT, "staging", {"staging-matches-production": {"referenceShape": prod}})
+    run, result = analyze_with(ROOT, "staging", {"staging-matches-production": {"referenceShape": prod}},
+                               run=portal_run("staging"))
     assert [v.message for v in result.violations if v.policy_name == "staging-matches-production"] == []
     assert _skipped(result) == []
 

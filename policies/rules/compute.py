@@ -26,8 +26,9 @@ def _imdsv2(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         return
     for node in g.of(*COMPUTE):
         tokens = first(node.props, "metadataOptions", "httpTokens")
-        if tokens == "required" or is_unknown(tokens):
-            continue
+        endpoint = first(node.props, "metadataOptions", "httpEndpoint")
+        if tokens == "required" or is_unknown(tokens) or endpoint == "disabled":
+            continue  # IMDSv2 only, or no metadata service at all
         if node.kind == INSTANCE and tokens is None and any(
                 first(t.props, "metadataOptions", "httpTokens") == "required" for t in _templates_of(g, node)):
             continue

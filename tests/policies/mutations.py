@@ -513,5 +513,7 @@ ok("az-loss-survivable", "watched-lone-instance",
    lambda s: instance(s, subnetId=ref("private-b")).add(T["alarm"], "lone-cpu", {
        "metricName": "CPUUtilization", "dimensions": {"InstanceId": ref("lone")}, "alarmActions": [ref("alerts")]}))
 ok("stateful-resources-protected", "staging-stack", lambda s: _stack(s, "staging").protect("db", False))
+ok("imdsv2-required", "metadata-service-off",
+   lambda s: s.set("web-lt", "metadataOptions", {"httpEndpoint": "disabled"}))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

@@ -251,9 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         _host.kill_all()
         os._exit(128 + signum)
 
+    previous = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, on_signal)
+            previous[sig] = signal.signal(sig, on_signal)
     try:
         if argv and argv[0] == "parity":
             return main_parity(argv[1:])
@@ -278,3 +279,5 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted", as_json, "interrupted")
     finally:
         _host.kill_all()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -346,7 +346,8 @@ def test_pack_that_never_reports_its_port(tmp_path):
     assert _pack_processes(path) == []
 
 
-def test_pack_dies_with_a_killed_preflight(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_pack_dies_with_a_killed_preflight(tmp_path, sig):
     path = _own_copy(tmp_path, "no_port")
     proc = subprocess.Popen([sys.executable, "-m", "preflight", "--cwd", TWIN, "--stack", "prod",
                              "--policy-pack", path], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -361,7 +362,8 @@ def test_pack_dies_with_a_killed_preflight(tmp_path):
                     break
             time.sleep(0.05)
         assert _pack_processes(path), "the pack never started"
-        proc.send_signal(signal.SIGKILL)  # no handler can run: the kernel must take the pack down
+        # SIGTERM: preflight's handler ends the pack; SIGKILL: no handler runs, the kernel must take it down.
+        proc.send_signal(sig)
         proc.wait(timeout=10)
         for _ in range(100):
             if not _pack_processes(path):

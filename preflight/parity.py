@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
@@ -85,19 +86,29 @@ def load_allowed(path: str | None) -> Allowed:
                    options=list(doc.get("options") or []), resources=list(doc.get("resources") or []), path=path)
 
 
-def _substitutions(run: RunResult, allowed: Allowed) -> list[tuple[str, str]]:
-    subs = []
+def _substitutions(run: RunResult, allowed: Allowed) -> _Subs:
+    pairs = []
     for key in allowed.normalize:
         value = run.config.get(key)
         if value:
-            subs.append((value, "{" + key + "}"))
-    subs.append((run.stack, "{stack}"))
+            pairs.append((value, "{" + key + "}"))
+    pairs.append((run.stack, "{stack}"))
     # Longest first, so "staging.shop.example.com" is replaced before "staging".
-    return sorted(subs, key=lambda s: -len(s[0]))
+    subs = _Subs(sorted(pairs, key=lambda s: -len(s[0])))
+    return subs
+
+
+class _Subs(list):
+    """Text substitutions, plus a regex that turns fabricated ids/ARNs into symbolic references."""
+
+    pattern: "re.Pattern | None" = None
+    refs: dict[str, str] = {}
 
 
 def _norm(value: Any, subs) -> Any:
     if isinstance(value, str):
+        if subs.pattern is not None:
+            value = subs.pattern.sub(lambda m: subs.refs[m.group(0)], value)
         for old, new in subs:
             if old:
                 value = value.replace(old, new)
@@ -137,10 +148,34 @@ def _key(r, subs) -> tuple[str, str]:
     return (r.type, _norm(r.name, subs))
 
 
+def _pair_fabricated(ra: dict, rb: dict, sa: _Subs, sb: _Subs) -> None:
+    """Outputs the mocks fabricated per stack (ids, ARNs, endpoints; update mode) become the same symbol
+    on both sides when they belong to the same resource and output, so references compare equal."""
+    refs_a: dict[str, str] = {}
+    refs_b: dict[str, str] = {}
+    for k in ra.keys() & rb.keys():
+        x, y = ra[k], rb[k]
+        if not x.custom or not y.custom:
+            continue
+        fx = _flatten({kk: v for kk, v in x.outputs.items() if kk not in x.inputs})
+        fy = _flatten({kk: v for kk, v in y.outputs.items() if kk not in y.inputs})
+        pairs = [(x.id, y.id, "id")] + [(fx[p], fy[p], p) for p in fx.keys() & fy.keys()]
+        for vx, vy, path in pairs:
+            if isinstance(vx, str) and isinstance(vy, str) and vx != vy and len(vx) >= 6 and len(vy) >= 6:
+                symbol = "{" + f"{k[0]} {k[1]}.{path}" + "}"
+                refs_a.setdefault(vx, symbol)
+                refs_b.setdefault(vy, symbol)
+    for subs, refs in ((sa, refs_a), (sb, refs_b)):
+        if refs:
+            subs.refs = refs
+            subs.pattern = re.compile("|".join(re.escape(v) for v in sorted(refs, key=len, reverse=True)))
+
+
 def compare(a: RunResult, b: RunResult, allowed: Allowed) -> list[Difference]:
     sa, sb = _substitutions(a, allowed), _substitutions(b, allowed)
     ra = {_key(r, sa): r for r in a.resources}
     rb = {_key(r, sb): r for r in b.resources}
+    _pair_fabricated(ra, rb, sa, sb)
     urn_a = {r.urn: _key(r, sa) for r in a.resources}
     urn_b = {r.urn: _key(r, sb) for r in b.resources}
     diffs: list[Difference] = []

@@ -419,3 +419,12 @@ def test_program_failure_with_packs_running(tmp_path):
     p = run_cli("--cwd", os.path.join(PROGRAMS, "raises"), "--stack", "dev", "--policy-pack", pack)
     _assert_bad(p, "stack dev: the program failed")
     assert _pack_processes(pack) == []
+
+
+def test_parity_in_update_mode_pairs_fabricated_identifiers(capsys):
+    # Fabricated ids differ per stack (vpc-..., subnet-..., generated names); the same resource's same
+    # output becomes one symbol on both sides, so only real differences remain.
+    code, out, _ = run_inproc(capsys, "parity", "--cwd", TWIN, "--stack", "staging", "--stack", "prod",
+                              "--mode", "update")
+    assert code == 0, out
+    assert "0 differences not allowed, 2 allowed" in out

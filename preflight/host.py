@@ -36,9 +36,9 @@ import grpc
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc, plugin_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 
-from .runner import SECRET_SIG, SECRET_VALUE_SIG, STACK_TYPE, RunResult
+from .runner import SECRET_SIG, SECRET_VALUE_SIG, RunResult
 
 PORT_TIMEOUT = float(os.environ.get("PREFLIGHT_PACK_START_TIMEOUT", "120"))
 ANALYZE_WINDOW = 64

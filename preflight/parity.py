@@ -34,7 +34,6 @@ from typing import Any
 
 import yaml
 
-from .config import StackConfigError
 from .runner import RunResult
 
 
@@ -240,5 +239,4 @@ def to_json(a: RunResult, b: RunResult, diffs: list[Difference]) -> dict:
     }
 
 
-__all__ = ["Allowed", "Difference", "ParityFileError", "StackConfigError", "compare", "load_allowed", "render",
-           "to_json"]
+__all__ = ["Allowed", "Difference", "ParityFileError", "compare", "load_allowed", "render", "to_json"]

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .host import PackResult
-from .runner import STACK_TYPE, RunResult
+from .runner import RunResult
 
 
 @dataclass

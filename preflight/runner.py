@@ -264,6 +264,16 @@ class _Recorder(_mocks.MockMonitor):
             except Exception:  # noqa: BLE001 - a listener's failure must not change the program's run
                 self.on_resource = None
 
+    def _region_for(self, request) -> str:
+        """An explicit provider's region wins over the stack's `aws:region` (a resource's own
+        `region` input wins over both, in fabricate)."""
+        if request.provider:
+            purn = request.provider.rsplit("::", 1)[0]
+            prov = self.records.get(purn)
+            if prov is not None and isinstance(prov["inputs"].get("region"), str):
+                return prov["inputs"]["region"]
+        return self.region
+
     def RegisterResource(self, request):
         urn = self.engine_urn(request.parent, request.type, request.name)
         raw = struct_to_dict(request.object)
@@ -277,7 +287,7 @@ class _Recorder(_mocks.MockMonitor):
                 rid = request.importId or ""
                 state_wire = raw
             else:
-                rid, extra = _fab.fabricate(request.type, request.name, urn, inputs, self.region)
+                rid, extra = _fab.fabricate(request.type, request.name, urn, inputs, self._region_for(request))
                 if request.importId:
                     rid = request.importId
                 state_wire = dict(raw)
@@ -378,6 +388,8 @@ class _Engine:
     def Log(self, request):
         from pulumi.runtime.proto import engine_pb2
 
+        if request.severity == engine_pb2.DEBUG:
+            return empty_pb2.Empty()  # the SDK's own tracing, several lines per resource
         sev = engine_pb2.LogSeverity.Name(request.severity).lower()
         self.entries.append(LogEntry(sev, request.message, request.urn))
         return empty_pb2.Empty()

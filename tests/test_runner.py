@@ -335,3 +335,27 @@ def test_installed_packages_are_never_purged(program_run):
     assert (sys.modules["google.protobuf"], sys.modules["pulumi"]) == before
     assert runner._module_file(google.protobuf) is None and runner._module_file(pulumi) is None
     assert runner._module_file(runner) is None
+
+
+def test_sdk_features_explicit_provider_read_async_and_logs(program_run):
+    r = program_run("features", "dev", "update")
+    assert r.error is None
+    east = r.get("pulumi:providers:aws", "east")
+    assert east.urn == "urn:pulumi:dev::features::pulumi:providers:aws::east" and east.custom
+    cert = r.get("aws:acm/certificate:Certificate", "cdn-cert")
+    assert cert.provider == f"{east.urn}::{east.id}"
+    assert cert.id.startswith("arn:aws:acm:us-east-1:123456789012:certificate/")  # the provider's region
+    topic = r.get("aws:sns/topic:Topic", "async-topic")  # registered by the pulumi.run entry point
+    assert topic.id.startswith("arn:aws:sns:us-west-2:")
+    assert r.outputs == {"topicName": topic.outputs["name"], "certArn": cert.id}
+    existing = r.get("aws:ec2/vpc:Vpc", "existing")
+    assert existing.id == "vpc-0123456789abcdef0" and existing.options == {"read": True}
+    assert [(e.severity, e.message) for e in r.logs] == [("warning", "heads up from the program")]
+
+
+def test_error_log_fails_the_run(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\npulumi.log.error('bad settings: azCount')\n")
+    r = run_program(tmp_path, "dev")
+    assert r.error is not None and r.error.message == "bad settings: azCount"

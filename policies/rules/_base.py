@@ -7,7 +7,7 @@ from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidat
                            StackValidationPolicy)
 
 from ._config import SCHEMAS
-from ._graph import Graph, Node, node_from_args
+from ._graph import Graph, Node, kind_of, node_from_args
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from manifest import MANIFEST, MANDATORY  # noqa: E402  pylint: disable=wrong-import-position
@@ -34,9 +34,9 @@ def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> Re
     kinds = tuple(kinds)
 
     def validate(args, report_violation):
-        node = node_from_args(args)
-        if node.kind not in kinds:
+        if kind_of(args.resource_type) not in kinds:
             return
+        node = node_from_args(args)
         try:
             messages = list(check(node, args.get_config()))
         except Exception as e:  # noqa: BLE001 - fail closed, and say so, rather than abort the whole analysis

@@ -3,6 +3,7 @@
 During a first preview every ID and ARN is unknown, so a reference such as an Auto Scaling group's
 `vpcZoneIdentifiers` can only be followed through the engine's property dependencies (input key -> URNs).
 """
+import functools
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
@@ -17,6 +18,7 @@ _MODULE_ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def kind_of(token: str) -> str:
     """`aws:alb/targetGroup:TargetGroup` -> `lb/targetGroup`; `aws:s3/bucketVersioningV2:...` -> `s3/bucketVersioning`."""
     if not token.startswith("aws:") or "/" not in token:
@@ -52,17 +54,42 @@ class Node:
     """One resource, with plain properties and resolved references."""
 
     def __init__(self, resource_type: str, name: str, urn: str, props: Any, opts: Any = None,
-                 provider: Any = None) -> None:
+                 provider: Any = None, input_keys: Optional[Iterable[str]] = None) -> None:
         self.type = resource_type
         self.kind = kind_of(resource_type)
         self.name = name
         self.urn = urn
-        self.props: Dict[str, Any] = plain(props) or {}
         self.opts = opts
-        self.provider_props: Dict[str, Any] = plain(getattr(provider, "props", None)) or {} if provider else {}
         self.deps: Dict[str, List["Node"]] = {}
         self.all_deps: List["Node"] = []
         self.parent: Optional["Node"] = None
+        # Converted on first use: most policies look at a few kinds only, and stacks can be large.
+        self._raw_props, self._props = props, None
+        self._raw_provider, self._provider_props = provider, None
+        self._input_keys = set(input_keys) if input_keys else None
+
+    @property
+    def props(self) -> Dict[str, Any]:
+        if self._props is None:
+            props = plain(self._raw_props) or {}
+            if self._input_keys is not None:
+                # Stack policies see outputs: during preview a computed output the program never set (a route's
+                # instanceId, a database's replicateSourceDb) is unknown. The engine sends a property dependency
+                # entry for every input key, so an unknown outside those keys was not set by the program.
+                props = {k: v for k, v in props.items() if k in self._input_keys or not is_unknown(v)}
+            self._props = props
+        return self._props
+
+    @props.setter
+    def props(self, value: Dict[str, Any]) -> None:
+        self._props = value
+
+    @property
+    def provider_props(self) -> Dict[str, Any]:
+        if self._provider_props is None:
+            raw = getattr(self._raw_provider, "props", None) if self._raw_provider is not None else None
+            self._provider_props = plain(raw) or {}
+        return self._provider_props
 
     def get(self, *path: Any, default: Any = None) -> Any:
         return get(self.props, *path, default=default)
@@ -104,7 +131,9 @@ class Graph:
         self.nodes: List[Node] = []
         by_id: Dict[int, Node] = {}
         for r in resources:
-            n = Node(r.resource_type, r.name, r.urn, r.props, getattr(r, "opts", None), getattr(r, "provider", None))
+            pdeps = getattr(r, "property_dependencies", None) or {}
+            n = Node(r.resource_type, r.name, r.urn, r.props, getattr(r, "opts", None), getattr(r, "provider", None),
+                     input_keys=list(pdeps) or None)
             by_id[id(r)] = n
             self.nodes.append(n)
         for r in resources:
@@ -114,13 +143,11 @@ class Graph:
             pdeps = getattr(r, "property_dependencies", None) or {}
             for key, deps in pdeps.items():
                 n.deps[key] = [by_id[id(d)] for d in deps if id(d) in by_id]
-            if pdeps:
-                # Stack policies see outputs: during preview a computed output the program never set (a
-                # route's instanceId, a database's replicateSourceDb) is unknown. The engine sends a property
-                # dependency entry for every input key, so an unknown outside those keys was not set.
-                n.props = {k: v for k, v in n.props.items() if k in pdeps or not is_unknown(v)}
             n.all_deps = [by_id[id(d)] for d in (getattr(r, "dependencies", None) or []) if id(d) in by_id]
         self.by_urn = {n.urn: n for n in self.nodes}
+        self._by_kind: Dict[str, List[Node]] = {}
+        for n in self.nodes:
+            self._by_kind.setdefault(n.kind, []).append(n)
         self._referrers: Dict[int, List[tuple]] = {}
         for n in self.nodes:
             for key, deps in n.deps.items():
@@ -136,6 +163,8 @@ class Graph:
         return ""
 
     def of(self, *kinds: str) -> List[Node]:
+        if len(kinds) == 1:
+            return list(self._by_kind.get(kinds[0], ()))
         return [n for n in self.nodes if n.kind in kinds]
 
     def refs(self, node: Node, key: str, *kinds: str) -> List[Node]:

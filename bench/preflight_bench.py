@@ -114,6 +114,7 @@ def main() -> None:
     ap.add_argument("--policy-pack", action="append", default=[])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--quick", action="store_true", help="scale only the minimal pack (the real one takes minutes)")
     args = ap.parse_args()
     stacks = args.stack or ["staging", "prod"]
     packs = args.policy_pack or ([os.path.join(ROOT, "policies")] if os.path.isdir(os.path.join(ROOT, "policies")) else [])
@@ -129,7 +130,7 @@ def main() -> None:
         pf = _time(cmd + ["--json"], args.repeat)
         print(f"    {s:10} {floor:8.2f} {pf:12.2f} {pf / floor:5.2f}x   goal <= 1.50x")
     sizes = [int(x) for x in args.sizes.split(",")]
-    for pack in [os.path.join(ROOT, "bench", "pack")] + packs:
+    for pack in [os.path.join(ROOT, "bench", "pack")] + ([] if args.quick else packs):
         print(f"\n3. policy analysis alone, pack {os.path.relpath(pack, ROOT)} (started beforehand; all RPCs)")
         print(f"    {'resources':>9} {'total s':>8} {'per resource ms':>16} {'growth':>7}   analyze / analyzeStack s")
         rows = analysis_alone(pack, sizes)

@@ -65,6 +65,44 @@ BROKEN = {
     "broken_rds_password": {
         "test": {("rds-master-password-managed", RDS, "db")},
         "deprecated": {("rds-master-password-managed", CLUSTER, "db")}},
+    "broken_asg_min_capacity": {s: {("asg-min-capacity-per-az", ASG, "web")} for s in ("test", "deprecated")},
+    "broken_asg_ec2_health": {s: {("asg-elb-health-check", ASG, "web")} for s in ("test", "deprecated")},
+    "broken_target_group_health": {
+        "test": {("target-group-health-check", "aws:lb/targetGroup:TargetGroup", "web")},
+        "deprecated": {("target-group-health-check", "aws:alb/targetGroup:TargetGroup", "web")}},
+    "broken_redis_single": {
+        "test": {("redis-automatic-failover", "aws:elasticache/replicationGroup:ReplicationGroup", "sessions")},
+        "deprecated": {("redis-automatic-failover", "aws:elasticache/cluster:Cluster", "sessions")}},
+    "broken_nfs_server": {
+        "test": {("no-nfs-single-point-of-failure", "aws:efs/fileSystem:FileSystem", "shared"),
+                 ("az-loss-survivable", "aws:efs/fileSystem:FileSystem", "shared")},
+        "deprecated": {("no-nfs-single-point-of-failure", INSTANCE, "files")}},
+    "broken_sticky_memcached": {
+        "test": {("sticky-sessions-need-shared-store", "aws:lb/targetGroup:TargetGroup", "web")},
+        "deprecated": {("sticky-sessions-need-shared-store", "aws:alb/targetGroup:TargetGroup", "web")}},
+    "broken_rds_backups": {"test": {("rds-backup-retention", RDS, "db")},
+                           "deprecated": {("rds-backup-retention", CLUSTER, "db")}},
+    "broken_rds_final_snapshot": {"test": {("rds-final-snapshot", RDS, "db")},
+                                  "deprecated": {("rds-final-snapshot", CLUSTER, "db")}},
+    "broken_rds_unencrypted": {"test": {("rds-storage-encrypted", RDS, "db")},
+                               "deprecated": {("rds-storage-encrypted", CLUSTER, "db")}},
+    "broken_rds_public": {"test": {("rds-not-public", RDS, "db")},
+                          "deprecated": {("rds-not-public", "aws:rds/clusterInstance:ClusterInstance", "db-1")}},
+    "broken_deletion_protection": {
+        "prod": {("rds-deletion-protection", RDS, "db"), ("lb-deletion-protection", LB, "web")},
+        "production": {("rds-deletion-protection", RDS, "db"), ("lb-deletion-protection", ALB, "web")}},
+    "broken_bucket_unencrypted": {
+        "test": {("s3-data-bucket-encrypted", "aws:s3/bucket:Bucket", "invoices")},
+        "deprecated": {("s3-data-bucket-encrypted", "aws:s3/bucketV2:BucketV2", "invoices")}},
+    "broken_tls_policy": {
+        "test": {("https-listener-modern-tls", "aws:lb/listener:Listener", "https")},
+        "deprecated": {("https-listener-modern-tls", "aws:alb/listener:Listener", "https")}},
+    "broken_cloudfront_http": {
+        s: {("cloudfront-viewer-https-tls12", "aws:cloudfront/distribution:Distribution", "static")}
+        for s in ("test", "deprecated")},
+    "broken_ebs_unencrypted": {
+        "test": {("ebs-encrypted", "aws:ec2/launchTemplate:LaunchTemplate", "web")},
+        "deprecated": {("ebs-encrypted", "aws:ebs/volume:Volume", "data")}},
 }
 CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
 
@@ -107,8 +145,20 @@ def test_every_broken_program_folder_is_covered():
     folders = sorted(d for d in os.listdir(PROGRAMS) if d.startswith("broken_"))
     assert folders == sorted(BROKEN)
     for d in folders:
-        for f in ("Pulumi.yaml", "Pulumi.test.yaml", "Pulumi.deprecated.yaml", "__main__.py"):
+        stacks = sorted(f[len("Pulumi."):-len(".yaml")] for f in os.listdir(os.path.join(PROGRAMS, d))
+                        if f.startswith("Pulumi.") and f.endswith(".yaml") and f != "Pulumi.yaml")
+        assert stacks == sorted(BROKEN[d]), d  # one stack per form, each with its expectations
+        for f in ("Pulumi.yaml", "__main__.py"):
             assert os.path.isfile(os.path.join(PROGRAMS, d, f)), (d, f)
+
+
+def test_every_mandatory_policy_is_caught_end_to_end():
+    import sys
+    if PACK not in sys.path:
+        sys.path.insert(0, PACK)
+    from manifest import MANIFEST
+    caught = {policy for stacks in BROKEN.values() for expected in stacks.values() for policy, _, _ in expected}
+    assert caught == {name for name, e in MANIFEST.items() if e.level == "mandatory"}
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])

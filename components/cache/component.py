@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cache.settings import CacheSettings, node_zones
+from components.security import admit_group
 from components.tagging import stack_tags
 
 MEMCACHED_PORT = 11211
@@ -83,8 +84,5 @@ class Cache(pulumi.ComponentResource):
 
     def admit(self, name: str, source_security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
         """Lets one security group reach memcached; call it where both the cache and the source exist."""
-        return aws.vpc.SecurityGroupIngressRule(
-            f"{self._name}-cache-from-{name}", security_group_id=self.security_group.id,
-            referenced_security_group_id=source_security_group_id, ip_protocol="tcp",
-            from_port=MEMCACHED_PORT, to_port=MEMCACHED_PORT, description=f"memcached from {name}",
-            tags=self._tags(f"{self._name}-cache-from-{name}"), opts=pulumi.ResourceOptions(parent=self))
+        return admit_group(self, f"{self._name}-cache-from-{name}", self.security_group, MEMCACHED_PORT,
+                           source_security_group_id, f"memcached from {name}", self._tags)

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.database.settings import DatabaseSettings, major_version
+from components.security import admit_group
 from components.tagging import stack_tags
 
 MYSQL_PORT = 3306
@@ -216,9 +217,5 @@ class Database(pulumi.ComponentResource):
 
     def admit(self, name: str, source_security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
         """Lets one security group reach MySQL; call it where both the database and the source exist."""
-        return aws.vpc.SecurityGroupIngressRule(
-            f"{self._name}-db-from-{name}", security_group_id=self.security_group.id,
-            referenced_security_group_id=source_security_group_id, ip_protocol="tcp",
-            from_port=MYSQL_PORT, to_port=MYSQL_PORT, description=f"MySQL from {name}",
-            tags=self._tags(f"{self._name}-db-from-{name}"),
-            opts=pulumi.ResourceOptions(parent=self))
+        return admit_group(self, f"{self._name}-db-from-{name}", self.security_group, MYSQL_PORT,
+                           source_security_group_id, f"MySQL from {name}", self._tags)

@@ -55,3 +55,22 @@ def program_run():
 
 
 # ---- fixtures owned by others go below this line ----
+
+STACKS = ("staging", "prod")
+MODES = ("preview", "update")
+
+
+@pytest.fixture(params=[(s, m) for s in STACKS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
+def run(request, portal_run) -> RunResult:
+    """The portal program for each stack in each runner mode (a first preview, and an update)."""
+    result = portal_run(*request.param)
+    assert result.error is None, result.error
+    return result
+
+
+def linked(resource, key: str) -> set[str]:
+    """The URNs an input was built from: the resource's property dependencies for that input key.
+
+    In preview mode every ID is unknown, so links between resources are asserted through these, never IDs.
+    """
+    return set(resource.property_dependencies.get(key, ()))

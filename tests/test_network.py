@@ -7,23 +7,12 @@ Resources are linked through property dependencies rather than IDs: in preview m
 import ipaddress
 from itertools import combinations
 
-import pytest
 
-STACKS = ["staging", "prod"]
-MODES = ["preview", "update"]
+from tests.conftest import linked
+
 AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 
 
-@pytest.fixture(params=[(s, m) for s in STACKS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
-def run(request, portal_run):
-    result = portal_run(*request.param)
-    assert result.error is None, result.error
-    return result
-
-
-def linked(resource, key):
-    """The URNs an input was built from (its property dependencies)."""
-    return set(resource.property_dependencies.get(key, ()))
 
 
 def subnets_by_tier(run):

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import MODES, STACKS, linked
+
 from components.database.settings import daily_window, intervals_overlap, windows_overlap
 from preflight.runner import UNKNOWN
 
 ROOT = Path(__file__).resolve().parent.parent
-STACKS = ["staging", "prod"]
-MODES = ["preview", "update"]
 AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 DR_REGION = "eu-central-1"
 # What the stack files promise: prod keeps backups longer and is protected; staging is not.
@@ -34,15 +34,6 @@ VAULT = "aws:backup/vault:Vault"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 
 
-@pytest.fixture(params=[(s, m) for s in STACKS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
-def run(request, portal_run):
-    result = portal_run(*request.param)
-    assert result.error is None, result.error
-    return result
-
-
-def linked(resource, key):
-    return set(resource.property_dependencies.get(key, ()))
 
 
 def name(run, suffix=""):

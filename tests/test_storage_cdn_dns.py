@@ -10,10 +10,10 @@ import json
 
 import pytest
 
+from tests.conftest import MODES, linked
+
 from preflight.runner import UNKNOWN
 
-STACKS = ["staging", "prod"]
-MODES = ["preview", "update"]
 PURPOSES = ["assets", "releases", "backups", "logs"]
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -44,16 +44,6 @@ EXPECTED = {
 PORTAL_REGION = "eu-west-1"
 
 
-@pytest.fixture(params=[(s, m) for s in STACKS for m in MODES], ids=lambda p: f"{p[0]}-{p[1]}")
-def run(request, portal_run):
-    result = portal_run(*request.param)
-    assert result.error is None, result.error
-    return result
-
-
-def linked(resource, key):
-    """The URNs an input was built from (its property dependencies)."""
-    return set(resource.property_dependencies.get(key, ()))
 
 
 def expected(run):

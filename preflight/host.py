@@ -604,7 +604,7 @@ def build_configure_request(info: analyzer_pb2.AnalyzerInfo, file_config: dict |
     all_level = None
     if "all" in file_config:
         v = file_config.pop("all")
-        all_level = _level(v.get("enforcementLevel") if isinstance(v, dict) else v, f"policy pack config 'all'")
+        all_level = _level(v.get("enforcementLevel") if isinstance(v, dict) else v, "policy pack config 'all'")
     names = {p.name for p in info.policies}
     for k in file_config:
         if k not in names:

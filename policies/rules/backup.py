@@ -97,6 +97,11 @@ def _secret_cmk(node: Node, config) -> Iterable[str]:
                f"so access can be audited and revoked.")
 
 
+def _kms_enabled(node: Node, config) -> Iterable[str]:
+    if truthy(node.props.get("isEnabled")) is False:
+        yield f"KMS key {node.label()} is disabled, so everything encrypted with it is unreadable; set isEnabled to true."
+
+
 POLICIES = [
     resource_policy("stateful-resources-protected", STATEFUL, _protected),
     stack_policy("backup-plan-coverage", _covers),
@@ -104,4 +109,5 @@ POLICIES = [
     stack_policy("backup-vault-locked", _vault_locked),
     resource_policy("kms-key-rotation", ("kms/key",), _kms_rotation),
     resource_policy("secret-encrypted-with-cmk", ("secretsmanager/secret",), _secret_cmk),
+    resource_policy("kms-key-enabled", ("kms/key",), _kms_enabled),
 ]

@@ -119,6 +119,18 @@ def _security_headers(node: Node, config) -> Iterable[str]:
             return
 
 
+def _s3_origin_in_stack(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for cf in g.of(CF):
+        in_stack = g.refs(cf, "origins", "s3/bucket")
+        for o in as_list(cf.props.get("origins")):
+            if not isinstance(o, dict) or isinstance(first(o, "customOriginConfig"), dict):
+                continue
+            domain = o.get("domainName")
+            if isinstance(domain, str) and not is_unknown(domain) and ".s3." in domain + "." and not in_stack:
+                yield cf, (f"Distribution {cf.label()} reads S3 origin {domain}, a bucket this stack does not manage; "
+                           f"if it is deleted anyone can recreate it and serve your users, so create the bucket here.")
+
+
 POLICIES = [
     resource_policy("cloudfront-viewer-https-tls12", (CF,), _viewer_tls),
     resource_policy("cloudfront-access-logs", (CF,), _access_logs),
@@ -128,4 +140,5 @@ POLICIES = [
     resource_policy("cloudfront-s3-origin-access-control", (CF,), _s3_oac),
     stack_policy("cloudfront-certificate-us-east-1", _cert_region),
     resource_policy("cloudfront-security-headers", (CF,), _security_headers),
+    stack_policy("cloudfront-s3-origin-in-stack", _s3_origin_in_stack),
 ]

@@ -222,6 +222,12 @@ def _master_username(node: Node, config) -> Iterable[str]:
         yield f"{_label(node)} uses the default master username {user!r}; choose an application-specific name."
 
 
+def _snapshot_public(node: Node, config) -> Iterable[str]:
+    if "all" in [str(a).lower() for a in as_list(node.props.get("sharedAccounts"))]:
+        yield (f"Snapshot {node.label()} is shared with all AWS accounts, so anyone can restore the data; share it "
+               f"only with named accounts.")
+
+
 POLICIES = [
     resource_policy("rds-backup-retention", DB_KINDS, _backup_retention),
     resource_policy("rds-final-snapshot", DB_KINDS, _final_snapshot),
@@ -237,4 +243,6 @@ POLICIES = [
     resource_policy("rds-iam-auth", DB_KINDS, _iam_auth),
     stack_policy("rds-require-secure-transport", _secure_transport),
     resource_policy("rds-non-default-master-username", DB_KINDS, _master_username),
+    resource_policy("rds-snapshot-not-public", ("rds/snapshot", "rds/clusterSnapshot", "rds/snapshotCopy"),
+                    _snapshot_public),
 ]

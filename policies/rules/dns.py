@@ -119,9 +119,67 @@ def _query_logging_dnssec(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                          f"aws.route53.HostedZoneDnsSec so resolvers can detect spoofed answers.")
 
 
+def _cert_names(cert: Node) -> List[str]:
+    names = [cert.props.get("domainName")] + as_list(cert.props.get("subjectAlternativeNames"))
+    return [n.lower().rstrip(".") for n in names if isinstance(n, str) and not is_unknown(n)]
+
+
+def _covers(names: List[str], host: str) -> bool:
+    for n in names:
+        if n == host or (n.startswith("*.") and host.endswith(n[1:]) and host.count(".") == n.count(".")):
+            return True
+    return False
+
+
+def _certs_behind(g: Graph, refs: List[Node]) -> List[Node]:
+    out: List[Node] = []
+    for r in refs:
+        found = [r] if r.kind == "acm/certificate" else (
+            g.refs(r, "certificateArn", "acm/certificate") if r.kind == "acm/certificateValidation" else [])
+        out += [c for c in found if c not in out]
+    return out
+
+
+def _alias_certificates(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for rec in g.of(RECORD):
+        host = _norm(rec.props.get("name"))
+        if not host or str(rec.props.get("type") or "").upper() not in ("A", "AAAA", "CNAME"):
+            continue
+        for target in g.refs(rec, "aliases"):
+            if target.kind == "lb/loadBalancer":
+                listeners = [l for l in g.referrers(target, ("lb/listener",), ("loadBalancerArn",))
+                             if str(l.props.get("protocol") or "").upper() in ("HTTPS", "TLS")]
+                refs = [c for l in listeners for c in g.refs(l, "certificateArn")]
+                refs += [c for l in listeners for lc in g.referrers(l, ("lb/listenerCertificate",), ("listenerArn",))
+                         for c in g.refs(lc, "certificateArn")]
+                certs = _certs_behind(g, refs)
+                if listeners and certs and not any(_covers(_cert_names(c), host) for c in certs):
+                    yield rec, (f"Record {rec.label()} sends {host} to load balancer {target.label()}, whose HTTPS "
+                                f"certificate does not cover it; add {host} to the certificate's "
+                                f"subjectAlternativeNames.")
+            elif target.kind == "cloudfront/distribution":
+                aliases = [a.lower() for a in as_list(target.props.get("aliases")) if isinstance(a, str)]
+                if not is_unknown(target.props.get("aliases")) and host not in aliases:
+                    yield rec, (f"Record {rec.label()} sends {host} to distribution {target.label()}, which does not "
+                                f"list it in aliases; add {host} to the distribution's aliases.")
+                certs = _certs_behind(g, g.refs(target, "viewerCertificate"))
+                if certs and not any(_covers(_cert_names(c), host) for c in certs):
+                    yield rec, (f"Record {rec.label()} sends {host} to distribution {target.label()}, whose certificate "
+                                f"does not cover it; add {host} to the certificate's subjectAlternativeNames.")
+
+
+def _key_strength(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for cert in g.of("acm/certificate"):
+        algo = cert.props.get("keyAlgorithm")
+        if isinstance(algo, str) and algo.upper() in ("RSA_1024",):
+            yield cert, f"Certificate {cert.label()} uses a {algo} key; request RSA_2048 or an EC key."
+
+
 POLICIES = [
     stack_policy("zone-apex-alias", _apex_alias),
     stack_policy("dns-alias-evaluate-target-health", _alias_health),
     stack_policy("acm-dns-validated", _acm_dns),
     stack_policy("route53-query-logging-and-dnssec", _query_logging_dnssec),
+    stack_policy("certificate-covers-aliases", _alias_certificates),
+    stack_policy("acm-key-strength", _key_strength),
 ]

@@ -92,6 +92,30 @@ def _asg_notifications(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         f"aws.autoscaling.Notification for launch and terminate errors to the alert topic.")
 
 
+def _sns_tls(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    import json
+    for topic in g.of(TOPIC):
+        docs = [topic.props.get("policy")] + [p.props.get("policy") for p in
+                                               g.referrers(topic, ("sns/topicPolicy",), ("arn",))]
+        parsed = []
+        for d in docs:
+            if isinstance(d, str) and d and not is_unknown(d):
+                try:
+                    parsed.append(json.loads(d))
+                except ValueError:
+                    pass
+            elif is_unknown(d):
+                parsed.append(None)
+        if None in parsed:
+            continue  # a policy computed at deploy time: cannot be read, do not guess
+        secure = any(st.get("Effect") == "Deny" and "aws:SecureTransport" in json.dumps(st.get("Condition") or {})
+                     for doc in parsed if isinstance(doc, dict)
+                     for st in as_list(doc.get("Statement")) if isinstance(st, dict))
+        if not secure:
+            yield topic, (f"Topic {topic.label()} accepts publishing over plain HTTP; add a topic policy statement that "
+                          f"denies sns:Publish when aws:SecureTransport is false.")
+
+
 POLICIES = [
     stack_policy("alarm-actions-wired", _wired),
     stack_policy("alarm-coverage", _coverage),
@@ -99,4 +123,5 @@ POLICIES = [
     resource_policy("log-group-encrypted", ("cloudwatch/logGroup",), _log_group_kms),
     resource_policy("sns-topic-encrypted", (TOPIC,), _sns_kms),
     stack_policy("asg-notifications", _asg_notifications),
+    stack_policy("sns-topic-tls-only", _sns_tls),
 ]

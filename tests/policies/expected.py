@@ -889,4 +889,36 @@ EXPECTED = {
         ('web-admin',
          "IAM policy 'web-admin' allows every action on every resource; grant the actions and resources the role needs (least privilege)."),
     ],
+    'certificate-covers-aliases/www-not-on-certificate': [
+        ('www',
+         "Record 'www' sends www.shop.example.com to load balancer 'alb', whose HTTPS certificate does not cover it; add www.shop.example.com to the certificate's subjectAlternativeNames."),
+    ],
+    'certificate-covers-aliases/distribution-alias-missing': [
+        ('static',
+         "Record 'static' sends static.shop.example.com to distribution 'cdn', which does not list it in aliases; add static.shop.example.com to the distribution's aliases."),
+    ],
+    'certificate-covers-aliases/distribution-certificate': [
+        ('static',
+         "Record 'static' sends static.shop.example.com to distribution 'cdn', whose certificate does not cover it; add static.shop.example.com to the certificate's subjectAlternativeNames."),
+    ],
+    'acm-key-strength/rsa-1024': [
+        ('cert',
+         "Certificate 'cert' uses a RSA_1024 key; request RSA_2048 or an EC key."),
+    ],
+    'kms-key-enabled/disabled': [
+        ('backup-key',
+         "KMS key 'backup-key' is disabled, so everything encrypted with it is unreadable; set isEnabled to true."),
+    ],
+    'rds-snapshot-not-public/shared-with-all': [
+        ('db-manual',
+         "Snapshot 'db-manual' is shared with all AWS accounts, so anyone can restore the data; share it only with named accounts."),
+    ],
+    'sns-topic-tls-only/no-policy': [
+        ('alerts',
+         "Topic 'alerts' accepts publishing over plain HTTP; add a topic policy statement that denies sns:Publish when aws:SecureTransport is false."),
+    ],
+    'cloudfront-s3-origin-in-stack/foreign-bucket': [
+        ('cdn',
+         "Distribution 'cdn' reads S3 origin legacy-assets.s3.amazonaws.com, a bucket this stack does not manage; if it is deleted anyone can recreate it and serve your users, so create the bucket here."),
+    ],
 }

@@ -158,6 +158,8 @@ def compliant(stack: str = "prod") -> Stack:
     for cert, domain, region in (("cert", "shop.example.com", None), ("cdn-cert", "static.shop.example.com",
                                                                        "us-east-1")):
         props = {"domainName": domain, "validationMethod": "DNS"}
+        if cert == "cert":
+            props["subjectAlternativeNames"] = ["www.shop.example.com"]
         if region:
             props["region"] = region
         s.add(T["cert"], cert, props)
@@ -260,6 +262,10 @@ def compliant(stack: str = "prod") -> Stack:
 
     # Monitoring: a subscribed topic and an alarm on every critical resource.
     s.add(T["topic"], "alerts", {"kmsMasterKeyId": "alias/aws/sns"})
+    s.add("aws:sns/topicPolicy:TopicPolicy", "alerts-policy", {"arn": ref("alerts"), "policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*",
+                                                "Action": "sns:Publish", "Resource": "*",
+                                                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})})
     s.add(T["sub"], "alerts-email", {"topic": ref("alerts"), "protocol": "email", "endpoint": "ops@example.com"})
     _alarm(s, "alb-5xx", "LoadBalancer", "alb", "HTTPCode_ELB_5XX_Count")
     _alarm(s, "asg-in-service", "AutoScalingGroupName", "web-asg", "GroupInServiceInstances")

@@ -430,6 +430,20 @@ case("secret-encrypted-with-cmk", "aws-key",
 case("iam-no-wildcard-admin", "role-policy",
      lambda s: s.add("aws:iam/rolePolicy:RolePolicy", "web-admin", {"role": ref("web-role"), "policy":
                      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'}))
+case("certificate-covers-aliases", "www-not-on-certificate", lambda s: s.drop("cert", "subjectAlternativeNames"))
+case("certificate-covers-aliases", "distribution-alias-missing", lambda s: s.set("cdn", "aliases", []))
+case("certificate-covers-aliases", "distribution-certificate",
+     lambda s: s.set("cdn-cert", "domainName", "img.shop.example.com"))
+case("acm-key-strength", "rsa-1024", lambda s: s.set("cert", "keyAlgorithm", "RSA_1024"))
+case("kms-key-enabled", "disabled", lambda s: s.set("backup-key", "isEnabled", False))
+case("rds-snapshot-not-public", "shared-with-all",
+     lambda s: s.add("aws:rds/snapshot:Snapshot", "db-manual", {"dbInstanceIdentifier": ref("db"),
+                                                                "dbSnapshotIdentifier": "db-manual",
+                                                                "sharedAccounts": ["all"]}))
+case("sns-topic-tls-only", "no-policy", lambda s: s.remove("alerts-policy"))
+case("cloudfront-s3-origin-in-stack", "foreign-bucket",
+     lambda s: s.set("cdn", "origins", [{"originId": "assets", "domainName": "legacy-assets.s3.amazonaws.com",
+                                         "originAccessControlId": ref("oac")}]).drop("cdn", "originGroups"))
 
 
 # --- compliant variants: each must NOT trigger the policy --------------------------------------------------
@@ -515,5 +529,7 @@ ok("az-loss-survivable", "watched-lone-instance",
 ok("stateful-resources-protected", "staging-stack", lambda s: _stack(s, "staging").protect("db", False))
 ok("imdsv2-required", "metadata-service-off",
    lambda s: s.set("web-lt", "metadataOptions", {"httpEndpoint": "disabled"}))
+ok("certificate-covers-aliases", "wildcard-certificate",
+   lambda s: s.set("cert", "subjectAlternativeNames", ["*.shop.example.com"]))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

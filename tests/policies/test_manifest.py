@@ -120,6 +120,12 @@ EXPECTED = {
     'route53-query-logging-and-dnssec': ('advisory', ('J1', 'J2')),
     'secret-encrypted-with-cmk': ('advisory', ('L4',)),
     'iam-no-wildcard-admin': ('advisory', ('L6',)),
+    'certificate-covers-aliases': ('advisory', ('NEW-14',)),
+    'acm-key-strength': ('advisory', ('J5',)),
+    'kms-key-enabled': ('advisory', ('L2',)),
+    'rds-snapshot-not-public': ('advisory', ('B17',)),
+    'sns-topic-tls-only': ('advisory', ('K7',)),
+    'cloudfront-s3-origin-in-stack': ('advisory', ('I10',)),
     'iam-role-policy-conflict': ('advisory', ('L7',)),
 }
 

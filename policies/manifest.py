@@ -232,6 +232,10 @@ MANIFEST: Dict[str, Entry] = {
         "SNS topic policies should deny publishing without TLS (aws:SecureTransport)."),
     "cloudfront-s3-origin-in-stack": Entry(A, "cdn", ("I10",),
         "CloudFront S3 origins should be buckets of the stack, so the origin cannot be missing or taken over."),
+    "network-acl-in-use": Entry(A, "network", ("E10",),
+        "Network ACLs should be associated with subnets (no unused NACLs)."),
+    "sns-delivery-status-logging": Entry(A, "monitoring", ("K8",),
+        "Topics with HTTP(S) subscriptions should log failed deliveries, so a silent pager is noticed."),
     "iam-role-policy-conflict": Entry(A, "compute", ("L7",),
         "An IAM role's policies should be managed either inline on the role or as attachment resources, not both."),
 }

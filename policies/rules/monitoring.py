@@ -116,6 +116,16 @@ def _sns_tls(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                           f"denies sns:Publish when aws:SecureTransport is false.")
 
 
+def _delivery_logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for topic in g.of(TOPIC):
+        subs = g.referrers(topic, ("sns/topicSubscription",), ("topic",))
+        if any(str(sub.props.get("protocol")).lower() in ("http", "https") for sub in subs) and \
+                not topic.props.get("httpFailureFeedbackRoleArn"):
+            yield topic, (f"Topic {topic.label()} delivers to an HTTP(S) endpoint but logs no failed deliveries; set "
+                          f"httpFailureFeedbackRoleArn (and httpSuccessFeedbackRoleArn) to a role that writes to "
+                          f"CloudWatch Logs.")
+
+
 POLICIES = [
     stack_policy("alarm-actions-wired", _wired),
     stack_policy("alarm-coverage", _coverage),
@@ -124,4 +134,5 @@ POLICIES = [
     resource_policy("sns-topic-encrypted", (TOPIC,), _sns_kms),
     stack_policy("asg-notifications", _asg_notifications),
     stack_policy("sns-topic-tls-only", _sns_tls),
+    stack_policy("sns-delivery-status-logging", _delivery_logging),
 ]

@@ -137,6 +137,14 @@ def _igw_routes(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                           f"through route table {rt.label()}; put it behind a NAT gateway in a private route table.")
 
 
+def _nacl_in_use(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for acl in g.of("ec2/networkAcl"):
+        if as_list(acl.props.get("subnetIds")) or g.referrers(acl, ("ec2/networkAclAssociation",), ("networkAclId",)):
+            continue
+        yield acl, (f"Network ACL {acl.label()} protects no subnet; associate it with the subnets it is meant for, or "
+                    f"delete it.")
+
+
 POLICIES = [
     resource_policy("sg-no-sensitive-ports-from-internet", SG_KINDS + RULE_KINDS, _sensitive_ports),
     stack_policy("vpc-flow-logs", _flow_logs),
@@ -147,4 +155,5 @@ POLICIES = [
     stack_policy("sg-data-tier-by-reference", _data_by_reference),
     resource_policy("sg-world-ingress-authorized-ports", SG_KINDS + RULE_KINDS, _authorized_ports),
     stack_policy("igw-routes-only-public-subnets", _igw_routes),
+    stack_policy("network-acl-in-use", _nacl_in_use),
 ]

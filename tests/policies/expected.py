@@ -921,4 +921,12 @@ EXPECTED = {
         ('cdn',
          "Distribution 'cdn' reads S3 origin legacy-assets.s3.amazonaws.com, a bucket this stack does not manage; if it is deleted anyone can recreate it and serve your users, so create the bucket here."),
     ],
+    'network-acl-in-use/unused': [
+        ('spare-acl',
+         "Network ACL 'spare-acl' protects no subnet; associate it with the subnets it is meant for, or delete it."),
+    ],
+    'sns-delivery-status-logging/https-pager': [
+        ('alerts',
+         "Topic 'alerts' delivers to an HTTP(S) endpoint but logs no failed deliveries; set httpFailureFeedbackRoleArn (and httpSuccessFeedbackRoleArn) to a role that writes to CloudWatch Logs."),
+    ],
 }

@@ -444,6 +444,11 @@ case("sns-topic-tls-only", "no-policy", lambda s: s.remove("alerts-policy"))
 case("cloudfront-s3-origin-in-stack", "foreign-bucket",
      lambda s: s.set("cdn", "origins", [{"originId": "assets", "domainName": "legacy-assets.s3.amazonaws.com",
                                          "originAccessControlId": ref("oac")}]).drop("cdn", "originGroups"))
+case("network-acl-in-use", "unused", lambda s: s.add("aws:ec2/networkAcl:NetworkAcl", "spare-acl",
+                                                     {"vpcId": ref("vpc")}))
+case("sns-delivery-status-logging", "https-pager",
+     lambda s: s.add(T["sub"], "alerts-pager", {"topic": ref("alerts"), "protocol": "https",
+                                                "endpoint": "https://pager.example.com/hook"}))
 
 
 # --- compliant variants: each must NOT trigger the policy --------------------------------------------------
@@ -531,5 +536,8 @@ ok("imdsv2-required", "metadata-service-off",
    lambda s: s.set("web-lt", "metadataOptions", {"httpEndpoint": "disabled"}))
 ok("certificate-covers-aliases", "wildcard-certificate",
    lambda s: s.set("cert", "subjectAlternativeNames", ["*.shop.example.com"]))
+ok("network-acl-in-use", "associated",
+   lambda s: s.add("aws:ec2/networkAcl:NetworkAcl", "data-acl", {"vpcId": ref("vpc"),
+                                                                 "subnetIds": [ref("data-a"), ref("data-b")]}))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

@@ -80,6 +80,14 @@ class Node:
             self._props = props
         return self._props
 
+    @property
+    def inputs(self) -> Dict[str, Any]:
+        """The properties the program set (stack policies see outputs, which also carry provider-computed values,
+        e.g. the default encryption AWS reports for every bucket)."""
+        if self._input_keys is None:
+            return self.props
+        return {k: v for k, v in self.props.items() if k in self._input_keys}
+
     @props.setter
     def props(self, value: Dict[str, Any]) -> None:
         self._props = value

@@ -57,9 +57,9 @@ def _label(b: Node) -> str:
 # --- s3-data-bucket-versioned ------------------------------------------------------------------------------
 def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
     """('Enabled' | 'Suspended' | 'Disabled' | 'unknown' | 'absent', declaring resource)."""
-    inline = first(b.props, "versioning")
+    inline = first(b.inputs, "versioning")
     if not isinstance(inline, dict):
-        inline = first(b.props, "versionings")
+        inline = first(b.inputs, "versionings")
     state: Tuple[str, Optional[Node]] = ("absent", None)
     if isinstance(inline, dict):
         en = inline.get("enabled")
@@ -113,7 +113,7 @@ def _encrypted(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for b in g.of(BUCKET):
         if not is_data_bucket(b, config, "s3-data-bucket-encrypted"):
             continue
-        sources = [b.props.get("serverSideEncryptionConfiguration"), b.props.get("serverSideEncryptionConfigurations")]
+        sources = [b.inputs.get("serverSideEncryptionConfiguration"), b.inputs.get("serverSideEncryptionConfigurations")]
         sources += [c.props for c in companions(g, b, "s3/bucketServerSideEncryptionConfiguration")]
         results = [_has_sse(s) for s in sources if s]
         if True in results:
@@ -191,7 +191,7 @@ def _backup_hardened(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for b in g.of(BUCKET):
         if not is_backup_bucket(b, config, "s3-backup-bucket-hardened"):
             continue
-        lifecycle = [b.props.get("lifecycleRules")] + [c.props for c in
+        lifecycle = [b.inputs.get("lifecycleRules")] + [c.props for c in
                                                       companions(g, b, "s3/bucketLifecycleConfiguration")]
         noncurrent = any(list(find_values(x, "noncurrentVersionExpiration")) or
                          list(find_values(x, "noncurrentVersionExpirations")) for x in lifecycle if x)
@@ -201,7 +201,7 @@ def _backup_hardened(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         lock = truthy(b.props.get("objectLockEnabled")) is True or bool(
             first(b.props, "objectLockConfiguration", "objectLockEnabled")) or bool(
             companions(g, b, "s3/bucketObjectLockConfiguration"))
-        replicated = bool(b.props.get("replicationConfiguration") or b.props.get("replicationConfigurations")
+        replicated = bool(b.inputs.get("replicationConfiguration") or b.inputs.get("replicationConfigurations")
                           or companions(g, b, "s3/bucketReplicationConfig"))
         mfa = any(first(c.props, "versioningConfiguration", "mfaDelete") == "Enabled"
                   for c in companions(g, b, "s3/bucketVersioning"))
@@ -242,7 +242,7 @@ def _logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for b in g.of(BUCKET):
         if b.urn in log_targets or not is_data_bucket(b, config, "s3-bucket-logging"):
             continue
-        if b.props.get("logging") or b.props.get("loggings") or companions(g, b, "s3/bucketLogging"):
+        if b.inputs.get("logging") or b.inputs.get("loggings") or companions(g, b, "s3/bucketLogging"):
             continue
         yield b, (f"{_label(b)} has no server access logging; add an aws.s3.BucketLogging that writes to the logs "
                   f"bucket.")

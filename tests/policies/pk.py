@@ -33,6 +33,11 @@ POLICIES = {p.name: p for p in all_policies()}
 # them. Policies must not mistake them for settings.
 COMPUTED = ("arn", "id", "instanceId", "networkInterfaceId", "replicateSourceDb", "replicationGroupId",
             "availabilityZoneName", "skipFinalSnapshot", "tagsAll")
+# After deploy some computed outputs are known and would pass for settings: AWS reports default encryption and
+# disabled versioning on every bucket. Only what the program set may count.
+COMPUTED_KNOWN = {"aws:s3/bucket:Bucket": {
+    "serverSideEncryptionConfiguration": {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}},
+    "versioning": {"enabled": False, "mfaDelete": False}}}
 
 
 class Ref:
@@ -146,6 +151,9 @@ class Stack:
                 inputs[key] = self._resolve(value, mode, deps)
                 pdeps[key] = [self.urn(d) for d in dict.fromkeys(deps)]
             outputs = dict(inputs)
+            if mode == "update":
+                for key, value in COMPUTED_KNOWN.get(r.token, {}).items():
+                    outputs.setdefault(key, value)
             for key in COMPUTED:
                 if key not in outputs:
                     if mode == "preview":

@@ -31,7 +31,7 @@ def record_names(g: Graph) -> Dict[str, Tuple[Optional[str], List[Tuple[Node, st
         name = _norm(rec.props.get("name"))
         if name in ("", "@") and zone_name:
             name = zone_name
-        elif name and zone_name and not name.endswith(zone_name):
+        elif name and zone_name and name != zone_name and not name.endswith("." + zone_name):
             name = f"{name}.{zone_name}"  # relative name
         entry = zones.setdefault(key, (zone_name, []))
         if name:

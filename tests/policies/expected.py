@@ -467,6 +467,10 @@ EXPECTED = {
         ('apex',
          "Record 'apex' makes the zone apex shop.example.com a CNAME, which DNS forbids; make it an A (and AAAA) alias record to the load balancer or CloudFront distribution."),
     ],
+    'zone-apex-alias/relative-name': [
+        ('apex',
+         "Record 'apex' makes the zone apex shop.example.com a CNAME, which DNS forbids; make it an A (and AAAA) alias record to the load balancer or CloudFront distribution."),
+    ],
     'sg-no-sensitive-ports-from-internet/inline-ssh': [
         ('alb-sg',
          "Security group 'alb-sg' opens 22 (SSH) to 0.0.0.0/0; admit it only from a security group reference (e.g. the web tier's) or use SSM Session Manager instead of SSH/RDP."),

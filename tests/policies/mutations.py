@@ -274,6 +274,9 @@ case("zone-apex-alias", "apex-fixed-ip",
 case("zone-apex-alias", "looked-up-zone-cname",
      lambda s: [s.set(r, "zoneId", "Z0123456789ABC") for r in ("apex", "www", "static")] and
      s.set("apex", "type", "CNAME").drop("apex", "aliases").set("apex", "records", ["shop.example.net"]))
+case("zone-apex-alias", "relative-name",
+     lambda s: s.set("apex", "name", "").set("apex", "type", "CNAME").drop("apex", "aliases").set(
+         "apex", "records", ["shop.example.net"]).set("www", "name", "www"))
 case("sg-no-sensitive-ports-from-internet", "inline-ssh",
      lambda s: s.set("alb-sg", "ingress.1", {"fromPort": 22.0, "toPort": 22.0, "protocol": "tcp",
                                              "cidrBlocks": ["0.0.0.0/0"], "description": "ssh"}))

@@ -236,6 +236,8 @@ MANIFEST: Dict[str, Entry] = {
         "Network ACLs should be associated with subnets (no unused NACLs)."),
     "sns-delivery-status-logging": Entry(A, "monitoring", ("K8",),
         "Topics with HTTP(S) subscriptions should log failed deliveries, so a silent pager is noticed."),
+    "lb-log-bucket-delivery": Entry(A, "storage", ("NEW-12", "C8"),
+        "A load balancer's access-log bucket must use SSE-S3, grant ELB log delivery, and exist with its policy before the load balancer."),
     "iam-role-policy-conflict": Entry(A, "compute", ("L7",),
         "An IAM role's policies should be managed either inline on the role or as attachment resources, not both."),
 }

@@ -248,6 +248,51 @@ def _logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                   f"bucket.")
 
 
+ELB_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+def _grants_elb_delivery(doc: dict) -> bool:
+    for st in _statements(doc):
+        if st.get("Effect") != "Allow":
+            continue
+        actions = [str(a).lower() for a in as_list(st.get("Action"))]
+        if not any(a in ("s3:putobject", "s3:*", "*") for a in actions):
+            continue
+        principal = st.get("Principal")
+        if not isinstance(principal, dict):
+            continue
+        services = [str(x) for x in as_list(principal.get("Service"))]
+        accounts = [str(x) for x in as_list(principal.get("AWS"))]
+        if ELB_DELIVERY in services or any(x.startswith("arn:aws") and x.endswith(":root") for x in accounts):
+            return True
+    return False
+
+
+def _lb_log_delivery(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
+        logs = first(lb.props, "accessLogs")
+        if not isinstance(logs, dict) or truthy(logs.get("enabled")) is False:
+            continue
+        for b in g.refs(lb, "accessLogs", BUCKET):
+            algos = [v for c in companions(g, b, "s3/bucketServerSideEncryptionConfiguration")
+                     for v in find_values(c.props, "sseAlgorithm")]
+            algos += list(find_values(b.inputs.get("serverSideEncryptionConfiguration"), "sseAlgorithm"))
+            if any(isinstance(a, str) and a.startswith("aws:kms") for a in algos):
+                yield lb, (f"Load balancer {lb.label()} logs to {_label(b)[0].lower() + _label(b)[1:]}, which is "
+                           f"encrypted with SSE-KMS, so every log write is denied; use SSE-S3 (AES256) on that bucket.")
+            policies = bucket_policies(g, b)
+            docs = [doc for _, doc in policies]
+            if policies and any(doc is None for doc in docs):
+                continue  # a policy computed at deploy time: cannot be read during preview, do not guess
+            if not any(_grants_elb_delivery(doc) for doc in docs):
+                yield lb, (f"Load balancer {lb.label()} logs to {_label(b)[0].lower() + _label(b)[1:]}, whose policy "
+                           f"does not let ELB log delivery write; grant s3:PutObject to {ELB_DELIVERY} (or the region's "
+                           f"ELB account).")
+            elif not any(p in lb.all_deps for p, _ in policies if p is not b):
+                yield lb, (f"Load balancer {lb.label()} may be created before the policy of its log bucket "
+                           f"{b.label()}, and then fails to enable logging; add depends_on on the bucket policy.")
+
+
 def _efs_encrypted(node: Node, config) -> Iterable[str]:
     if truthy(node.props.get("encrypted")) is not True and not is_unknown(node.props.get("encrypted")):
         yield f"EFS file system {node.label()} is not encrypted at rest; set encrypted to true."
@@ -261,4 +306,5 @@ POLICIES = [
     stack_policy("s3-bucket-ssl-only", _ssl_only),
     stack_policy("s3-bucket-logging", _logging),
     resource_policy("efs-encrypted", ("efs/fileSystem",), _efs_encrypted),
+    stack_policy("lb-log-bucket-delivery", _lb_log_delivery),
 ]

@@ -933,4 +933,16 @@ EXPECTED = {
         ('alerts',
          "Topic 'alerts' delivers to an HTTP(S) endpoint but logs no failed deliveries; set httpFailureFeedbackRoleArn (and httpSuccessFeedbackRoleArn) to a role that writes to CloudWatch Logs."),
     ],
+    'lb-log-bucket-delivery/kms-encrypted-log-bucket': [
+        ('alb',
+         "Load balancer 'alb' logs to bucket 'logs' (shop-logs), which is encrypted with SSE-KMS, so every log write is denied; use SSE-S3 (AES256) on that bucket."),
+    ],
+    'lb-log-bucket-delivery/no-delivery-grant': [
+        ('alb',
+         "Load balancer 'alb' logs to bucket 'logs' (shop-logs), whose policy does not let ELB log delivery write; grant s3:PutObject to logdelivery.elasticloadbalancing.amazonaws.com (or the region's ELB account)."),
+    ],
+    'lb-log-bucket-delivery/created-before-policy': [
+        ('alb',
+         "Load balancer 'alb' may be created before the policy of its log bucket 'logs', and then fails to enable logging; add depends_on on the bucket policy."),
+    ],
 }

@@ -62,6 +62,10 @@ DEPRECATED = {
 SSL_ONLY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
     "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+LOG_DELIVERY = json.dumps({"Version": "2012-10-17", "Statement": [
+    json.loads(SSL_ONLY)["Statement"][0],
+    {"Sid": "ElbLogDelivery", "Effect": "Allow", "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::shop-logs/alb/*"}]})
 USER_DATA = base64.b64encode(b"#!/bin/bash\naws s3 cp s3://releases/app.tgz /opt/app\n").decode()
 
 
@@ -83,7 +87,7 @@ def _bucket(s: Stack, name: str, data: bool = True, protect: bool = False) -> No
         {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}, "bucketKeyEnabled": True}]})
     s.add(T["pab"], f"{name}-pab", {"bucket": ref(name), "blockPublicAcls": True, "blockPublicPolicy": True,
                                      "ignorePublicAcls": True, "restrictPublicBuckets": True})
-    s.add(T["policy"], f"{name}-policy", {"bucket": ref(name), "policy": SSL_ONLY})
+    s.add(T["policy"], f"{name}-policy", {"bucket": ref(name), "policy": LOG_DELIVERY if name == "logs" else SSL_ONLY})
     if data:
         s.add(T["logging"], f"{name}-logging", {"bucket": ref(name), "targetBucket": ref("logs"),
                                                  "targetPrefix": f"{name}/"})
@@ -171,7 +175,8 @@ def compliant(stack: str = "prod") -> Stack:
                            "subnets": [ref("public-a"), ref("public-b")], "securityGroups": [ref("alb-sg")],
                            "enableDeletionProtection": True, "dropInvalidHeaderFields": True,
                            "desyncMitigationMode": "defensive",
-                           "accessLogs": {"bucket": ref("logs"), "prefix": "alb", "enabled": True}})
+                           "accessLogs": {"bucket": ref("logs"), "prefix": "alb", "enabled": True}},
+          depends_on=("logs-policy",))
     s.add(T["waf"], "waf", {"scope": "REGIONAL", "defaultAction": {"allow": {}}})
     s.add(T["wafa"], "waf-alb", {"resourceArn": ref("alb"), "webAclArn": ref("waf")})
     s.add(T["tg"], "web-tg", {"port": 8080.0, "protocol": "HTTP", "vpcId": ref("vpc"), "targetType": "instance",

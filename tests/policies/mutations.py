@@ -1,5 +1,5 @@
 """One mutation of the compliant stack per way to violate each policy: (policy, case id, mutate, config)."""
-from .fixtures import T
+from .fixtures import SSL_ONLY, T
 from .fixtures import compliant
 from .pk import policy_resources, ref
 
@@ -452,6 +452,10 @@ case("network-acl-in-use", "unused", lambda s: s.add("aws:ec2/networkAcl:Network
 case("sns-delivery-status-logging", "https-pager",
      lambda s: s.add(T["sub"], "alerts-pager", {"topic": ref("alerts"), "protocol": "https",
                                                 "endpoint": "https://pager.example.com/hook"}))
+case("lb-log-bucket-delivery", "kms-encrypted-log-bucket",
+     lambda s: s.set("logs-sse", "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"))
+case("lb-log-bucket-delivery", "no-delivery-grant", lambda s: s.set("logs-policy", "policy", SSL_ONLY))
+case("lb-log-bucket-delivery", "created-before-policy", lambda s: setattr(s.res["alb"], "depends_on", ()) or s)
 
 
 # --- compliant variants: each must NOT trigger the policy --------------------------------------------------

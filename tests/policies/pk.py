@@ -56,6 +56,7 @@ class Res:
     props: Dict[str, Any]
     parent: Optional[str] = None
     protect: bool = False
+    depends_on: tuple = ()
 
 
 @dataclass
@@ -72,9 +73,9 @@ class Stack:
         self.res: Dict[str, Res] = {}
 
     def add(self, token: str, name: str, props: Optional[dict] = None, parent: Optional[str] = None,
-            protect: bool = False) -> "Stack":
+            protect: bool = False, depends_on: tuple = ()) -> "Stack":
         assert name not in self.res, name
-        self.res[name] = Res(token, name, props or {}, parent, protect)
+        self.res[name] = Res(token, name, props or {}, parent, protect, tuple(depends_on))
         return self
 
     def copy(self) -> "Stack":
@@ -160,7 +161,8 @@ class Stack:
                         outputs[key] = UNKNOWN
                     elif key in ("arn", "id"):
                         outputs[key] = f"{key}-{name}"
-            all_deps = list(dict.fromkeys(u for v in pdeps.values() for u in v))
+            all_deps = list(dict.fromkeys([u for v in pdeps.values() for u in v] +
+                                          [self.urn(d) for d in r.depends_on if d in self.res]))
             out.append(dict(type=r.token, name=name, urn=self.urn(name), inputs=inputs, outputs=outputs,
                             parent=self.urn(r.parent) if r.parent else None, dependencies=all_deps,
                             property_dependencies=pdeps, protect=r.protect))

@@ -134,6 +134,7 @@ EXPECTED = {
     'cloudfront-s3-origin-in-stack': ('advisory', ('I10',)),
     'network-acl-in-use': ('advisory', ('E10',)),
     'sns-delivery-status-logging': ('advisory', ('K8',)),
+    'lb-log-bucket-delivery': ('advisory', ('NEW-12', 'C8')),
     'iam-role-policy-conflict': ('advisory', ('L7',)),
 }
 

@@ -238,6 +238,12 @@ MANIFEST: Dict[str, Entry] = {
         "Topics with HTTP(S) subscriptions should log failed deliveries, so a silent pager is noticed."),
     "lb-log-bucket-delivery": Entry(A, "storage", ("NEW-12", "C8"),
         "A load balancer's access-log bucket must use SSE-S3, grant ELB log delivery, and exist with its policy before the load balancer."),
+    "target-group-deregistration-delay": Entry(A, "transport", ("NEW-10",),
+        "Target groups should set a deregistration delay, short enough that a rollout does not stall."),
+    "log-bucket-hygiene": Entry(A, "storage", ("NEW-12",),
+        "Buckets that receive logs should expire them and must not log into themselves."),
+    "web-sg-only-from-load-balancer": Entry(A, "network", ("NEW-15",),
+        "Web servers behind a load balancer should admit traffic only from the load balancer's security group."),
     "iam-role-policy-conflict": Entry(A, "compute", ("L7",),
         "An IAM role's policies should be managed either inline on the role or as attachment resources, not both."),
 }

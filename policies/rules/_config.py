@@ -84,6 +84,10 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
         "authorizedPorts": {"type": "array", "items": {"type": "integer"}, "default": [80, 443],
                             "description": "Ports that may be open to 0.0.0.0/0 or ::/0."},
     },
+    "target-group-deregistration-delay": {
+        "maxSeconds": {"type": "integer", "default": 120,
+                       "description": "Longest acceptable deregistration delay (AWS defaults to 300)."},
+    },
     "log-group-retention": {
         "minRetentionDays": {"type": "integer", "default": 30, "description": "Shortest acceptable retention."},
     },

@@ -145,6 +145,30 @@ def _nacl_in_use(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                     f"delete it.")
 
 
+def _web_sg_from_lb(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    from .availability import asg_has_lb
+    seen: List[Node] = []
+    for asg in g.of("autoscaling/group"):
+        if not asg_has_lb(g, asg):
+            continue
+        templates = [t for key in ("launchTemplate", "mixedInstancesPolicy", "launchConfiguration")
+                     for t in g.refs(asg, key, "ec2/launchTemplate", "ec2/launchConfiguration")]
+        for t in templates:
+            for sg in groups_of(g, t):
+                if sg in seen:
+                    continue
+                seen.append(sg)
+                for rule in rules_of_group(g, sg):
+                    if rule.direction == "ingress" and rule.cidrs:
+                        who = (f"Security group {sg.label()}" if rule.source is sg else
+                               f"Rule {rule.source.label()} of security group {sg.label()}")
+                        yield rule.source, (
+                            f"{who} lets {', '.join(rule.cidrs)} reach the web servers of {asg.label()} on "
+                            f"{rule.ports_text()}, around the load balancer; admit only the load balancer's security "
+                            f"group (use SSM Session Manager for shell access).")
+                        break
+
+
 POLICIES = [
     resource_policy("sg-no-sensitive-ports-from-internet", SG_KINDS + RULE_KINDS, _sensitive_ports),
     stack_policy("vpc-flow-logs", _flow_logs),
@@ -156,4 +180,5 @@ POLICIES = [
     resource_policy("sg-world-ingress-authorized-ports", SG_KINDS + RULE_KINDS, _authorized_ports),
     stack_policy("igw-routes-only-public-subnets", _igw_routes),
     stack_policy("network-acl-in-use", _nacl_in_use),
+    stack_policy("web-sg-only-from-load-balancer", _web_sg_from_lb),
 ]

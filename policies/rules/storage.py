@@ -293,6 +293,41 @@ def _lb_log_delivery(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                            f"{b.label()}, and then fails to enable logging; add depends_on on the bucket policy.")
 
 
+def _log_buckets(g: Graph) -> dict:
+    """Buckets that receive logs -> what writes them."""
+    out: dict = {}
+    for c in g.of("s3/bucketLogging"):
+        for b in g.refs(c, "targetBucket", BUCKET):
+            out.setdefault(b.urn, f"server access logs ({c.label()})")
+    for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
+        for b in g.refs(lb, "accessLogs", BUCKET):
+            out.setdefault(b.urn, f"load balancer {lb.label()}")
+    for cf in g.of("cloudfront/distribution"):
+        for b in g.refs(cf, "loggingConfig", BUCKET):
+            out.setdefault(b.urn, f"distribution {cf.label()}")
+    for fl in g.of("ec2/flowLog"):
+        for b in g.refs(fl, "logDestination", BUCKET):
+            out.setdefault(b.urn, f"flow log {fl.label()}")
+    return out
+
+
+def _log_bucket_hygiene(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    writers = _log_buckets(g)
+    for b in g.of(BUCKET):
+        for c in companions(g, b, "s3/bucketLogging"):
+            if b in g.refs(c, "targetBucket", BUCKET):
+                yield b, (f"{_label(b)} writes its access logs into itself ({c.label()}), and every log write makes "
+                          f"another; send them to a separate logs bucket.")
+        if b.urn not in writers:
+            continue
+        lifecycle = [b.inputs.get("lifecycleRules")] + [c.props for c in
+                                                       companions(g, b, "s3/bucketLifecycleConfiguration")]
+        if not any(list(find_values(x, "expiration")) or list(find_values(x, "expirations")) or
+                   list(find_values(x, "days")) for x in lifecycle if x):
+            yield b, (f"{_label(b)} receives logs from {writers[b.urn]} but never expires them; add a lifecycle rule "
+                      f"with an expiration.")
+
+
 def _efs_encrypted(node: Node, config) -> Iterable[str]:
     if truthy(node.props.get("encrypted")) is not True and not is_unknown(node.props.get("encrypted")):
         yield f"EFS file system {node.label()} is not encrypted at rest; set encrypted to true."
@@ -307,4 +342,5 @@ POLICIES = [
     stack_policy("s3-bucket-logging", _logging),
     resource_policy("efs-encrypted", ("efs/fileSystem",), _efs_encrypted),
     stack_policy("lb-log-bucket-delivery", _lb_log_delivery),
+    stack_policy("log-bucket-hygiene", _log_bucket_hygiene),
 ]

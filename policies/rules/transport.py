@@ -162,6 +162,20 @@ def _acm_certificates(node: Node, config) -> Iterable[str]:
                    f"use an ACM certificate validated through DNS.")
 
 
+def _deregistration(node: Node, config) -> Iterable[str]:
+    limit = number(setting(config, "target-group-deregistration-delay", "maxSeconds")) or 300
+    raw = node.props.get("deregistrationDelay")
+    if is_unknown(raw) or node.props.get("targetType") == "lambda":
+        return
+    delay = number(raw)
+    if delay is None:
+        yield (f"Target group {node.label()} keeps the default 300 s deregistration delay, so every instance "
+               f"replaced in a rollout lingers 5 minutes; set deregistrationDelay (e.g. 30).")
+    elif delay > limit:
+        yield (f"Target group {node.label()} waits {fmt_num(delay)} s before deregistering an instance; set "
+               f"deregistrationDelay to at most {fmt_num(limit)}.")
+
+
 POLICIES = [
     stack_policy("http-listener-redirects-to-https", _http_redirects),
     resource_policy("https-listener-modern-tls", (LISTENER, CLB), _modern_tls),
@@ -174,4 +188,5 @@ POLICIES = [
     resource_policy("clb-cross-zone-and-draining", (CLB,), _clb_cross_zone),
     stack_policy("waf-logging", _waf_logging),
     resource_policy("listener-certificate-from-acm", (LISTENER, "lb/listenerCertificate", CLB), _acm_certificates),
+    resource_policy("target-group-deregistration-delay", ("lb/targetGroup",), _deregistration),
 ]

@@ -945,4 +945,28 @@ EXPECTED = {
         ('alb',
          "Load balancer 'alb' may be created before the policy of its log bucket 'logs', and then fails to enable logging; add depends_on on the bucket policy."),
     ],
+    'target-group-deregistration-delay/default': [
+        ('web-tg',
+         "Target group 'web-tg' keeps the default 300 s deregistration delay, so every instance replaced in a rollout lingers 5 minutes; set deregistrationDelay (e.g. 30)."),
+    ],
+    'target-group-deregistration-delay/long': [
+        ('web-tg',
+         "Target group 'web-tg' waits 600 s before deregistering an instance; set deregistrationDelay to at most 120."),
+    ],
+    'log-bucket-hygiene/never-expires': [
+        ('logs',
+         "Bucket 'logs' (shop-logs) receives logs from server access logs ('assets-logging') but never expires them; add a lifecycle rule with an expiration."),
+    ],
+    'log-bucket-hygiene/logs-into-itself': [
+        ('logs',
+         "Bucket 'logs' (shop-logs) writes its access logs into itself ('logs-logging'), and every log write makes another; send them to a separate logs bucket."),
+    ],
+    'web-sg-only-from-load-balancer/ssh-from-office': [
+        ('web-ssh',
+         "Rule 'web-ssh' of security group 'web-sg' lets 198.51.100.0/24 reach the web servers of 'web-asg' on port 22, around the load balancer; admit only the load balancer's security group (use SSM Session Manager for shell access)."),
+    ],
+    'web-sg-only-from-load-balancer/app-port-from-vpc': [
+        ('web-sg',
+         "Security group 'web-sg' lets 10.0.0.0/16 reach the web servers of 'web-asg' on port 8080, around the load balancer; admit only the load balancer's security group (use SSM Session Manager for shell access)."),
+    ],
 }

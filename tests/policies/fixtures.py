@@ -235,6 +235,8 @@ def compliant(stack: str = "prod") -> Stack:
 
     # Storage: buckets by purpose with their companions; the logs bucket holds no data.
     _bucket(s, "logs", data=False)
+    s.add(T["lifecycle"], "logs-lifecycle", {"bucket": ref("logs"), "rules": [
+        {"id": "expire", "status": "Enabled", "expiration": {"days": 90.0}}]})
     _bucket(s, "assets")
     _bucket(s, "backups", protect=True)
     s.set("backups", "objectLockEnabled", True)

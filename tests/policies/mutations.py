@@ -456,6 +456,19 @@ case("lb-log-bucket-delivery", "kms-encrypted-log-bucket",
      lambda s: s.set("logs-sse", "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"))
 case("lb-log-bucket-delivery", "no-delivery-grant", lambda s: s.set("logs-policy", "policy", SSL_ONLY))
 case("lb-log-bucket-delivery", "created-before-policy", lambda s: setattr(s.res["alb"], "depends_on", ()) or s)
+case("target-group-deregistration-delay", "default", lambda s: s.drop("web-tg", "deregistrationDelay"))
+case("target-group-deregistration-delay", "long", lambda s: s.set("web-tg", "deregistrationDelay", 600.0))
+case("log-bucket-hygiene", "never-expires", lambda s: s.remove("logs-lifecycle"))
+case("log-bucket-hygiene", "logs-into-itself",
+     lambda s: s.add(T["logging"], "logs-logging", {"bucket": ref("logs"), "targetBucket": ref("logs"),
+                                                    "targetPrefix": "self/"}))
+case("web-sg-only-from-load-balancer", "ssh-from-office",
+     lambda s: s.add(T["in"], "web-ssh", {"securityGroupId": ref("web-sg"), "cidrIpv4": "198.51.100.0/24",
+                                          "fromPort": 22.0, "toPort": 22.0, "ipProtocol": "tcp",
+                                          "description": "office ssh"}))
+case("web-sg-only-from-load-balancer", "app-port-from-vpc",
+     lambda s: s.set("web-sg", "ingress", [{"fromPort": 8080.0, "toPort": 8080.0, "protocol": "tcp",
+                                            "cidrBlocks": ["10.0.0.0/16"], "description": "app"}]))
 
 
 # --- compliant variants: each must NOT trigger the policy --------------------------------------------------

@@ -135,6 +135,9 @@ EXPECTED = {
     'network-acl-in-use': ('advisory', ('E10',)),
     'sns-delivery-status-logging': ('advisory', ('K8',)),
     'lb-log-bucket-delivery': ('advisory', ('NEW-12', 'C8')),
+    'target-group-deregistration-delay': ('advisory', ('NEW-10',)),
+    'log-bucket-hygiene': ('advisory', ('NEW-12',)),
+    'web-sg-only-from-load-balancer': ('advisory', ('NEW-15',)),
     'iam-role-policy-conflict': ('advisory', ('L7',)),
 }
 

@@ -1,7 +1,7 @@
 """Policy factories: metadata comes from the manifest, validators see plain Nodes / a Graph."""
 import os
 import sys
-from typing import Any, Callable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Iterable, Tuple
 
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
                            StackValidationPolicy)

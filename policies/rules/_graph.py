@@ -7,7 +7,7 @@ import functools
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from ._props import as_list, get, is_unknown, plain
+from ._props import get, is_unknown, plain
 
 # Deprecated / alternative modules that carry the same resources.
 _MODULE_ALIASES = {

@@ -1,5 +1,5 @@
 """Security group rules in every form: inline ingress/egress, aws.ec2.SecurityGroupRule, aws.vpc.Security*Rule."""
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 
 from ._graph import Graph, Node
 from ._props import as_list, is_unknown, number

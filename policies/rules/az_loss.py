@@ -5,13 +5,13 @@ group, the private routes and their NAT gateways, the database, the cache, file 
 through propertyDependencies, so it decides during a first preview, when every ID is still unknown.
 """
 import math
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from ._base import stack_policy
 from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
 from ._props import as_list, is_unknown, number, truthy
-from .availability import asg_load_balancers, asg_zones, lb_zones, nat_az, private_egress
+from .availability import asg_zones, lb_zones, nat_az, private_egress
 
 KNOWN = lambda azs: [a for a in azs if not a.startswith("<")]  # noqa: E731
 

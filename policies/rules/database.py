@@ -1,6 +1,6 @@
 """RDS data-safety and operations rules."""
 import re
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, Optional, Tuple
 
 from ._base import resource_policy, stack_policy
 from ._config import is_production, setting

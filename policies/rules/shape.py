@@ -3,7 +3,6 @@ in as policy config (`referenceShape`, produced by `stack_shape` over the produc
 run) and the stack under analysis must have the same shape. Sizes, counts inside a tier, retention periods and
 protection flags may differ; the shape keeps only what decides availability and recoverability.
 """
-import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ._base import stack_policy

@@ -68,6 +68,25 @@ def stack_shape(g: Graph) -> Dict[str, Any]:
             "natInOwnAz": all(ok for _, ok in egress), "resources": facts}
 
 
+class _Resource:
+    """The part of a PolicyResource that Graph reads."""
+
+    def __init__(self, resource_type, name, urn, props):
+        self.resource_type, self.name, self.urn, self.props = resource_type, name, urn, props
+        self.opts = self.provider = self.parent = None
+        self.dependencies, self.property_dependencies = [], {}
+
+
+def shape_of_resources(resources) -> Dict[str, Any]:
+    """`stack_shape` of a recorded run: objects with type, name, urn, outputs and property_dependencies
+    (input key -> URNs), e.g. `preflight.runner.run_program(".", "prod").resources`."""
+    by_urn = {r.urn: _Resource(r.type, r.name, r.urn, dict(r.outputs)) for r in resources}
+    for r in resources:
+        by_urn[r.urn].property_dependencies = {k: [by_urn[u] for u in v if u in by_urn]
+                                               for k, v in (r.property_dependencies or {}).items()}
+    return stack_shape(Graph(list(by_urn.values())))
+
+
 def _az(subnet: Node):
     from ._graph import subnet_az
     return subnet_az(subnet)

@@ -216,17 +216,10 @@ def test_command_line_reports_the_violation_and_fails():
 def shape_of_run(run) -> dict:
     """Production's HA shape from a preflight run, as `referenceShape` for staging-matches-production."""
     import sys
-    from pulumi_policy import PolicyResource
-    from pulumi_policy.proxy import unknown_checking_proxy
     if PACK not in sys.path:
         sys.path.insert(0, PACK)
-    from rules._graph import Graph
-    from rules.shape import stack_shape
-    res = {r.urn: PolicyResource(r.type, unknown_checking_proxy(dict(r.outputs)), r.urn, r.name, None, None, None,
-                                 [], {}) for r in run.resources}
-    for r in run.resources:
-        res[r.urn].property_dependencies = {k: [res[u] for u in v if u in res] for k, v in r.property_dependencies.items()}
-    return stack_shape(Graph(list(res.values())))
+    from rules.shape import shape_of_resources
+    return shape_of_resources(run.resources)
 
 
 def test_project_staging_has_production_shape(portal_run):

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= staging
 PACK := policies
 
-.PHONY: venv test preview preview-json parity up bench schema
+.PHONY: venv test preview preview-json parity up bench schema docs
 
 venv: $(VENV)/.installed
 
@@ -34,6 +34,10 @@ bench: venv
 
 schema: venv
 	$(PY) -m components.schema --write
+
+# Regenerates the README's tables (config keys, outputs, policies) from their sources.
+docs: venv
+	$(PY) tools/sync_readme.py
 
 # Real cloud: needs the Pulumi CLI, a backend login and AWS credentials.
 up:

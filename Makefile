@@ -39,6 +39,7 @@ schema: venv
 docs: venv
 	$(PY) tools/sync_readme.py
 
-# Real cloud: needs the Pulumi CLI, a backend login and AWS credentials.
-up:
-	pulumi up --stack $(STACK) --policy-pack $(PACK)
+# Real cloud: needs the Pulumi CLI, a backend login and AWS credentials. The pack's `runtime: python` runs on
+# the interpreter found first on PATH, so the venv goes first.
+up: venv
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" pulumi up --stack $(STACK) --policy-pack $(PACK)

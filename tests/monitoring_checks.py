@@ -166,6 +166,9 @@ def check_alerting(result: RunResult, name: str, emails, sms, https) -> None:
         policy = result.get("aws:sns/topicPolicy:TopicPolicy", topic.name)
         assert policy.property_dependencies["arn"] == (topic.urn,)
         statements = json.loads(policy.inputs["policy"])["Statement"]
+        (denial,) = [s for s in statements if s["Effect"] == "Deny"]
+        assert (denial["Principal"], denial["Action"], denial["Condition"]) == (
+            "*", "SNS:Publish", {"Bool": {"aws:SecureTransport": "false"}})
         publishers = [s for s in statements if "Service" in s["Principal"]]
         assert len(publishers) == 1
         assert publishers[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}

@@ -72,6 +72,10 @@ def alert_topic_policy(topic_arn: str, account_id: str, services: tuple[str, ...
              "Action": "SNS:Publish", "Resource": topic_arn,
              "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:{partition}:iam::{account_id}:{AUTOSCALING_ROLE}"},
                            "StringEquals": {"aws:PrincipalAccount": account_id}}})
+    # Alerts may carry resource names and addresses: nobody publishes them over plain HTTP.
+    statements.append(
+        {"Sid": "DenyPublishWithoutTls", "Effect": "Deny", "Principal": "*", "Action": "SNS:Publish",
+         "Resource": topic_arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 

@@ -58,7 +58,10 @@ class Portal(pulumi.ComponentResource):
             tags=general.tags), opts=child)
         self.backup = Backup(settings.name, BackupArgs(
             settings=settings.backup, environment=general.environment,
-            database_instance_arn=self.database.instance.arn, protect=general.protect, tags=general.tags),
+            database_instance_arn=self.database.instance.arn,
+            # Media and backups cannot be rebuilt; releases and logs can (or expire anyway).
+            bucket_arns={purpose: self.storage.bucket_arns[purpose] for purpose in ("assets", "backups")},
+            protect=general.protect, tags=general.tags),
             opts=child)
         self.load_balancer = LoadBalancer(settings.name, LoadBalancerArgs(
             settings=settings.edge, environment=general.environment, vpc_id=self.network.vpc_id,

@@ -83,7 +83,9 @@ CHILDREN = {
     "ecommerce:backup:Backup": {
         (KEY, "-backup"), (VAULT, "-vault"), (KEY, "-backup-dr"), (VAULT, "-vault-dr"),
         ("aws:backup/plan:Plan", "-plan"), (ROLE, "-backup"), (ATTACHMENT, "-backup-forbackup"),
-        (ATTACHMENT, "-backup-forrestores"), ("aws:backup/selection:Selection", "-database"),
+        (ATTACHMENT, "-backup-forrestores"), (ATTACHMENT, "-backup-fors3backup"),
+        (ATTACHMENT, "-backup-fors3restore"), ("aws:backup/selection:Selection", "-database"),
+        ("aws:backup/selection:Selection", "-buckets"),
         (LOCK, "-vault"), (LOCK, "-vault-dr")},
 }
 
@@ -347,9 +349,24 @@ def test_selection_covers_the_database_with_the_backup_service_role(run):
     assert linked(selection, "iamRoleArn") == {role.urn}
     assert assumed_by(role) == {"backup.amazonaws.com"}
     assert attached_policies(run, role) == {"AWSBackupServiceRolePolicyForBackup",
-                                            "AWSBackupServiceRolePolicyForRestores"}
+                                            "AWSBackupServiceRolePolicyForRestores",
+                                            "AWSBackupServiceRolePolicyForS3Backup",
+                                            "AWSBackupServiceRolePolicyForS3Restore"}
+    arns = {a.inputs["policyArn"] for a in run.find(ATTACHMENT) if linked(a, "role") == {role.urn}}
+    assert "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup" in arns
+    assert "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup" in arns  # not under service-role/
     if run.mode == "update":
         assert selection.inputs["resources"] == [db.outputs["arn"]]
+
+
+def test_buckets_that_cannot_be_rebuilt_are_in_the_backup_plan_too(run):
+    """S3 is not backed up by itself (the article): media and backups go into AWS Backup as well."""
+    selection = run.get("aws:backup/selection:Selection", name(run, "-buckets"))
+    plan = run.get("aws:backup/plan:Plan", name(run, "-plan"))
+    buckets = {b.name.rsplit("-", 1)[-1]: b for b in run.find("aws:s3/bucket:Bucket")}
+    assert linked(selection, "resources") == {buckets["assets"].urn, buckets["backups"].urn}
+    assert linked(selection, "planId") == {plan.urn}
+    assert linked(selection, "iamRoleArn") == {run.get(ROLE, name(run, "-backup")).urn}
 
 
 def test_the_backup_job_hour_misses_the_rds_backup_window(run):

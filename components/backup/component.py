@@ -1,7 +1,9 @@
-"""`ecommerce:backup:Backup`: AWS Backup of the database, on top of RDS's own automated backups.
+"""`ecommerce:backup:Backup`: AWS Backup of the database and the buckets that hold data.
 
 Automated backups give point-in-time recovery for `dbBackupRetentionDays`; this plan keeps daily and monthly
 recovery points much longer, in a vault with its own key, and copies them to the disaster-recovery region.
+S3 is not backed up by itself (the article's warning): versioning survives a deleted object, not a deleted
+bucket or a bad bulk rewrite, so the buckets whose content cannot be rebuilt are in the plan too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from components.tagging import stack_tags
 
 # Minutes a started job may run before AWS Backup cancels it: a snapshot of a large database takes hours.
 COMPLETION_WINDOW_MINUTES = 8 * 60
-SERVICE_POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
+SERVICE_POLICIES = ("service-role/AWSBackupServiceRolePolicyForBackup",
+                    "service-role/AWSBackupServiceRolePolicyForRestores")
+# The S3 managed policies live at the root of the aws policy path, not under service-role/.
+S3_SERVICE_POLICIES = ("AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class BackupArgs:
     settings: BackupSettings
     environment: str
     database_instance_arn: pulumi.Input[str]
+    # Buckets (purpose -> ARN) whose content cannot be rebuilt; AWS Backup needs them versioned.
+    bucket_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protect: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -106,17 +113,22 @@ class Backup(pulumi.ComponentResource):
                 "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                "Principal": {"Service": "backup.amazonaws.com"}}],
             }), tags=tags(f"{name}-backup"), opts=child)
+        policies = SERVICE_POLICIES + (S3_SERVICE_POLICIES if args.bucket_arns else ())
         attachments = [
             aws.iam.RolePolicyAttachment(
-                f"{name}-backup-{policy.removeprefix('AWSBackupServiceRolePolicy').lower()}", role=self.role.name,
-                policy_arn=f"arn:{partition}:iam::aws:policy/service-role/{policy}", opts=child)
-            for policy in SERVICE_POLICIES
+                f"{name}-backup-{policy.rsplit('AWSBackupServiceRolePolicy', 1)[1].lower()}", role=self.role.name,
+                policy_arn=f"arn:{partition}:iam::aws:policy/{policy}", opts=child)
+            for policy in policies
         ]
 
         self.selection = aws.backup.Selection(
             f"{name}-database", name=f"{name}-database", plan_id=self.plan.id, iam_role_arn=self.role.arn,
             resources=[args.database_instance_arn],
             opts=pulumi.ResourceOptions(parent=self, depends_on=attachments))
+        self.bucket_selection = aws.backup.Selection(
+            f"{name}-buckets", name=f"{name}-buckets", plan_id=self.plan.id, iam_role_arn=self.role.arn,
+            resources=[args.bucket_arns[purpose] for purpose in sorted(args.bucket_arns)],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments)) if args.bucket_arns else None
 
         self.register_outputs({
             "vaultArn": self.vault.arn,

@@ -44,12 +44,28 @@ def _selection_covers(g: Graph, sel: Node, node: Node) -> bool:
     return False
 
 
+def replica_buckets(g: Graph) -> set:
+    """URNs of buckets that are the destination of a replication configuration: they are the copy."""
+    out = set()
+    for rc in g.of("s3/bucketReplicationConfig"):
+        sources = {b.urn for b in g.refs(rc, "bucket", "s3/bucket")}
+        out |= {b.urn for b in g.refs(rc, "rules", "s3/bucket") if b.urn not in sources}
+    for b in g.of("s3/bucket"):
+        if b.inputs.get("replicationConfiguration") or b.inputs.get("replicationConfigurations"):
+            out |= {d.urn for d in g.refs(b, "replicationConfiguration", "s3/bucket")
+                    + g.refs(b, "replicationConfigurations", "s3/bucket") if d is not b}
+    return out
+
+
 def _covers(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     selections = g.of("backup/selection")
     patterns = setting(config, "backup-plan-coverage", "backupBucketPatterns")
+    replicas = replica_buckets(g)
     for node in g.of(*COVERED):
         if node.kind == "rds/instance" and node.props.get("replicateSourceDb"):
             continue
+        if node.urn in replicas:
+            continue  # the cross-region copy of a bucket that is itself backed up
         if node.kind == "s3/bucket" and not any(matches(n, patterns) for n in {bucket_name(node), node.name}):
             continue
         if not any(_selection_covers(g, s, node) for s in selections):

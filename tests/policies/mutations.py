@@ -559,5 +559,9 @@ ok("certificate-covers-aliases", "wildcard-certificate",
 ok("network-acl-in-use", "associated",
    lambda s: s.add("aws:ec2/networkAcl:NetworkAcl", "data-acl", {"vpcId": ref("vpc"),
                                                                  "subnetIds": [ref("data-a"), ref("data-b")]}))
+ok("backup-plan-coverage", "replica-bucket-is-the-copy",
+   lambda s: s.add(T["bucket"], "backups-replica", {"bucket": "shop-backups-replica", "region": "us-west-2"}).add(
+       T["replication"], "backups-replication", {"bucket": ref("backups"), "role": "arn:aws:iam::1:role/r", "rules": [
+           {"id": "dr", "status": "Enabled", "destination": {"bucket": ref("backups-replica")}}]}))
 ok("asg-multi-az", "literal-subnet-ids",
    lambda s: s.set("web-asg", "vpcZoneIdentifiers", ["subnet-0aaa", "subnet-0bbb"]))

@@ -1,5 +1,5 @@
 """VPC and security group rules (inline rules and separate rule resources alike)."""
-from typing import Iterable, List, Tuple
+from typing import Any, Iterable, List, Optional, Tuple
 
 from ._base import resource_policy, stack_policy
 from ._config import setting
@@ -87,6 +87,16 @@ DATA_KINDS = ("rds/instance", "rds/cluster", "elasticache/cluster", "elasticache
               "efs/mountTarget")
 
 
+def _first_cidr_ingress(g: Graph, sg: Node) -> Optional[Tuple[Any, str]]:
+    """The first ingress rule of a group that admits address ranges rather than another group, and its name."""
+    for rule in rules_of_group(g, sg):
+        if rule.direction == "ingress" and rule.cidrs:
+            who = (f"Security group {sg.label()}" if rule.source is sg else
+                   f"Rule {rule.source.label()} of security group {sg.label()}")
+            return rule, who
+    return None
+
+
 def _data_by_reference(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     seen: List[Node] = []
     for data in g.of(*DATA_KINDS):
@@ -94,14 +104,12 @@ def _data_by_reference(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             if sg in seen:
                 continue
             seen.append(sg)
-            for rule in rules_of_group(g, sg):
-                if rule.direction == "ingress" and rule.cidrs:
-                    who = (f"Security group {sg.label()}" if rule.source is sg else
-                           f"Rule {rule.source.label()} of security group {sg.label()}")
-                    yield rule.source, (
-                        f"{who} guards {data.label()} but admits {', '.join(rule.cidrs)} on "
-                        f"{rule.ports_text()}; admit only the web tier's security group (a security group reference).")
-                    break
+            found = _first_cidr_ingress(g, sg)
+            if found:
+                rule, who = found
+                yield rule.source, (
+                    f"{who} guards {data.label()} but admits {', '.join(rule.cidrs)} on "
+                    f"{rule.ports_text()}; admit only the web tier's security group (a security group reference).")
 
 
 def _authorized_ports(node: Node, config) -> Iterable[str]:
@@ -158,15 +166,13 @@ def _web_sg_from_lb(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                 if sg in seen:
                     continue
                 seen.append(sg)
-                for rule in rules_of_group(g, sg):
-                    if rule.direction == "ingress" and rule.cidrs:
-                        who = (f"Security group {sg.label()}" if rule.source is sg else
-                               f"Rule {rule.source.label()} of security group {sg.label()}")
-                        yield rule.source, (
-                            f"{who} lets {', '.join(rule.cidrs)} reach the web servers of {asg.label()} on "
-                            f"{rule.ports_text()}, around the load balancer; admit only the load balancer's security "
-                            f"group (use SSM Session Manager for shell access).")
-                        break
+                found = _first_cidr_ingress(g, sg)
+                if found:
+                    rule, who = found
+                    yield rule.source, (
+                        f"{who} lets {', '.join(rule.cidrs)} reach the web servers of {asg.label()} on "
+                        f"{rule.ports_text()}, around the load balancer; admit only the load balancer's security "
+                        f"group (use SSM Session Manager for shell access).")
 
 
 POLICIES = [

@@ -1,0 +1,1 @@
+-- Applied once per release; every statement is idempotent so servers booting together are safe.

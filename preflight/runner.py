@@ -26,6 +26,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 
 import pulumi
 from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import rpc as _rpc
 from pulumi.runtime import settings as _settings
 from pulumi.runtime import stack as _stack
 from pulumi.runtime.config import set_all_config
@@ -37,12 +38,13 @@ from .config import SECRET_PLACEHOLDER, StackConfigError, load_stack_config, par
 
 __all__ = [
     "UNKNOWN", "SECRET_SIG", "SECRET_PLACEHOLDER", "Resource", "Invoke", "RunResult", "ProgramError",
-    "StackConfigError", "run_program", "parse_override",
+    "StackConfigError", "ListenerError", "run_program", "parse_override",
 ]
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
-SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270"
+# The SDK's own wire constants, re-exported for the host and the tests.
+UNKNOWN = _rpc.UNKNOWN
+SECRET_SIG = _rpc._special_sig_key
+SECRET_VALUE_SIG = _rpc._special_secret_sig
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -75,6 +77,10 @@ class Invoke:
     result: dict
 
 
+class ListenerError(Exception):
+    """The ``on_resource`` listener raised: the analysis it feeds would be incomplete, so the run fails."""
+
+
 @dataclass(frozen=True)
 class ProgramError:
     message: str
@@ -105,6 +111,7 @@ class RunResult:
     logs: list[LogEntry] = field(default_factory=list)
     program_dir: str = ""
     secret_outputs: list[str] = field(default_factory=list)  # stack outputs that are secrets
+    unanswered_invokes: list[Invoke] = field(default_factory=list)  # lookups answered with {}: results unreliable
 
     def find(self, type: str, name: str | None = None) -> list[Resource]:
         return [r for r in self.resources if r.type == type and (name is None or r.name == name)]
@@ -237,6 +244,7 @@ class _Recorder(_mocks.MockMonitor):
         self.records: dict[str, dict] = {}
         self.order: list[str] = []
         self.invokes: list[Invoke] = []
+        self.unanswered: list[Invoke] = []
         self.component_outputs: dict[str, dict] = {}
 
     def engine_urn(self, parent: str, type_: str, name: str) -> str:
@@ -251,6 +259,7 @@ class _Recorder(_mocks.MockMonitor):
         return self.engine_urn(parent, type_, name)
 
     on_resource = None
+    listener_error: str | None = None
 
     def _record(self, urn: str, rec: dict) -> None:
         with self.lock:
@@ -261,8 +270,10 @@ class _Recorder(_mocks.MockMonitor):
         if self.on_resource is not None:
             try:
                 self.on_resource(Resource(**rec))
-            except Exception:  # noqa: BLE001 - a listener's failure must not change the program's run
+            except Exception as e:  # noqa: BLE001 - the program keeps running; the run fails after it
+                # Later resources would silently go unanalysed, so the first failure is kept and raised.
                 self.on_resource = None
+                self.listener_error = f"the resource listener failed on {urn}: {type(e).__name__}: {e}"
 
     def _region_for(self, request) -> str:
         """An explicit provider's region wins over the stack's `aws:region` (a resource's own
@@ -373,6 +384,8 @@ class _Recorder(_mocks.MockMonitor):
         result = _fab.invoke(request.tok, args, self.region)
         with self.lock:
             self.invokes.append(Invoke(request.tok, args, dict(result or {})))
+            if result is None:
+                self.unanswered.append(self.invokes[-1])
         return resource_pb2.ResourceInvokeResponse(**{"return": _to_struct(_plain(result or {}))})
 
     def SupportsFeature(self, request):
@@ -421,11 +434,12 @@ def _program_error(exc: BaseException) -> ProgramError:
         f for f in traceback.extract_tb(exc.__traceback__)
         if not any(part in f.filename for part in _HIDDEN_PATH_PARTS)
     ]
+    # Every line of the message: a program's multi-line error (a list of config problems) is the point.
     text = str(exc).strip()
     if isinstance(exc, pulumi.RunError) and text:
-        message = text.splitlines()[0]
+        message = text
     else:
-        message = f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+        message = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
     lines += traceback.format_exception_only(type(exc), exc)
@@ -564,6 +578,8 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
         _drain(loop)
         asyncio.set_event_loop(old_loop if old_loop is not None and not old_loop.is_closed() else None)
 
+    if monitor.listener_error is not None:
+        raise ListenerError(monitor.listener_error)
     if error is None:
         errs = [e for e in engine.entries if e.severity == "error"]
         if errs:
@@ -586,6 +602,7 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
         project=cfg.project, stack=cfg.stack, mode=mode, resources=resources, invokes=list(monitor.invokes),
         outputs=stack_outputs, config=dict(cfg.values), secret_placeholders=list(cfg.secret_placeholders),
         error=error, logs=list(engine.entries), program_dir=cfg.program_dir, secret_outputs=secret_outputs,
+        unanswered_invokes=list(monitor.unanswered),
     )
 
 

@@ -359,3 +359,47 @@ def test_error_log_fails_the_run(tmp_path):
     (tmp_path / "__main__.py").write_text("import pulumi\npulumi.log.error('bad settings: azCount')\n")
     r = run_program(tmp_path, "dev")
     assert r.error is not None and r.error.message == "bad settings: azCount"
+
+
+def test_run_error_is_shown_in_full():
+    r = run_program(os.path.join(PROGRAMS, "raises_multiline"), "dev", "preview")
+    assert r.error.message == (
+        "invalid stack settings (2 problem(s)):\n"
+        "  portal:azCount = 1: at least 2 are needed\n"
+        "  portal:minSize = 0: at least 1 is needed"
+    )
+
+
+def test_other_exception_keeps_every_line_of_its_message():
+    r = run_program(os.path.join(PROGRAMS, "raises_multiline"), "dev", "preview",
+                    {"raises-multiline:kind": "value"})
+    assert r.error.message == "ValueError: two problems:\n  first: bad\n  second: worse"
+    assert "raises_multiline/__main__.py" in r.error.details
+
+
+def test_a_failing_resource_listener_fails_the_run():
+    from preflight.runner import ListenerError
+
+    def listener(res):
+        raise RuntimeError("boom")
+
+    with pytest.raises(ListenerError) as e:
+        run_program(os.path.join(PROGRAMS, "shop"), "dev", "preview", on_resource=listener)
+    assert str(e.value).startswith("the resource listener failed on urn:pulumi:")
+    assert str(e.value).endswith(": RuntimeError: boom")
+
+
+def test_wire_constants_are_the_sdks():
+    from pulumi.runtime import rpc
+
+    from preflight import runner
+
+    assert runner.UNKNOWN is rpc.UNKNOWN
+    assert runner.SECRET_SIG is rpc._special_sig_key
+    assert runner.SECRET_VALUE_SIG is rpc._special_secret_sig
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_unanswered_invokes_are_listed(program_run, mode):
+    r = program_run("shop", "dev", mode)
+    assert [(i.token, i.args, i.result) for i in r.unanswered_invokes] == [("aws:ec2/getVpc:getVpc", {"default": True}, {})]

@@ -1,1 +1,0 @@
--- Applied once per release; every statement is idempotent so servers booting together are safe.

@@ -1,1 +1,0 @@
-"""Release tool: upload, deploy, promote, roll back and report releases from the portal stacks' outputs."""

@@ -1,7 +1,7 @@
 """The pack's single manifest: policy name -> enforcement level, concern module, catalogue rules, description.
 
-Catalogue ids refer to ../shared/reference/rule-catalogue.md: `A1`..`L7` are rows of its table, `NEW-n` is item
-n of its section "Checks that none of the catalogues has". The description is the first line of every
+Rule ids (`A1`..`L7`, `NEW-n`) are explained in rule_ids.py: the first are checks that public AWS rule sets
+also make, `NEW-n` checks that none of them makes. The description is the first line of every
 violation message; the rule adds one or two sentences naming the resource and what to change.
 """
 from typing import Dict, NamedTuple, Tuple
@@ -20,7 +20,7 @@ class Entry(NamedTuple):
 M, A = MANDATORY, ADVISORY
 
 MANIFEST: Dict[str, Entry] = {
-    # --- availability (the article's rules) ---------------------------------------------------------------
+    # --- availability (the portal's core rules) ---------------------------------------------------------------
     "asg-multi-az": Entry(M, "availability", ("A1", "NEW-4"),
         "Auto Scaling groups must span at least two Availability Zones."),
     "asg-min-capacity-per-az": Entry(M, "availability", ("NEW-3",),

@@ -360,7 +360,7 @@ def test_selection_covers_the_database_with_the_backup_service_role(run):
 
 
 def test_buckets_that_cannot_be_rebuilt_are_in_the_backup_plan_too(run):
-    """S3 is not backed up by itself (the article): media and backups go into AWS Backup as well."""
+    """S3 is not backed up by itself: media and backups go into AWS Backup as well."""
     selection = run.get("aws:backup/selection:Selection", name(run, "-buckets"))
     plan = run.get("aws:backup/plan:Plan", name(run, "-plan"))
     buckets = {b.name.rsplit("-", 1)[-1]: b for b in run.find("aws:s3/bucket:Bucket")}

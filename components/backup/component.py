@@ -2,7 +2,7 @@
 
 Automated backups give point-in-time recovery for `dbBackupRetentionDays`; this plan keeps daily and monthly
 recovery points much longer, in a vault with its own key, and copies them to the disaster-recovery region.
-S3 is not backed up by itself (the article's warning): versioning survives a deleted object, not a deleted
+S3 is not backed up by itself: versioning survives a deleted object, not a deleted
 bucket or a bad bulk rewrite, so the buckets whose content cannot be rebuilt are in the plan too.
 """
 

@@ -1,7 +1,7 @@
 """`ecommerce:storage:Storage`: the portal's S3 buckets, one per purpose, each locked down the same way.
 
-Shared files live here, not on NFS/EFS (the article's update): static files and media in `assets` (served
-only through CloudFront, whose distribution writes that bucket's policy), application `releases`, `backups`
+Shared files live here, not on NFS or One Zone EFS (either is a single point of failure): static files and
+media in `assets` (served only through CloudFront, whose distribution writes that bucket's policy), application `releases`, `backups`
 and access `logs`.
 """
 

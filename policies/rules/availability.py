@@ -1,4 +1,4 @@
-"""Availability rules from the article: spread over AZs, health checks, no single servers, safe rollouts."""
+"""Availability rules: spread over AZs, health checks, no single servers, safe rollouts."""
 from typing import Iterable, List, Optional, Tuple
 
 from ._base import resource_policy, stack_policy
@@ -273,7 +273,7 @@ def _rds_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield db, _cannot_verify(db, "multiAz")
         elif truthy(multi) is not True:
             yield db, (f"RDS instance {db.label()} is single-AZ; set multiAz to true so it fails over to a standby "
-                       f"in another AZ (the article keeps sessions and orders there).")
+                       f"in another AZ.")
     for cl in g.of("rds/cluster"):
         if cl.props.get("dbClusterInstanceClass"):
             continue  # Multi-AZ DB cluster: one writer and two readers in three AZs by construction.

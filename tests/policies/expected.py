@@ -119,11 +119,11 @@ EXPECTED = {
     ],
     'rds-multi-az/single-az': [
         ('db',
-         "RDS instance 'db' is single-AZ; set multiAz to true so it fails over to a standby in another AZ (the article keeps sessions and orders there)."),
+         "RDS instance 'db' is single-AZ; set multiAz to true so it fails over to a standby in another AZ."),
     ],
     'rds-multi-az/unset': [
         ('db',
-         "RDS instance 'db' is single-AZ; set multiAz to true so it fails over to a standby in another AZ (the article keeps sessions and orders there)."),
+         "RDS instance 'db' is single-AZ; set multiAz to true so it fails over to a standby in another AZ."),
     ],
     'rds-multi-az/aurora-one-instance': [
         ('aurora',

@@ -9,7 +9,7 @@ from manifest import MANIFEST  # noqa: E402
 from rules import MODULES  # noqa: E402
 from rules._config import SCHEMAS  # noqa: E402
 
-# Catalogue rows (rule-catalogue.md) and the ★ ones, which bear on availability and recoverability.
+# Rule ids (rule_ids.py) and the ★ ones, which bear on availability and recoverability.
 CATALOGUE = {f"{letter}{i}" for letter, n in zip("ABCDEFGHIJKL", (17, 17, 10, 9, 10, 10, 5, 7, 10, 6, 8, 7))
              for i in range(1, n + 1)}
 STARRED = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "A11", "A12", "A13", "A14", "A17",

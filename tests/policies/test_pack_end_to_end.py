@@ -223,7 +223,7 @@ def shape_of_run(run) -> dict:
 
 
 def test_project_staging_has_production_shape(portal_run):
-    """The article's release process: staging is an exact replica of production (sizes aside)."""
+    """Releases are promoted from staging to production, so staging is an exact replica of production (sizes aside)."""
     prod = shape_of_run(portal_run("prod"))
     assert prod["resources"] and prod["azCount"] >= 2
     run, result = analyze_with(ROOT, "staging", {"staging-matches-production": {"referenceShape": prod}},

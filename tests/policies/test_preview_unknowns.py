@@ -94,7 +94,7 @@ def test_analyzer_reports_violations_with_description_and_message():
     multi = [d for d in diags if d[0] == "rds-multi-az"]
     assert multi == [("rds-multi-az",
                       "RDS databases must be Multi-AZ.\nRDS instance 'db' is single-AZ; set multiAz to true so it "
-                      "fails over to a standby in another AZ (the article keeps sessions and orders there).", "db")]
+                      "fails over to a standby in another AZ.", "db")]
     assert {d[0] for d in diags} == {"rds-multi-az", "az-loss-survivable", "sticky-sessions-need-shared-store"}
 
 

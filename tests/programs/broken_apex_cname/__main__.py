@@ -1,4 +1,4 @@
-"""The zone apex is a CNAME (current) or plain A records to a fixed address (the article's workaround b)."""
+"""The zone apex is a CNAME (current) or plain A records to a fixed address (a workaround that breaks when the target's addresses change)."""
 import pulumi
 import pulumi_aws as aws
 

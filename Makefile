@@ -11,9 +11,10 @@ venv: $(VENV)/.installed
 
 # Rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt $(PACK)/requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r $(PACK)/requirements.txt
-	touch $@
+	@echo "make: (re)building $(VENV) from the requirements files" >&2
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) >&2
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r $(PACK)/requirements.txt >&2
+	@touch $@
 
 test: venv
 	$(PY) -m pytest -q
@@ -23,8 +24,9 @@ test: venv
 preview: venv
 	$(PY) -m preflight --stack $(STACK) --policy-pack $(PACK)
 
+# Only the JSON document reaches stdout (no recipe echo), so it can be piped into a JSON parser.
 preview-json: venv
-	$(PY) -m preflight --stack $(STACK) --policy-pack $(PACK) --json
+	@$(PY) -m preflight --stack $(STACK) --policy-pack $(PACK) --json
 
 parity: venv
 	$(PY) -m preflight parity --stack staging --stack prod

@@ -7,7 +7,8 @@
 
 Exit status: 0 no mandatory violation (parity: no difference outside the allowed file); 1 one or more
 mandatory violations (parity: differences); 2 the program failed, the config is invalid, or a policy
-pack cannot start: one line on stderr says which and why.
+pack cannot start: one line on stderr says which and why (a program's own error keeps every line of its
+message, as the CLI shows it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ T0 = time.perf_counter()
 from . import host as _host
 from .config import StackConfigError, available_stacks, load_stack_config, parse_override
 from .report import StackReport, render_text, to_json, to_sarif
+from .runner import ListenerError
 
 
 class UsageError(Exception):
@@ -57,7 +59,9 @@ def _parser(parity: bool) -> argparse.ArgumentParser:
         p.add_argument("--policy-pack-config", action="append", default=[], metavar="FILE",
                        help="JSON config for the matching --policy-pack, in the CLI's format")
         p.add_argument("--sarif", metavar="FILE", help="also write SARIF 2.1.0 to FILE")
-        p.add_argument("-v", "--verbose", action="store_true", help="print the program's traceback on failure")
+        p.add_argument("-v", "--verbose", action="store_true",
+                       help="also print the program's traceback on failure (without it: the program's whole error "
+                            "message and its own file:line)")
     return p
 
 
@@ -91,6 +95,14 @@ def _where(details: str) -> str:
         rel = os.path.relpath(path)
         path = rel if not rel.startswith("..") else path
     return f" (at {path}:{line})"
+
+
+def _program_failed(stack: str, error, as_json: bool, verbose: bool = False) -> int:
+    """Every line of the program's message, with the program's own frame on the first line, where it reads
+    before a list of problems rather than after its last one."""
+    if verbose and error.details:
+        print(error.details, file=sys.stderr, end="")
+    return _fail(f"stack {stack}: the program failed{_where(error.details)}: {error.message}", as_json, "program")
 
 
 def _run(program_dir: str, stack: str, mode: str, overrides, on_resource=None):
@@ -138,13 +150,14 @@ def main_preview(argv: list[str]) -> int:
                         t.submit(wires)
 
             t_run = time.perf_counter()
-            run = _run(args.cwd, s, args.mode, overrides, stream if sessions[s] else None)
+            try:
+                run = _run(args.cwd, s, args.mode, overrides, stream if sessions[s] else None)
+            except ListenerError as e:
+                return _fail(f"stack {s}: the preflight could not hand a resource to the policy packs: {e}",
+                             as_json, "internal")
             t_ran = time.perf_counter()
             if run.error is not None:
-                if args.verbose and run.error.details:
-                    print(run.error.details, file=sys.stderr, end="")
-                return _fail(f"stack {s}: the program failed: {run.error.message}{_where(run.error.details)}",
-                             as_json, "program")
+                return _program_failed(s, run.error, as_json, args.verbose)
             wire = _host.wire_resources(run)  # final state (components' outputs) for AnalyzeStack
             results: dict[int, object] = {}
 
@@ -232,8 +245,7 @@ def main_parity(argv: list[str]) -> int:
     for s in args.stack:
         run = _run(args.cwd, s, args.mode, overrides)
         if run.error is not None:
-            return _fail(f"stack {s}: the program failed: {run.error.message}{_where(run.error.details)}",
-                         args.json, "program")
+            return _program_failed(s, run.error, args.json)
         runs.append(run)
     diffs = parity.compare(runs[0], runs[1], allowed)
     if args.json:

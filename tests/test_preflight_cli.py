@@ -312,8 +312,8 @@ def test_malformed_config_value(value):
 
 def test_program_failure():
     p = run_cli("--cwd", os.path.join(PROGRAMS, "raises"), "--stack", "dev")
-    _assert_bad(p, "stack dev: the program failed: ValueError: portal:azCount = 1: at least 2 are needed",
-                "settings.py:3")
+    _assert_bad(p, "stack dev: the program failed (at tests/programs/raises/settings.py:3): "
+                   "ValueError: portal:azCount = 1: at least 2 are needed")
 
 
 def test_program_failure_as_json():
@@ -428,3 +428,52 @@ def test_parity_in_update_mode_pairs_fabricated_identifiers(capsys):
                               "--mode", "update")
     assert code == 0, out
     assert "0 differences not allowed, 2 allowed" in out
+
+
+def test_every_config_problem_reaches_the_user():
+    """The portal reports all its config problems at once; the user must see each, not only the heading."""
+    p = run_cli("--stack", "staging", "-c", "portal:azCount=1", "-c", "portal:appPort=5")
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr + p.stdout
+    lines = p.stderr.splitlines()
+    assert lines[0].startswith("error: stack staging: the program failed (at __main__.py:")
+    assert lines[0].endswith("): invalid stack settings (2 problem(s)):")
+    assert lines[1:] == [
+        "  - portal:azCount = 1: the portal must survive the loss of an Availability Zone, so at least 2 are needed",
+        "  - portal:appPort = 5: must be between 80 and 65535",
+    ]
+
+
+def test_a_multi_line_program_error_is_shown_whole():
+    p = run_cli("--cwd", os.path.join(PROGRAMS, "raises_multiline"), "--stack", "dev",
+                "-c", "raises-multiline:kind=value")
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.splitlines() == [
+        "error: stack dev: the program failed (at tests/programs/raises_multiline/__main__.py:6): ValueError: two problems:",
+        "  first: bad",
+        "  second: worse",
+    ]
+
+
+def test_a_host_failure_while_streaming_resources_fails_the_run(capsys, monkeypatch):
+    """Resources after a failure would get no Analyze call: the run must say so and exit 2, not pass."""
+    def broken_add(self, resource):
+        raise RuntimeError("cannot encode")
+
+    monkeypatch.setattr(cli._host.WireBuilder, "add", broken_add)
+    code, out, err = run_inproc(capsys, "--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL)
+    assert code == 2 and out == ""
+    assert err.startswith("error: stack test: the preflight could not hand a resource to the policy packs: "
+                          "the resource listener failed on urn:pulumi:test::"), err
+    assert err.endswith(": RuntimeError: cannot encode\n") and err.count("\n") == 1
+
+
+def test_make_preview_json_prints_only_the_json_document():
+    """Deploy tools pipe `make preview-json` into a JSON parser: no recipe echo, no directory lines."""
+    # Run as a user would, not as a sub-make of `make test` (which prints "Entering directory" lines).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    p = subprocess.run(["make", "preview-json", "STACK=staging"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300, env=env)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["stack"] == "staging" and doc["summary"]["mandatory"] == 0

@@ -36,11 +36,8 @@ BAD_INPUTS = [
     ({"maxSize": "2"}, "portal:maxSize = 2: must be at least minSize (3)"),
     ({"maxSize": "101"}, "portal:maxSize = 101: must be between 1 and 100"),
     ({"amiId": "ami-123"}, "portal:amiId = ami-123: must be an image id like ami-0123456789abcdef0"),
-    ({"amiId": "ami-0123456789abcdef0", "amiParameter": web_settings.DEFAULT_AMI_PARAMETER},
-     "portal:amiId = ami-0123456789abcdef0: set either amiId or amiParameter, not both"),
-    ({"amiParameter": "/my/ami"},
-     "portal:amiParameter = /my/ami: must be an AWS public parameter path under /aws/service/, e.g. "
-     + web_settings.DEFAULT_AMI_PARAMETER),
+    ({"release": "2026.11.26-1"},
+     "portal:amiId = : must be set when portal:release is: pin the base image in Pulumi.<stack>.yaml"),
     ({"appPort": "79"}, "portal:appPort = 79: must be between 80 and 65535"),
     ({"appPort": "70000"}, "portal:appPort = 70000: must be between 80 and 65535"),
     ({"cpuTarget": "95"}, "portal:cpuTarget = 95: must be between 10 and 90"),
@@ -67,7 +64,8 @@ def test_bad_input_is_reported_exactly(raw, problem):
 
 def test_min_size_below_the_az_count_is_reported_across_tiers():
     with pytest.raises(SettingsError) as caught:
-        load_settings({"azCount": "3", "minSize": "2", "release": "1.0.0"}, "staging")
+        load_settings({"azCount": "3", "minSize": "2", "release": "1.0.0", "amiId": "ami-0123456789abcdef0"},
+                      "staging")
     assert caught.value.problems == [
         "portal:minSize = 2: must be at least the number of Availability Zones (3), so every AZ serves"]
 
@@ -83,7 +81,7 @@ def test_explicit_zone_list_sets_the_az_count_for_min_size():
 def test_defaults():
     s = parsed({})
     assert s.release == ""  # the web tier itself refuses to build without a release
-    assert s.ami_id == "" and s.ami_parameter == web_settings.DEFAULT_AMI_PARAMETER
+    assert s.ami_id == ""
     assert s.min_size >= 3 and s.max_size >= s.min_size
     assert s.refresh_min_healthy_percentage == 100 and s.refresh_max_healthy_percentage > 100
 
@@ -93,3 +91,10 @@ def test_good_values_are_kept():
                 "minSize": "4", "maxSize": "12", "appPort": "8080"})
     assert (s.release, s.ami_id, s.instance_type, s.min_size, s.max_size, s.app_port) == (
         "2026.11.26-1", "ami-0123456789abcdef0", "m7i.large", 4, 12, 8080)
+
+
+def test_a_pinned_image_can_be_set_with_the_project_defaults_in_place():
+    """Every key keeps its Pulumi.yaml default while the stack pins its image (it could not be set at all)."""
+    from components.settings import load_settings
+    settings = load_settings({"release": "2026.11.26-1", "amiId": "ami-0123456789abcdef0"}, "staging")
+    assert settings.web.ami_id == "ami-0123456789abcdef0"

@@ -112,11 +112,12 @@ def require_release(settings: WebSettings) -> str:
 
 
 def resolve_image_id(settings: WebSettings) -> str:
-    """The base image: a fixed id, or the public SSM parameter read now and pinned into the template, so a new
-    image reaches the servers through a reviewed deploy and an instance refresh, never silently at scale-out."""
-    if settings.ami_id:
-        return settings.ami_id
-    return aws.ssm.get_parameter(name=settings.ami_parameter).value
+    """The stack's pinned base image: a new image reaches the servers only through a reviewed change of
+    portal:amiId and an instance refresh, never through a lookup at deploy time."""
+    if not settings.ami_id:
+        raise ValueError("portal:amiId is not set: the web tier needs a pinned base image; set it in "
+                         "Pulumi.<stack>.yaml")
+    return settings.ami_id
 
 
 class WebTier(pulumi.ComponentResource):

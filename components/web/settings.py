@@ -7,14 +7,11 @@ from dataclasses import dataclass
 
 from components.validation import ConfigKey, ConfigReader
 
-DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 # A release id becomes an S3 key prefix (`releases/<release>/`) and a directory name on the instances.
 RELEASE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 INSTANCE_TYPE_PATTERN = r"[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[0-9a-z-]+"
 AMI_ID_PATTERN = r"ami-([0-9a-f]{8}|[0-9a-f]{17})"
-# Public parameters AWS publishes image ids under; a private parameter would need more IAM and is not a "base AMI".
-AMI_PARAMETER_PATTERN = r"/aws/service/[A-Za-z0-9._/-]+"
 
 # Ports a web server process may bind without being one of the well-known system services.
 APP_PORT_RANGE = (80, 65535)
@@ -29,10 +26,8 @@ KEYS = (
               "Fewest web servers; at least the number of Availability Zones, so every AZ serves.", 3),
     ConfigKey("maxSize", "integer", "Most web servers scaling may run (at least minSize).", 6),
     ConfigKey("amiId", "string",
-              "A fixed base image id (ami-...); empty means resolve amiParameter at deploy time.", ""),
-    ConfigKey("amiParameter", "string",
-              "SSM public parameter holding the base image id, resolved at each deploy and pinned in the launch "
-              "template.", DEFAULT_AMI_PARAMETER),
+              "The base image id (ami-...) the web servers boot; required with release. Pinned per stack and "
+              "promoted together with the release, so prod only runs an image staging ran.", ""),
     ConfigKey("appPort", "integer", "Port the web servers serve HTTP on behind the load balancer.", 8080),
     ConfigKey("cpuTarget", "integer", "Average CPU percent target tracking keeps the group at (10 to 90).", 50),
     ConfigKey("requestsPerTarget", "integer",
@@ -56,7 +51,6 @@ class WebSettings:
     min_size: int = 3
     max_size: int = 6
     ami_id: str = ""
-    ami_parameter: str = DEFAULT_AMI_PARAMETER
     app_port: int = 8080
     cpu_target: int = 50
     requests_per_target: int = 1000
@@ -78,17 +72,16 @@ def parse(reader: ConfigReader) -> WebSettings:
     min_size = reader.integer("minSize", minimum=1, maximum=100)
     max_size = reader.integer("maxSize", minimum=1, maximum=100)
     reader.check(max_size >= min_size, "maxSize", max_size, f"must be at least minSize ({min_size})")
+    # No image lookup at deploy time: a moving "latest" would give prod an image staging never ran and roll the
+    # whole fleet on any unrelated `pulumi up`.
     ami_id = reader.string("amiId")
     if ami_id:
-        if not reader.check(not reader.given("amiParameter"), "amiId", ami_id,
-                            "set either amiId or amiParameter, not both"):
+        if not reader.check(bool(re.fullmatch(AMI_ID_PATTERN, ami_id)), "amiId", ami_id,
+                            "must be an image id like ami-0123456789abcdef0"):
             ami_id = ""
-        elif not reader.check(bool(re.fullmatch(AMI_ID_PATTERN, ami_id)), "amiId", ami_id,
-                              "must be an image id like ami-0123456789abcdef0"):
-            ami_id = ""
-    ami_parameter = reader.string("amiParameter", pattern=AMI_PARAMETER_PATTERN,
-                                  rule="must be an AWS public parameter path under /aws/service/, e.g. "
-                                       f"{DEFAULT_AMI_PARAMETER}")
+    elif release:
+        reader.check(False, "amiId", ami_id,
+                     "must be set when portal:release is: pin the base image in Pulumi.<stack>.yaml")
     min_healthy = reader.integer("refreshMinHealthyPercentage", minimum=0, maximum=100)
     max_healthy = reader.integer("refreshMaxHealthyPercentage", minimum=100, maximum=200)
     if reader.check(max_healthy - min_healthy <= 100, "refreshMaxHealthyPercentage", max_healthy,
@@ -103,7 +96,6 @@ def parse(reader: ConfigReader) -> WebSettings:
         min_size=min_size,
         max_size=max_size,
         ami_id=ami_id,
-        ami_parameter=ami_parameter,
         app_port=reader.integer("appPort", minimum=APP_PORT_RANGE[0], maximum=APP_PORT_RANGE[1]),
         cpu_target=reader.integer("cpuTarget", minimum=10, maximum=90),
         requests_per_target=reader.integer("requestsPerTarget", minimum=1, maximum=1_000_000),

@@ -34,6 +34,7 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _sync_await
 
 from . import fabricate as _fab
+from .assets import missing_paths
 from .config import SECRET_PLACEHOLDER, StackConfigError, load_stack_config, parse_override
 
 __all__ = [
@@ -246,6 +247,8 @@ class _Recorder(_mocks.MockMonitor):
         self.invokes: list[Invoke] = []
         self.unanswered: list[Invoke] = []
         self.component_outputs: dict[str, dict] = {}
+        self.program_dir = ""
+        self.path_errors: list[str] = []  # asset and archive paths that do not exist, as the engine words it
 
     def engine_urn(self, parent: str, type_: str, name: str) -> str:
         chain = type_
@@ -291,6 +294,10 @@ class _Recorder(_mocks.MockMonitor):
         inputs, secret_inputs = _unwrap_top(raw)
         rid = ""
         state_wire: dict = {}
+        if request.custom:
+            with self.lock:
+                self.path_errors += [f"{request.type} {request.name}: {m}"
+                                     for m in missing_paths(inputs, self.program_dir)]
         if request.type == STACK_TYPE:
             pass
         elif request.custom:
@@ -333,6 +340,8 @@ class _Recorder(_mocks.MockMonitor):
             options["version"] = request.version
         if request.providers:
             options["providers"] = dict(request.providers)
+        if request.remote:
+            options["remote"] = True
         outputs, _ = _unwrap_top(state_wire) if request.custom else ({}, ())
         if self.preview and request.custom:
             # The engine's planned state for a new resource shows every provider-computed output as
@@ -535,6 +544,7 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
     mocks = _Mocks(preview, region)
     monitor = _Recorder(mocks, cfg.project, cfg.stack)
     monitor.on_resource = on_resource
+    monitor.program_dir = cfg.program_dir
     engine = _Engine()
 
     old_loop = None
@@ -580,6 +590,9 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
 
     if monitor.listener_error is not None:
         raise ListenerError(monitor.listener_error)
+    if error is None and monitor.path_errors:
+        text = "\n".join(monitor.path_errors)
+        error = ProgramError(message=text, details=text)
     if error is None:
         errs = [e for e in engine.entries if e.severity == "error"]
         if errs:
@@ -598,12 +611,23 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
                 stack_outputs = outs
                 secret_outputs = list(_)
         resources.append(Resource(**rec))
+    parents = {r.parent for r in resources}
+    for r in resources:
+        if r.options.get("remote") and r.urn not in parents:
+            engine.entries.append(LogEntry("warning", _REMOTE_WITHOUT_CHILDREN.format(type=r.type, name=r.name), r.urn))
     return RunResult(
         project=cfg.project, stack=cfg.stack, mode=mode, resources=resources, invokes=list(monitor.invokes),
         outputs=stack_outputs, config=dict(cfg.values), secret_placeholders=list(cfg.secret_placeholders),
         error=error, logs=list(engine.entries), program_dir=cfg.program_dir, secret_outputs=secret_outputs,
         unanswered_invokes=list(monitor.unanswered),
     )
+
+
+_REMOTE_WITHOUT_CHILDREN = (
+    "{type} {name} is a multi-language component: its children are created by the component's own plugin, "
+    "which does not run offline, so the policy packs see the component and its inputs but none of the "
+    "resources it creates"
+)
 
 
 def _drain(loop: asyncio.AbstractEventLoop) -> None:

@@ -403,3 +403,50 @@ def test_wire_constants_are_the_sdks():
 def test_unanswered_invokes_are_listed(program_run, mode):
     r = program_run("shop", "dev", mode)
     assert [(i.token, i.args, i.result) for i in r.unanswered_invokes] == [("aws:ec2/getVpc:getVpc", {"default": True}, {})]
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_existing_asset_and_archive_paths_are_accepted(mode):
+    r = run_program(os.path.join(PROGRAMS, "assets"), "dev", mode)
+    assert r.error is None
+    assert r.get("aws:lambda/function:Function", "fn")
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_missing_archive_path_fails_like_the_cli(mode):
+    program = os.path.join(PROGRAMS, "assets")
+    r = run_program(program, "dev", mode, {"assets:codePath": "build/lambda"})
+    missing = os.path.join(program, "build/lambda")
+    assert r.error is not None
+    assert r.error.message == (
+        f"aws:lambda/function:Function fn: failed to compute archive hash for \"python\": "
+        f"couldn't read archive path '{missing}': stat {missing}: no such file or directory"
+    )
+
+
+def test_missing_asset_path_fails_like_the_cli():
+    program = os.path.join(PROGRAMS, "assets")
+    r = run_program(program, "dev", "preview", {"assets:versionFile": "VERSION.txt"})
+    missing = os.path.join(program, "VERSION.txt")
+    assert r.error.message == (
+        f"aws:lambda/function:Function fn: failed to compute asset hash for \"VERSION\": "
+        f"failed to open asset file '{missing}': open {missing}: no such file or directory"
+    )
+
+
+def test_every_missing_path_is_reported():
+    program = os.path.join(PROGRAMS, "assets")
+    r = run_program(program, "dev", "preview", {"assets:versionFile": "VERSION.txt", "assets:codePath": "nope"})
+    assert len(r.error.message.splitlines()) == 2
+
+
+def test_a_remote_component_without_children_is_a_warning():
+    r = run_program(os.path.join(PROGRAMS, "remote_component"), "dev", "preview")
+    assert r.error is None
+    warnings = [(e.message, e.urn) for e in r.logs if e.severity == "warning"]
+    assert warnings == [(
+        "awsx:ec2:Vpc main is a multi-language component: its children are created by the component's "
+        "own plugin, which does not run offline, so the policy packs see the component and its inputs but "
+        "none of the resources it creates",
+        "urn:pulumi:dev::remote-component::awsx:ec2:Vpc::main",
+    )]

@@ -551,6 +551,7 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
     with contextlib.suppress(RuntimeError):
         old_loop = asyncio.get_event_loop_policy().get_event_loop()
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_unretrieved)
     asyncio.set_event_loop(loop)
     error: ProgramError | None = None
     _purge_before(cfg.program_dir)
@@ -621,6 +622,19 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
         error=error, logs=list(engine.entries), program_dir=cfg.program_dir, secret_outputs=secret_outputs,
         unanswered_invokes=list(monitor.unanswered),
     )
+
+
+def _quiet_unretrieved(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    """Drop asyncio's report of futures nobody awaited once a program has failed.
+
+    One failing apply leaves its exception in every output that depends on it; when those futures are
+    collected, asyncio would print each with its traceback. The failure itself reaches the user once,
+    through the program's error. Anything else still goes to asyncio's default handler.
+    """
+    if "exception was never retrieved" in context.get("message", "") or "destroyed but it is pending" in context.get(
+            "message", ""):
+        return
+    loop.default_exception_handler(context)
 
 
 _REMOTE_WITHOUT_CHILDREN = (

@@ -477,3 +477,14 @@ def test_make_preview_json_prints_only_the_json_document():
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert doc["stack"] == "staging" and doc["summary"]["mandatory"] == 0
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_a_failing_apply_awaited_by_many_resources_is_one_line_on_stderr(mode):
+    p = run_cli("--cwd", os.path.join(PROGRAMS, "raises_in_many_applies"), "--stack", "dev", "--mode", mode)
+    assert p.returncode == 2
+    assert p.stderr.splitlines() == [
+        # The SDK re-raises one exception object from every dependent output, which loses the
+        # callback's frame, so no program location can be named here.
+        "error: stack dev: the program failed: ZeroDivisionError: division by zero"
+    ]

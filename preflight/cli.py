@@ -31,6 +31,22 @@ from .report import StackReport, render_text, to_json, to_sarif
 from .runner import ListenerError
 
 
+NO_POLICIES = "no policy pack given (--policy-pack DIR): the program was previewed, no policies ran"
+
+EPILOG = """\
+the stack parity check:
+  python -m preflight parity --stack A --stack B [--allowed FILE] [-c KEY=VALUE]... [--mode M] [--json]
+  compares two stacks' topologies; differences outside the allowed file fail it
+
+exit status:
+  0  no mandatory policy violation (parity: no difference outside the allowed file)
+  1  one or more mandatory policy violations (parity: differences)
+  2  bad input (flags, config, policy pack config), the program failed, or a policy pack could not
+     run: one line on stderr names the cause (a program's own error keeps every line of its message)
+  130  interrupted (Ctrl-C)
+"""
+
+
 class UsageError(Exception):
     pass
 
@@ -43,7 +59,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser(parity: bool) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m preflight" + (" parity" if parity else ""), add_help=True,
                 description="Offline pulumi preview with policy packs." if not parity else
-                "Compare two stacks' topologies.")
+                "Compare two stacks' topologies.", epilog=None if parity else EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cwd", default=".", help="the Pulumi program folder (default: .)")
     p.add_argument("--stack", "-s", action="append", default=[], help="stack to preview (repeatable)")
     p.add_argument("-c", "--config", action="append", default=[], metavar="KEY=VALUE",
@@ -196,6 +213,14 @@ def main_preview(argv: list[str]) -> int:
             engine.stop()
 
     mandatory = sum(r.mandatory for r in reports)
+    # Written before anything reports success, so a failed write is the only outcome a reader sees and
+    # stdout stays one JSON document.
+    if args.sarif:
+        try:
+            with open(args.sarif, "w", encoding="utf-8") as f:
+                json.dump(to_sarif(reports, os.getcwd()), f, indent=2)
+        except OSError as e:
+            return _fail(f"could not write SARIF to {args.sarif}: {e.strerror}", as_json, "output")
     if as_json:
         objs = [to_json(r) for r in reports]
         if len(objs) == 1:
@@ -218,12 +243,8 @@ def main_preview(argv: list[str]) -> int:
             verdict = "failed" if mandatory else "passed"
             print(f"\npreflight {verdict}: {len(reports)} stack(s), {mandatory} mandatory violation(s), "
                   f"{sum(len(r.violations) - r.mandatory for r in reports)} advisory")
-    if args.sarif:
-        try:
-            with open(args.sarif, "w", encoding="utf-8") as f:
-                json.dump(to_sarif(reports, os.getcwd()), f, indent=2)
-        except OSError as e:
-            return _fail(f"could not write SARIF to {args.sarif}: {e.strerror}", as_json, "output")
+        if not args.policy_pack:
+            print(f"\n{NO_POLICIES}")
     return 1 if mandatory else 0
 
 
@@ -288,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
                      as_json, "internal")
     except KeyboardInterrupt:
         _host.kill_all()
-        return _fail("interrupted", as_json, "interrupted")
+        _fail("interrupted", as_json, "interrupted")
+        return 130
     finally:
         _host.kill_all()
         for sig, handler in previous.items():

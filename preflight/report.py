@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pathlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -182,13 +183,18 @@ def _location(rep: StackReport, urn: str, cwd: str) -> dict:
         rel = os.path.relpath(path, cwd)
     except ValueError:
         rel = path
-    if rel.startswith(".."):
-        rel = path
-    loc = {"physicalLocation": {"artifactLocation": {"uri": rel.replace(os.sep, "/")},
-                                "region": {"startLine": max(line, 1)}}}
+    if rel.startswith("..") or os.path.isabs(rel):
+        artifact = {"uri": pathlib.Path(os.path.abspath(path)).as_uri()}
+    else:
+        # Relative to the checkout, so a code-scanning service maps it onto its own copy of the repository.
+        artifact = {"uri": rel.replace(os.sep, "/"), "uriBaseId": SRCROOT}
+    loc = {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(line, 1)}}}
     if urn:
         loc["logicalLocations"] = [{"fullyQualifiedName": urn, "name": urn.split("::")[-1], "kind": "resource"}]
     return loc
+
+
+SRCROOT = "%SRCROOT%"
 
 
 def to_sarif(reports: list[StackReport], cwd: str, tool_version: str = "1.0.0") -> dict:
@@ -227,6 +233,7 @@ def to_sarif(reports: list[StackReport], cwd: str, tool_version: str = "1.0.0") 
             "tool": {"driver": {"name": "preflight", "version": tool_version,
                                 "informationUri": "https://www.pulumi.com/docs/using-pulumi/crossguard/",
                                 "rules": rule_list}},
+            "originalUriBaseIds": {SRCROOT: {"uri": pathlib.Path(os.path.abspath(cwd)).as_uri().rstrip("/") + "/"}},
             "results": results,
         }],
     }

@@ -488,3 +488,89 @@ def test_a_failing_apply_awaited_by_many_resources_is_one_line_on_stderr(mode):
         # callback's frame, so no program location can be named here.
         "error: stack dev: the program failed: ZeroDivisionError: division by zero"
     ]
+
+
+# ---- SARIF for code-scanning services ----
+
+
+def _sarif_validator():
+    import jsonschema
+
+    with open(os.path.join(os.path.dirname(__file__), "schemas", "sarif-2.1.0.json"), encoding="utf-8") as f:
+        return jsonschema.Draft4Validator(json.load(f))
+
+
+@pytest.mark.parametrize("args", [
+    ("--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL),
+    ("--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL, "--mode", "update"),
+    ("--cwd", TWIN, "--stack", "staging", "--stack", "prod"),
+])
+def test_sarif_is_valid_against_the_2_1_0_schema(capsys, tmp_path, args):
+    path = tmp_path / "out.sarif"
+    run_inproc(capsys, *args, "--sarif", str(path))
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in _sarif_validator().iter_errors(json.loads(path.read_text()))]
+    assert errors == []
+
+
+def test_sarif_locations_are_relative_to_srcroot(capsys, tmp_path):
+    path = tmp_path / "out.sarif"
+    run_inproc(capsys, "--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL, "--sarif", str(path))
+    [run] = json.loads(path.read_text())["runs"]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file://" + ROOT.rstrip("/") + "/"}}
+    artifacts = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["locations"][0][
+        "physicalLocation"]["artifactLocation"].get("uriBaseId") for r in run["results"]}
+    assert artifacts == {"tests/programs/nested/__main__.py": "%SRCROOT%",
+                         "tests/programs/nested/Pulumi.test.yaml": "%SRCROOT%"}
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_a_sarif_write_failure_comes_before_any_success(capsys, tmp_path, as_json):
+    target = str(tmp_path / "missing-dir" / "out.sarif")
+    code, out, err = run_inproc(capsys, "--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL,
+                                "--sarif", target, *(["--json"] if as_json else []))
+    assert code == 2
+    assert err == f"error: could not write SARIF to {target}: No such file or directory\n"
+    if as_json:
+        assert json.loads(out) == {"error": {"kind": "output", "message":
+                                             f"could not write SARIF to {target}: No such file or directory"}}
+    else:
+        assert out == ""
+
+
+# ---- for the person at the keyboard ----
+
+
+def test_help_lists_parity_and_the_exit_codes(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert "python -m preflight parity --stack A --stack B" in out
+    for line in ["0  no mandatory policy violation", "1  one or more mandatory policy violations",
+                 "2  bad input", "130  interrupted"]:
+        assert line in out, line
+
+
+def test_without_a_policy_pack_the_report_says_no_policies_ran(capsys):
+    code, out, err = run_inproc(capsys, "--cwd", TWIN, "--stack", "prod")
+    assert code == 0
+    assert out.endswith("no policy pack given (--policy-pack DIR): the program was previewed, no policies ran\n")
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path):
+    program = tmp_path / "slow"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: slow\nruntime: python\n")
+    (program / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (program / "__main__.py").write_text("import time\nprint('started', flush=True)\ntime.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-m", "preflight", "--cwd", str(program), "--stack", "dev"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline() == "started\n"  # the program's prints go to stderr
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert (out, err) == ("", "error: interrupted\n")

@@ -7,9 +7,12 @@ always gets the same id, so two runs (and two stacks) compare cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from typing import Any
+
+from . import shapes as _shapes
 
 ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -161,7 +164,7 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
         elif res == "subnet":
             az = inputs.get("availabilityZone")
             if isinstance(az, str) and az[-1:].isalpha():
-                out["availabilityZoneId"] = f"{region_abbrev(az[:-1])}-az{ord(az[-1]) - 96}"
+                out["availabilityZoneId"] = zone_id(az)
         elif res == "eip":
             out["allocationId"] = rid
             n = int(_hex(seed, 4), 16)
@@ -257,9 +260,10 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
         out["clusterAddress"] = host
         out["arn"] = arn("elasticache", f"cluster:{ident}")
         n = int(inputs.get("numCacheNodes") or 1)
+        zones = [z for z, _ in region_zones(region)]
         out["cacheNodes"] = [
             {"id": f"{i + 1:04d}", "address": f"{ident}.{_hex(seed, 6)}.{i + 1:04d}.{region_abbrev(region)}.cache.amazonaws.com",
-             "port": port, "availabilityZone": f"{region}{'abcdef'[i % 6]}"} for i in range(n)]
+             "port": port, "availabilityZone": zones[i % len(zones)]} for i in range(n)]
         rid = ident
     elif key == "cloudfront/distribution":
         rid = "E" + _upper(seed, 13)
@@ -372,12 +376,69 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
     return rid, out
 
 
+# The zones each commercial region offers a new account, and the numbers of their zone ids. Most regions
+# offer a, b, c (az1..az3); the exceptions skip a letter that only accounts created long ago still see
+# (us-west-1b, ap-northeast-1b, ca-central-1c) or have more zones. Which name maps to which zone id differs
+# per account; listing them in the same order is one valid mapping.
+_ZONE_EXCEPTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "us-east-1": ("abcdef", (1, 2, 3, 4, 5, 6)),
+    "us-west-1": ("ac", (1, 3)),
+    "us-west-2": ("abcd", (1, 2, 3, 4)),
+    "ap-northeast-1": ("acd", (1, 2, 4)),
+    "ap-northeast-2": ("abcd", (1, 2, 3, 4)),
+    "ca-central-1": ("abd", (1, 2, 4)),
+}
+# Every current commercial region; a region not listed here is assumed to offer a, b and c.
+COMMERCIAL_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2",
+    "eu-north-1", "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
+)
+_DEFAULT_ZONES = ("abc", (1, 2, 3))
+
+
+def region_zones(region: str) -> list[tuple[str, str]]:
+    """(zone name, zone id) of every Availability Zone the region offers, in name order."""
+    abbrev = region_abbrev(region)
+    letters, numbers = _ZONE_EXCEPTIONS.get(region, _DEFAULT_ZONES)
+    return [(f"{region}{letter}", f"{abbrev}-az{n}") for letter, n in zip(letters, numbers)]
+
+
+def zone_id(zone: str) -> str:
+    """The zone id of an Availability Zone name (``us-west-1c`` -> ``usw1-az3``)."""
+    for name, zid in region_zones(zone[:-1]):
+        if name == zone:
+            return zid
+    return f"{region_abbrev(zone[:-1])}-az{ord(zone[-1]) - 96}"
+
+
+def _filter_values(args: dict) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in args.get("filters") or []:
+        if isinstance(f, dict) and isinstance(f.get("name"), str):
+            out.setdefault(f["name"], []).extend(v for v in f.get("values") or [] if isinstance(v, str))
+    return out
+
+
 def availability_zones(region: str, args: dict) -> dict:
-    names = [f"{region}{c}" for c in "abcdef"]
-    ids = [f"{region_abbrev(region)}-az{i + 1}" for i in range(len(names))]
     excl_names = set(args.get("excludeNames") or [])
     excl_ids = set(args.get("excludeZoneIds") or [])
-    pairs = [(n, z) for n, z in zip(names, ids) if n not in excl_names and z not in excl_ids]
+    filters = _filter_values(args)
+    # Every zone listed is a standard AZ: available, opted in by default, of type availability-zone.
+    facts = {"state": "available", "opt-in-status": "opt-in-not-required", "zone-type": "availability-zone",
+             "region-name": region, "group-name": region}
+    pairs = []
+    for n, z in region_zones(region):
+        if n in excl_names or z in excl_ids:
+            continue
+        if args.get("state") not in (None, "available"):
+            continue
+        seen = {**facts, "zone-name": n, "zone-id": z}
+        if any(key in seen and seen[key] not in values for key, values in filters.items()):
+            continue
+        pairs.append((n, z))
     return {
         "id": region,
         "names": [p[0] for p in pairs],
@@ -436,8 +497,19 @@ def policy_document(args: dict) -> dict:
 
 
 def invoke(token: str, args: dict, region: str) -> dict | None:
-    """The result of a known invoke, or None when the token is not one we answer."""
+    """The result of a known invoke, or None when the token is not one we answer.
+
+    A result has every field the SDK's result class declares: a program may read any of them.
+    """
     region = args.get("region") if isinstance(args.get("region"), str) else region
+    result = _builtin_invoke(token, args, region)
+    return None if result is None else complete_result(token, args, region, result)
+
+
+def _builtin_invoke(token: str, args: dict, region: str) -> dict | None:
+    lookup = _LOOKUPS.get(token)
+    if lookup is not None:
+        return lookup(args, region)
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
         return availability_zones(region, args)
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
@@ -480,6 +552,245 @@ def invoke(token: str, args: dict, region: str) -> dict | None:
         acct = ELB_SERVICE_ACCOUNTS.get(region, "127311923021")
         return {"id": acct, "arn": f"arn:aws:iam::{acct}:root", "region": region}
     return None
+
+
+_ARG_NAMES: dict[str, frozenset[str]] = {}
+
+
+def _arg_names(token: str) -> frozenset[str]:
+    """Wire names of the invoke's arguments, from the SDK function's parameters."""
+    if token in _ARG_NAMES:
+        return _ARG_NAMES[token]
+    import inspect
+
+    names: frozenset[str] = frozenset()
+    module = _shapes._sdk_module(token) if token.count(":") == 2 else None
+    fn = getattr(module, _snake(token.split(":")[2]), None) if module else None
+    if callable(fn):
+        with contextlib.suppress(TypeError, ValueError):
+            params = inspect.signature(fn).parameters
+            names = frozenset(_camel(p) for p in params if p != "opts")
+    _ARG_NAMES[token] = names
+    return names
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def complete_result(token: str, args: dict, region: str, result: dict) -> dict:
+    """``result`` with every other field of the invoke's result class: an argument the program passed is
+    echoed back, one it left out is an empty list or map, and the rest are shaped by their declared type."""
+    cls = _shapes.result_class(token)
+    if cls is None:
+        return result
+    out = dict(result)
+    arg_names = _arg_names(token)
+    seed = token + json.dumps(args, sort_keys=True, default=str)
+    rid = out.get("id") if isinstance(out.get("id"), str) else region
+    ctx = _shapes.Context(token, str(out.get("name") or token.split(":")[2]), rid, region, seed)
+    for key, typ in _shapes.fields(cls):
+        if key in out:
+            continue
+        if key in args:
+            out[key] = args[key]
+            continue
+        value = _shapes.value_for(typ, key, ctx)
+        if key in arg_names and isinstance(value, (list, dict)):
+            value = type(value)()
+        if value is not None:
+            out[key] = value
+    if "id" not in out:
+        out["id"] = rid
+    return out
+
+
+# ---- lookups of existing infrastructure, answered from what the request asks for ----
+
+
+def _default_vpc_id(region: str) -> str:
+    return f"vpc-0{_hex('default-vpc:' + region, 16)}"
+
+
+def _tag_filters(filters: dict[str, list]) -> dict[str, str]:
+    return {k[4:]: v[0] for k, v in filters.items() if k.startswith("tag:") and v}
+
+
+def _get_vpc(args: dict, region: str) -> dict:
+    filters = _filter_values(args)
+    default = args.get("default") is True or filters.get("is-default") == ["true"]
+    if isinstance(args.get("id"), str):
+        vid = args["id"]
+    elif filters.get("vpc-id"):
+        vid = filters["vpc-id"][0]
+    elif default:
+        vid = _default_vpc_id(region)
+    else:
+        vid = f"vpc-0{_hex('vpc:' + region + json.dumps(args, sort_keys=True), 16)}"
+    cidr = args.get("cidrBlock") or next(iter(filters.get("cidr") or filters.get("cidr-block") or []), None) \
+        or ("172.31.0.0/16" if default else "10.0.0.0/16")
+    tags = args.get("tags") if isinstance(args.get("tags"), dict) else _tag_filters(filters)
+    seed = vid
+    return {
+        "id": vid, "arn": f"arn:aws:ec2:{region}:{ACCOUNT}:vpc/{vid}", "cidrBlock": cidr, "default": default,
+        "state": "available", "ownerId": ACCOUNT, "instanceTenancy": "default", "enableDnsSupport": True,
+        "enableDnsHostnames": default, "enableNetworkAddressUsageMetrics": False,
+        "dhcpOptionsId": f"dopt-0{_hex(seed + 'dopt', 16)}", "mainRouteTableId": f"rtb-0{_hex(seed + 'rtb', 16)}",
+        "cidrBlockAssociations": [{"associationId": f"vpc-cidr-assoc-0{_hex(seed + 'assoc', 16)}",
+                                   "cidrBlock": cidr, "state": "associated"}],
+        "ipv6AssociationId": "", "ipv6CidrBlock": "", "ipv6CidrBlockAssociations": [], "tags": tags,
+        "region": region,
+    }
+
+
+# Subnets handed out by getSubnets, so a getSubnet of one of those ids answers with the same zone.
+_SUBNETS: dict[str, dict] = {}
+
+
+def _subnet_facts(subnet_id: str, region: str) -> dict:
+    known = _SUBNETS.get(subnet_id)
+    if known is not None:
+        return known
+    zones = region_zones(region)
+    i = int(_hex(subnet_id, 4), 16) % len(zones)
+    return {"availabilityZone": zones[i][0], "vpcId": _default_vpc_id(region),
+            "cidrBlock": f"172.31.{16 * i}.0/20", "defaultForAz": False}
+
+
+def _get_subnets(args: dict, region: str) -> dict:
+    filters = _filter_values(args)
+    if filters.get("subnet-id"):
+        return {"ids": list(filters["subnet-id"]), "region": region, "id": region}
+    vpc = next(iter(filters.get("vpc-id") or []), None)
+    default = filters.get("default-for-az") == ["true"] or vpc is None
+    vpc = vpc or _default_vpc_id(region)
+    wanted = set(filters.get("availability-zone") or [])
+    wanted_ids = set(filters.get("availability-zone-id") or [])
+    ids = []
+    seed = region + json.dumps(args, sort_keys=True)
+    for i, (zone, zid) in enumerate(region_zones(region)):
+        if (wanted and zone not in wanted) or (wanted_ids and zid not in wanted_ids):
+            continue
+        sid = f"subnet-0{_hex(seed + zone, 16)}"
+        cidr = f"172.31.{16 * i}.0/20" if default else f"10.0.{i}.0/24"
+        _SUBNETS[sid] = {"availabilityZone": zone, "vpcId": vpc, "cidrBlock": cidr, "defaultForAz": default}
+        ids.append(sid)
+    return {"ids": ids, "region": region, "id": region}
+
+
+def _get_subnet(args: dict, region: str) -> dict:
+    filters = _filter_values(args)
+    sid = args.get("id") if isinstance(args.get("id"), str) else next(iter(filters.get("subnet-id") or []), None)
+    if sid is None:
+        sid = f"subnet-0{_hex('subnet:' + region + json.dumps(args, sort_keys=True), 16)}"
+    facts = dict(_subnet_facts(sid, region))
+    zone = args.get("availabilityZone") or next(iter(filters.get("availability-zone") or []), None)
+    if isinstance(zone, str):
+        facts["availabilityZone"] = zone
+    elif isinstance(args.get("availabilityZoneId"), str):
+        facts["availabilityZone"] = next((n for n, z in region_zones(region) if z == args["availabilityZoneId"]),
+                                         facts["availabilityZone"])
+    vpc = args.get("vpcId") or next(iter(filters.get("vpc-id") or []), None)
+    if isinstance(vpc, str):
+        facts["vpcId"] = vpc
+    if isinstance(args.get("cidrBlock"), str):
+        facts["cidrBlock"] = args["cidrBlock"]
+    if isinstance(args.get("defaultForAz"), bool):
+        facts["defaultForAz"] = args["defaultForAz"]
+    zone = facts["availabilityZone"]
+    return {
+        **facts, "id": sid, "arn": f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{sid}", "ownerId": ACCOUNT,
+        "availabilityZoneId": zone_id(zone), "state": "available", "availableIpAddressCount": 4091,
+        "mapPublicIpOnLaunch": bool(facts["defaultForAz"]), "assignIpv6AddressOnCreation": False,
+        "ipv6CidrBlock": "", "ipv6CidrBlockAssociationId": "", "ipv6Native": False, "outpostArn": "",
+        "customerOwnedIpv4Pool": "", "privateDnsHostnameTypeOnLaunch": "ip-name", "region": region,
+        "tags": args.get("tags") if isinstance(args.get("tags"), dict) else _tag_filters(filters),
+    }
+
+
+def _get_security_group(args: dict, region: str) -> dict:
+    filters = _filter_values(args)
+    name = args.get("name") or next(iter(filters.get("group-name") or []), None)
+    gid = args.get("id") or next(iter(filters.get("group-id") or []), None) \
+        or f"sg-0{_hex('sg:' + region + json.dumps(args, sort_keys=True), 16)}"
+    name = name if isinstance(name, str) else "default"
+    vpc = args.get("vpcId") or next(iter(filters.get("vpc-id") or []), None) or _default_vpc_id(region)
+    return {
+        "id": gid, "name": name, "vpcId": vpc, "arn": f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{gid}",
+        "description": "default VPC security group" if name == "default" else f"{name} security group",
+        "tags": args.get("tags") if isinstance(args.get("tags"), dict) else _tag_filters(filters), "region": region,
+    }
+
+
+_EMPTY_POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})
+
+
+def _get_policy(args: dict, region: str) -> dict:
+    if isinstance(args.get("arn"), str):
+        arn = args["arn"]
+        resource = arn.split(":", 5)[-1]  # policy/path/name
+        path_name = resource[len("policy"):] if resource.startswith("policy") else "/" + resource
+        path, _, name = path_name.rpartition("/")
+        path = (path or "") + "/"
+    else:
+        name = str(args.get("name") or "preflight-policy")
+        path = args.get("pathPrefix") if isinstance(args.get("pathPrefix"), str) else "/"
+        # AWS managed policies are the ones named Amazon*/AWS*; others belong to the account.
+        owner = "aws" if name.startswith(("Amazon", "AWS")) or name.endswith("Access") else ACCOUNT
+        arn = f"arn:aws:iam::{owner}:policy{path}{name}"
+    return {
+        "id": arn, "arn": arn, "name": name, "path": path, "policy": _EMPTY_POLICY,
+        "policyId": "ANPA" + _upper(arn, 17), "attachmentCount": 1, "description": "",
+        "tags": args.get("tags") if isinstance(args.get("tags"), dict) else {},
+    }
+
+
+def _get_role(args: dict, region: str) -> dict:
+    name = str(args.get("name") or "preflight-role")
+    arn = f"arn:aws:iam::{ACCOUNT}:role/{name}"
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    return {
+        "id": name, "name": name, "arn": arn, "path": "/", "uniqueId": "AROA" + _upper(arn, 17),
+        "assumeRolePolicy": json.dumps(trust), "createDate": _shapes.TIMESTAMP, "maxSessionDuration": 3600,
+        "description": "", "permissionsBoundary": "",
+        "roleLastUseds": [{"lastUsedDate": _shapes.TIMESTAMP, "region": region}],
+        "tags": args.get("tags") if isinstance(args.get("tags"), dict) else {},
+    }
+
+
+def _ecr_token(registry: str, region: str) -> dict:
+    import base64
+
+    token = "preflight-offline-" + _hex(f"ecr:{registry}:{region}", 32)
+    return {
+        "authorizationToken": base64.b64encode(f"AWS:{token}".encode()).decode(), "password": token,
+        "userName": "AWS", "proxyEndpoint": f"https://{registry}.dkr.ecr.{region}.amazonaws.com",
+        "expiresAt": "2025-01-01T12:00:00Z", "registryId": registry,
+    }
+
+
+def _get_authorization_token(args: dict, region: str) -> dict:
+    registry = args.get("registryId") if isinstance(args.get("registryId"), str) else ACCOUNT
+    return {"id": region, "region": region, **_ecr_token(registry, region)}
+
+
+def _get_credentials(args: dict, region: str) -> dict:
+    registry = args.get("registryId") if isinstance(args.get("registryId"), str) else ACCOUNT
+    return {"id": registry, **_ecr_token(registry, region)}
+
+
+_LOOKUPS = {
+    "aws:ec2/getVpc:getVpc": _get_vpc,
+    "aws:ec2/getSubnets:getSubnets": _get_subnets,
+    "aws:ec2/getSubnet:getSubnet": _get_subnet,
+    "aws:ec2/getSecurityGroup:getSecurityGroup": _get_security_group,
+    "aws:iam/getPolicy:getPolicy": _get_policy,
+    "aws:iam/getRole:getRole": _get_role,
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": _get_authorization_token,
+    "aws:ecr/getCredentials:getCredentials": _get_credentials,
+}
 
 
 _COMPUTED_CACHE: dict[str, tuple[str, ...]] = {}

@@ -9,8 +9,8 @@ pulumi.export("kind", helpers.KIND)
 pulumi.export("topicArn", topic.arn)
 
 # An invoke the runner does not know: answered with {} and recorded.
-default_vpc = aws.ec2.get_vpc(default=True)
-pulumi.export("defaultVpcId", default_vpc.id)
+legacy = aws.ec2.get_instance(instance_id="i-0123456789abcdef0")
+pulumi.export("legacyInstanceIp", legacy.private_ip)
 
 canonical = aws.s3.get_canonical_user_id()
 cf_logs = aws.cloudfront.get_log_delivery_canonical_user_id()

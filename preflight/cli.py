@@ -1,8 +1,9 @@
 """``python -m preflight``: an offline ``pulumi preview --policy-pack`` and the stack parity check.
 
     python -m preflight [--cwd DIR] [--stack NAME]... [--policy-pack DIR]... [--policy-pack-config FILE]...
-                        [-c|--config KEY=VALUE]... [--mode preview|update] [--json] [--sarif FILE]
-    python -m preflight parity [--cwd DIR] --stack A --stack B [--allowed FILE] [-c KEY=VALUE]...
+                        [-c|--config KEY=VALUE]... [--secrets-file FILE] [--mode preview|update] [--json]
+                        [--sarif FILE]
+    python -m preflight parity [--cwd DIR] --stack A --stack B [--allowed FILE] [-c KEY=VALUE]... [--secrets-file FILE]
                         [--mode preview|update] [--json]
 
 Exit status: 0 no mandatory violation (parity: no difference outside the allowed file); 1 one or more
@@ -26,7 +27,9 @@ import time
 T0 = time.perf_counter()
 
 from . import host as _host
-from .config import StackConfigError, available_stacks, load_stack_config, parse_override
+from .config import (ConfigOverrides, StackConfigError, available_stacks, load_secrets_file, load_stack_config,
+                     parse_override, placeholder_hint)
+from .progress import DEFAULT_TIMEOUT, Progress, Watchdog
 from .report import StackReport, render_text, to_json, to_sarif
 from .runner import ListenerError
 
@@ -65,9 +68,14 @@ def _parser(parity: bool) -> argparse.ArgumentParser:
     p.add_argument("--stack", "-s", action="append", default=[], help="stack to preview (repeatable)")
     p.add_argument("-c", "--config", action="append", default=[], metavar="KEY=VALUE",
                    help="config override, as `pulumi preview -c` (repeatable)")
+    p.add_argument("--secrets-file", metavar="FILE",
+                   help="YAML or JSON map of config key to plain value, kept secret; gives secure: values that "
+                        "cannot be decrypted offline (name it *.secrets.yaml: git ignores those)")
     p.add_argument("--mode", choices=["preview", "update"], default="preview",
                    help="preview: computed outputs unknown (first preview); update: fabricated outputs")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"give up after SECONDS, naming the stage the run was in (default: {DEFAULT_TIMEOUT:g})")
     if parity:
         p.add_argument("--allowed", default=None,
                        help="allowed-differences file (default: parity.yaml in the program folder, if present)")
@@ -99,8 +107,14 @@ def _stacks(args) -> list[str]:
                            + (", ".join(found) if found else "none") + ")")
 
 
-def _overrides(args) -> dict[str, str]:
-    return dict(parse_override(c) for c in args.config)
+def _overrides(args) -> ConfigOverrides:
+    overrides = ConfigOverrides()
+    if args.secrets_file:
+        load_secrets_file(args.secrets_file, into=overrides)
+    for c in args.config:
+        key, value = parse_override(c)
+        overrides.set(key, value, f"-c {c}")
+    return overrides
 
 
 def _where(details: str) -> str:
@@ -114,12 +128,33 @@ def _where(details: str) -> str:
     return f" (at {path}:{line})"
 
 
-def _program_failed(stack: str, error, as_json: bool, verbose: bool = False) -> int:
+def _program_failed(stack: str, error, as_json: bool, verbose: bool = False, placeholders=()) -> int:
     """Every line of the program's message, with the program's own frame on the first line, where it reads
-    before a list of problems rather than after its last one."""
+    before a list of problems rather than after its last one; then how to give the secrets the program only
+    saw as placeholders, which may be why it failed."""
     if verbose and error.details:
         print(error.details, file=sys.stderr, end="")
-    return _fail(f"stack {stack}: the program failed{_where(error.details)}: {error.message}", as_json, "program")
+    hint = placeholder_hint(placeholders)
+    return _fail(f"stack {stack}: the program failed{_where(error.details)}: {error.message}"
+                 + (f"\n{hint}" if hint else ""), as_json, "program")
+
+
+def _watch(args, progress: Progress) -> Watchdog:
+    """Start the ``--timeout`` watchdog; on expiry it ends the process with one line, exit 2."""
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout:g}: must be a number of seconds greater than 0")
+    stdout, stderr, as_json = sys.stdout, sys.stderr, args.json  # the program's run redirects sys.stdout
+
+    def expire(stage: str) -> None:
+        progress.stop()
+        message = f"timed out after {args.timeout:g}s while {stage} (--timeout SECONDS to allow longer)"
+        if as_json:
+            print(json.dumps({"error": {"kind": "timeout", "message": message}}), file=stdout, flush=True)
+        print(f"error: {message}", file=stderr, flush=True)
+        _host.kill_all()
+        os._exit(2)
+
+    return Watchdog(args.timeout, progress, expire).start()
 
 
 def _run(program_dir: str, stack: str, mode: str, overrides, on_resource=None):
@@ -142,10 +177,15 @@ def main_preview(argv: list[str]) -> int:
         _host.read_pack_project(pack)
     file_configs = [_host.load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
 
+    progress = Progress()
+    watchdog = _watch(args, progress)
+    progress.start()
     engine = _host.EngineServer() if args.policy_pack else None
     sessions: dict[str, list[_host.PackSession]] = {}
     reports = []
     try:
+        if args.policy_pack:
+            progress.enter("starting the policy packs")
         # Start every pack first, each on a thread that configures it as soon as its port is known:
         # their start-up overlaps the program runs, and resources are analysed as they register.
         for s in stacks:
@@ -161,6 +201,7 @@ def main_preview(argv: list[str]) -> int:
             builder = _host.WireBuilder(cfg.project, s, cfg.values)
 
             def stream(resource, builder=builder, targets=sessions[s]):
+                progress.resource_registered()
                 if targets:
                     wires = builder.add(resource)
                     for t in targets:
@@ -168,13 +209,14 @@ def main_preview(argv: list[str]) -> int:
 
             t_run = time.perf_counter()
             try:
-                run = _run(args.cwd, s, args.mode, overrides, stream if sessions[s] else None)
+                progress.enter("running the program", s)
+                run = _run(args.cwd, s, args.mode, overrides, stream)
             except ListenerError as e:
                 return _fail(f"stack {s}: the preflight could not hand a resource to the policy packs: {e}",
                              as_json, "internal")
             t_ran = time.perf_counter()
             if run.error is not None:
-                return _program_failed(s, run.error, as_json, args.verbose)
+                return _program_failed(s, run.error, as_json, args.verbose, run.secret_placeholders)
             wire = _host.wire_resources(run)  # final state (components' outputs) for AnalyzeStack
             results: dict[int, object] = {}
 
@@ -187,6 +229,7 @@ def main_preview(argv: list[str]) -> int:
                     results[i] = _host.PolicyPackError(f"policy pack {session.proc.display} failed: "
                                                        f"{type(e).__name__}: {e}")
 
+            progress.enter("analysing the resources", s)
             threads = [threading.Thread(target=finish, args=(i, x)) for i, x in enumerate(sessions[s])]
             for t in threads:
                 t.start()
@@ -205,6 +248,8 @@ def main_preview(argv: list[str]) -> int:
                 packs.append(results[i])
             reports.append(StackReport(run, packs, engine.take_logs() if engine else []))
     finally:
+        watchdog.cancel()
+        progress.stop()
         for pending in sessions.values():
             for x in pending:
                 x.proc.close()
@@ -263,11 +308,19 @@ def main_parity(argv: list[str]) -> int:
         allowed_path = default if os.path.exists(default) else None
     allowed = parity.load_allowed(allowed_path)
     runs = []
-    for s in args.stack:
-        run = _run(args.cwd, s, args.mode, overrides)
-        if run.error is not None:
-            return _program_failed(s, run.error, args.json)
-        runs.append(run)
+    progress = Progress()
+    watchdog = _watch(args, progress)
+    progress.start()
+    try:
+        for s in args.stack:
+            progress.enter("running the program", s)
+            run = _run(args.cwd, s, args.mode, overrides, progress.resource_registered)
+            if run.error is not None:
+                return _program_failed(s, run.error, args.json, placeholders=run.secret_placeholders)
+            runs.append(run)
+    finally:
+        watchdog.cancel()
+        progress.stop()
     diffs = parity.compare(runs[0], runs[1], allowed)
     if args.json:
         print(json.dumps(parity.to_json(runs[0], runs[1], diffs), indent=2))

@@ -574,3 +574,99 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
         proc.kill()
     assert proc.returncode == 130
     assert (out, err) == ("", "error: interrupted\n")
+
+
+def _sleeping_program(tmp_path) -> str:
+    program = tmp_path / "slow"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: slow\nruntime: python\n")
+    (program / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (program / "__main__.py").write_text(
+        "import time\nimport pulumi\nimport pulumi_aws as aws\n"
+        "a = aws.sns.Topic('a')\nb = aws.sns.Topic('b')\n"
+        "pulumi.Output.all(a.urn, b.urn).apply(lambda _: time.sleep(60))\n")
+    return str(program)
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_timeout_names_the_stage_it_stopped_in(tmp_path, as_json):
+    started = time.monotonic()
+    p = run_cli("--cwd", _sleeping_program(tmp_path), "--stack", "dev", "--timeout", "3",
+                *(["--json"] if as_json else []))
+    assert time.monotonic() - started < 30
+    message = ("timed out after 3s while running the program of stack dev (3 resource(s) registered) "
+               "(--timeout SECONDS to allow longer)")
+    assert p.returncode == 2
+    assert p.stderr == f"error: {message}\n"
+    assert p.stdout == (json.dumps({"error": {"kind": "timeout", "message": message}}) + "\n" if as_json else "")
+
+
+def test_parity_has_the_timeout_too(tmp_path):
+    program = _sleeping_program(tmp_path)
+    (tmp_path / "slow" / "Pulumi.prod.yaml").write_text("config: {}\n")
+    p = run_cli("parity", "--cwd", program, "--stack", "dev", "--stack", "prod", "--timeout", "2")
+    assert p.returncode == 2
+    assert p.stderr.startswith("error: timed out after 2s while running the program of stack dev")
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_timeout_must_be_positive(capsys, value):
+    code, out, err = run_inproc(capsys, "--cwd", TWIN, "--stack", "prod", "--timeout", value)
+    assert code == 2
+    assert err == f"error: --timeout {float(value):g}: must be a number of seconds greater than 0\n"
+
+
+def test_progress_shows_each_stage_and_counts_resources():
+    from preflight.progress import Progress
+
+    shown = []
+
+    class Status:  # the part of rich's Status that Progress drives
+        def __init__(self, text):
+            shown.append(text)
+
+        def start(self):
+            pass
+
+        def stop(self):
+            shown.append("(stopped)")
+
+        def update(self, text):
+            shown.append(text)
+
+    class Console:
+        def status(self, text):
+            return Status(text)
+
+    progress = Progress(Console())
+    progress.start()
+    progress.enter("starting the policy packs")
+    progress.enter("running the program", "prod")
+    for _ in range(3):
+        progress.resource_registered()
+    assert progress.describe() == "running the program of stack prod (3 resource(s) registered)"
+    progress.enter("analysing the resources", "prod")
+    progress.stop()
+    assert shown[:3] == ["starting", "starting the policy packs",
+                         "running the program of stack prod (0 resource(s) registered)"]
+    assert shown[-2:] == ["analysing the resources of stack prod", "(stopped)"]
+
+
+def test_progress_draws_with_rich_on_a_terminal():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from preflight.progress import Progress
+
+    screen = StringIO()
+    progress = Progress(Console(file=screen, force_terminal=True, width=120))
+    progress.start()
+    progress.enter("analysing the resources", "prod")
+    progress.stop()
+    assert "analysing the resources of stack prod" in screen.getvalue()
+
+
+def test_no_status_line_when_stderr_is_not_a_terminal():
+    p = run_cli("--cwd", TWIN, "--stack", "prod")
+    assert p.returncode == 0 and p.stderr == ""

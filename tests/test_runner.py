@@ -162,8 +162,9 @@ def test_availability_zones_follow_the_region(program_run):
 def test_unknown_invoke_returns_empty_and_is_recorded(program_run):
     r = program_run("shop", "dev", "update")
     assert r.error is None
-    inv = [i for i in r.invokes if i.token == "aws:ec2/getVpc:getVpc"]
-    assert len(inv) == 1 and inv[0].args == {"default": True} and inv[0].result == {}
+    inv = [i for i in r.invokes if i.token == "aws:ec2/getInstance:getInstance"]
+    assert len(inv) == 1 and inv[0].args == {"instanceId": "i-0123456789abcdef0"} and inv[0].result == {}
+    assert "legacyInstanceIp" not in r.outputs  # an empty answer: the exported value is None
 
 
 def test_canonical_user_invokes(program_run):
@@ -402,7 +403,8 @@ def test_wire_constants_are_the_sdks():
 @pytest.mark.parametrize("mode", ["preview", "update"])
 def test_unanswered_invokes_are_listed(program_run, mode):
     r = program_run("shop", "dev", mode)
-    assert [(i.token, i.args, i.result) for i in r.unanswered_invokes] == [("aws:ec2/getVpc:getVpc", {"default": True}, {})]
+    assert [(i.token, i.args, i.result) for i in r.unanswered_invokes] == [
+        ("aws:ec2/getInstance:getInstance", {"instanceId": "i-0123456789abcdef0"}, {})]
 
 
 @pytest.mark.parametrize("mode", ["preview", "update"])

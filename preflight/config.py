@@ -2,21 +2,29 @@
 
 Sources, lowest precedence first: ``Pulumi.yaml`` project config (``default:`` for project keys,
 ``value:`` for keys of other namespaces), ``Pulumi.<stack>.yaml`` ``config:``, then overrides
-(``-c key=value``). Values are handed to the program as strings, as the CLI does; structured values
-become JSON. ``secure:`` values are ciphertext that cannot be decrypted offline, so they become a
-placeholder string that is marked secret and listed so the report can say so.
+(``--secrets-file FILE``, then ``-c key=value``). Values are handed to the program as strings, as the CLI
+does; structured values become JSON. ``secure:`` values are ciphertext that cannot be decrypted offline, so
+they become a placeholder string that is marked secret and listed so the report can say so; a secrets file
+gives their plain values instead.
+
+An override must name a key the project declares (in Pulumi.yaml or the stack file) or a key of a provider
+the program can use: a typo would otherwise be ignored silently and the preview would check the wrong
+configuration.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
+import importlib.util
 import json
 import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-import yaml
+from .yaml_files import YamlFileError, read_yaml
 
 SECRET_PLACEHOLDER = "preflight-secret-placeholder"
 
@@ -37,18 +45,34 @@ class StackConfig:
     secret_placeholders: list[str] = field(default_factory=list)
 
 
+class ConfigOverrides(dict):
+    """Overrides (key -> string) that remember where each came from, for messages, and which are secret.
+
+    A plain mapping works as overrides too; its keys count as given with ``-c``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origins: dict[str, str] = {}
+        self.secret: set[str] = set()
+
+    def set(self, key: str, value: str, origin: str, secret: bool = False) -> None:
+        self[key] = value
+        self.origins[key] = origin
+        if secret:
+            self.secret.add(key)
+
+
+SECRETS_FILE_PATTERN = "*.secrets.yaml"
+
 _KEY_RE = re.compile(r"^[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.\-/]+)?$")
 
 
 def _read_yaml(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as f:
-            return yaml.safe_load(f)
-    except yaml.YAMLError as e:
-        first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise StackConfigError(f"could not parse {path}: {first}") from None
-    except OSError as e:
-        raise StackConfigError(f"could not read {path}: {e.strerror}") from None
+        return read_yaml(path)
+    except YamlFileError as e:
+        raise StackConfigError(str(e)) from None
 
 
 def _find_project_file(program_dir: str) -> str:
@@ -156,6 +180,95 @@ def _check_key(key: str, context: str) -> None:
         raise StackConfigError(
             f"{context}: config keys look like 'name' or 'namespace:name', got {key!r}"
         )
+
+
+def load_secrets_file(path: str, into: ConfigOverrides | None = None) -> ConfigOverrides:
+    """The plain values of ``--secrets-file``: a YAML (or JSON) mapping of config key to value."""
+    overrides = into if into is not None else ConfigOverrides()
+    flag = f"--secrets-file {path}"
+    doc = _read_yaml(path)
+    if doc is None:
+        return overrides
+    if not isinstance(doc, dict):
+        got = {list: "a list", str: "a string"}.get(type(doc), f"a {type(doc).__name__}")
+        raise StackConfigError(f"{flag} must be a mapping of config key to plain value, got {got}")
+    problems = []
+    for key, raw in doc.items():
+        if not isinstance(key, str) or not _KEY_RE.match(key):
+            problems.append(f"{flag}: config keys look like 'name' or 'namespace:name', got {key!r}")
+        elif raw is None:
+            problems.append(f"{flag}: {key} has no value")
+        elif _contains_secure(raw):
+            problems.append(f"{flag}: {key} is a secure: ciphertext; the file holds the plain value")
+        else:
+            overrides.set(key, to_config_string(raw), f"{key} in {flag}", secret=True)
+    if problems:
+        raise StackConfigError("\n".join(problems))
+    return overrides
+
+
+def placeholder_hint(placeholders: Sequence[str]) -> str:
+    """What to tell a user whose program failed while secure values were placeholders ("" if none were)."""
+    if not placeholders:
+        return ""
+    keys = ", ".join(placeholders)
+    if len(placeholders) == 1:
+        what, give = f"{keys} is a secure value", f"give it a value with -c {keys}=VALUE"
+    else:
+        what, give = f"{keys} are secure values", "give them values with -c KEY=VALUE"
+    return (f"hint: {what} that cannot be decrypted offline, so the program got the placeholder "
+            f"'{SECRET_PLACEHOLDER}'; {give} or --secrets-file FILE (a YAML map of key: value, named "
+            f"{SECRETS_FILE_PATTERN} so git ignores it)")
+
+
+@functools.lru_cache(maxsize=None)
+def _is_provider_namespace(namespace: str) -> bool:
+    """``pulumi`` (the engine's own settings) or the namespace of an installed provider package."""
+    if namespace == "pulumi":
+        return True
+    try:
+        spec = importlib.util.find_spec("pulumi_" + namespace.replace("-", "_"))
+    except (ImportError, ValueError):
+        return False
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    for folder in spec.submodule_search_locations:
+        try:
+            with open(os.path.join(folder, "pulumi-plugin.json"), encoding="utf-8") as f:
+                plugin = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if isinstance(plugin, dict) and plugin.get("resource") and plugin.get("name") == namespace:
+            return True
+    return False
+
+
+def _closest(full: str, declared: Sequence[str]) -> str | None:
+    name = full.split(":", 1)[1]
+    same_name = [k for k in declared if k.split(":", 1)[1] == name]
+    if same_name:
+        return sorted(same_name)[0]
+    match = difflib.get_close_matches(full, declared, n=1)
+    if match:
+        return match[0]
+    by_name = {k.split(":", 1)[1]: k for k in sorted(declared, reverse=True)}
+    match = difflib.get_close_matches(name, list(by_name), n=1)
+    return by_name[match[0]] if match else None
+
+
+def _undeclared(project: str, files: str, overrides: Mapping[str, Any], declared: set[str]) -> list[str]:
+    origins = getattr(overrides, "origins", {})
+    problems = []
+    for key, value in overrides.items():
+        full = _namespaced(project, key)
+        if full in declared or _is_provider_namespace(full.split(":", 1)[0]):
+            continue
+        origin = origins.get(key) or f"-c {key}={value}"
+        note = "" if ":" in key else f" (a key without a namespace is in the project's, {project})"
+        suggestion = _closest(full, sorted(declared))
+        advice = f"did you mean {suggestion}?" if suggestion else "declare it in the config section of Pulumi.yaml"
+        problems.append(f"{origin}: {full} is not declared in {files}{note}; {advice}")
+    return problems
 
 
 def load_stack_config(
@@ -277,14 +390,23 @@ def load_stack_config(
             )
         values[full] = to_config_string(raw)
 
-    for key, value in (overrides or {}).items():
+    overrides = overrides or {}
+    for key, value in overrides.items():
         _check_key(key, "malformed config override")
         if not isinstance(value, str):
             raise StackConfigError(f"malformed config override {key!r}: the value must be a string")
+    files = f"{os.path.basename(project_file)} or {os.path.basename(stack_file)}"
+    undeclared = _undeclared(name, files, overrides, set(schema) | set(values))
+    if undeclared:
+        raise StackConfigError("\n".join(undeclared))
+    secret_overrides = getattr(overrides, "secret", ())
+    for key, value in overrides.items():
         full = _namespaced(name, key)
         values[full] = value
         if full in placeholders:
             placeholders.remove(full)
+        if key in secret_overrides:
+            secret_keys.append(full)
 
     missing = [
         k for k, d in schema.items()

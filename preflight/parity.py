@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-import yaml
-
 from .runner import RunResult
+from .yaml_files import YamlFileError, YamlReadError, read_yaml
 
 
 class ParityFileError(Exception):
@@ -65,12 +64,11 @@ def load_allowed(path: str | None) -> Allowed:
     if path is None:
         return Allowed()
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = yaml.safe_load(f) or {}
-    except OSError as e:
-        raise ParityFileError(f"could not read allowed-differences file {path}: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise ParityFileError(f"could not parse {path}: {str(e).splitlines()[0]}") from None
+        doc = read_yaml(path) or {}
+    except YamlReadError as e:
+        raise ParityFileError(f"could not read allowed-differences file {path}: {e.reason}") from None
+    except YamlFileError as e:
+        raise ParityFileError(str(e)) from None
     if not isinstance(doc, dict):
         raise ParityFileError(f"{path} must be a mapping with normalize/properties/options/resources")
     unknown = set(doc) - {"normalize", "properties", "options", "resources"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import runpy
 import sys
@@ -36,6 +37,8 @@ from pulumi.runtime.sync_await import _sync_await
 from . import fabricate as _fab
 from .assets import missing_paths
 from .config import SECRET_PLACEHOLDER, StackConfigError, load_stack_config, parse_override
+from .engine_stand_in import EngineStandIn, LogEntry
+from .offline_facts import NO_FACTS, OfflineFacts
 
 __all__ = [
     "UNKNOWN", "SECRET_SIG", "SECRET_PLACEHOLDER", "Resource", "Invoke", "RunResult", "ProgramError",
@@ -47,6 +50,7 @@ UNKNOWN = _rpc.UNKNOWN
 SECRET_SIG = _rpc._special_sig_key
 SECRET_VALUE_SIG = _rpc._special_secret_sig
 STACK_TYPE = "pulumi:pulumi:Stack"
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,19 @@ class Invoke:
     token: str
     args: dict
     result: dict
+    source_position: str | None = None  # "file:line" of the program's call
+    answered_by: str = ""  # "preflight" (built in), "offline-facts" (the user's file), "" (not answered)
+
+
+def unanswered_message(token: str, args: dict) -> str:
+    shown = f" {json.dumps(args, sort_keys=True)}" if args else ""
+    return (f"lookup {token}{shown} was not answered offline (it returned an empty result); "
+            f"answer it in --offline-facts FILE")
+
+
+def unanswered_reference_message(stack: str) -> str:
+    return (f"stack reference {stack} was not answered offline (its outputs are empty); "
+            f"answer it in --offline-facts FILE")
 
 
 class ListenerError(Exception):
@@ -89,13 +106,6 @@ class ProgramError:
 
     def __str__(self) -> str:
         return self.message
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    severity: str
-    message: str
-    urn: str
 
 
 @dataclass
@@ -113,6 +123,7 @@ class RunResult:
     program_dir: str = ""
     secret_outputs: list[str] = field(default_factory=list)  # stack outputs that are secrets
     unanswered_invokes: list[Invoke] = field(default_factory=list)  # lookups answered with {}: results unreliable
+    unanswered_stack_references: list[str] = field(default_factory=list)  # stacks read with empty outputs
 
     def find(self, type: str, name: str | None = None) -> list[Resource]:
         return [r for r in self.resources if r.type == type and (name is None or r.name == name)]
@@ -246,6 +257,8 @@ class _Recorder(_mocks.MockMonitor):
         self.order: list[str] = []
         self.invokes: list[Invoke] = []
         self.unanswered: list[Invoke] = []
+        self.unanswered_refs: list[str] = []
+        self.facts: OfflineFacts = NO_FACTS
         self.component_outputs: dict[str, dict] = {}
         self.program_dir = ""
         self.path_errors: list[str] = []  # asset and archive paths that do not exist, as the engine words it
@@ -361,11 +374,26 @@ class _Recorder(_mocks.MockMonitor):
         self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid, outputs)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=rid, object=_to_struct(state_wire))
 
+    def _stack_reference_state(self, request, raw: dict) -> dict:
+        """What the engine's read of another stack returns: its outputs, secrets wrapped as secrets. The
+        engine reads them during preview too, so they are known in both modes."""
+        name = request.id or str(raw.get("name") or request.name)
+        found = self.facts.stack_reference(name)
+        if found is None:
+            with self.lock:
+                self.unanswered_refs.append(name)
+            return {"name": name, "outputs": {}, "secretOutputNames": []}
+        outputs = {k: ({SECRET_SIG: SECRET_VALUE_SIG, "value": _plain(v)} if k in found.secret_output_names
+                       else _plain(v)) for k, v in found.outputs.items()}
+        return {"name": name, "outputs": outputs, "secretOutputNames": list(found.secret_output_names)}
+
     def ReadResource(self, request):
         urn = self.engine_urn(request.parent, request.type, request.name)
         raw = struct_to_dict(request.properties)
         inputs, secret_inputs = _unwrap_top(raw)
-        if self.preview:
+        if request.type == STACK_REFERENCE_TYPE:
+            state_wire = self._stack_reference_state(request, raw)
+        elif self.preview:
             state_wire = dict(raw)
         else:
             _, extra = _fab.fabricate(request.type, request.name, urn, inputs, self.region)
@@ -391,40 +419,20 @@ class _Recorder(_mocks.MockMonitor):
             return super().Invoke(request)
         args, _ = unwrap_secrets(struct_to_dict(request.args))
         result = _fab.invoke(request.tok, args, self.region)
+        answered_by = "preflight" if result is not None else ""
+        user = self.facts.answer(request.tok, args)
+        if user is not None:
+            region = args["region"] if isinstance(args.get("region"), str) else self.region
+            result = _fab.complete_result(request.tok, args, region, {**(result or {}), **user})
+            answered_by = "offline-facts"
         with self.lock:
-            self.invokes.append(Invoke(request.tok, args, dict(result or {})))
+            self.invokes.append(Invoke(request.tok, args, dict(result or {}), _source_position(request), answered_by))
             if result is None:
                 self.unanswered.append(self.invokes[-1])
         return resource_pb2.ResourceInvokeResponse(**{"return": _to_struct(_plain(result or {}))})
 
     def SupportsFeature(self, request):
         return super().SupportsFeature(request)
-
-
-class _Engine:
-    """Collects `pulumi.log` calls; an error-level log fails the run, as it does under the CLI."""
-
-    def __init__(self):
-        self.entries: list[LogEntry] = []
-
-    def Log(self, request):
-        from pulumi.runtime.proto import engine_pb2
-
-        if request.severity == engine_pb2.DEBUG:
-            return empty_pb2.Empty()  # the SDK's own tracing, several lines per resource
-        sev = engine_pb2.LogSeverity.Name(request.severity).lower()
-        self.entries.append(LogEntry(sev, request.message, request.urn))
-        return empty_pb2.Empty()
-
-    def GetRootResource(self, request):
-        from pulumi.runtime.proto import engine_pb2
-
-        return engine_pb2.GetRootResourceResponse(urn="")
-
-    def SetRootResource(self, request):
-        from pulumi.runtime.proto import engine_pb2
-
-        return engine_pb2.SetRootResourceResponse()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,8 +532,11 @@ def run_program(
     mode: str = "preview",
     config_overrides: Mapping[str, str] | None = None,
     on_resource: Callable[[Resource], None] | None = None,
+    offline_facts: OfflineFacts | None = None,
 ) -> RunResult:
     """Run the program folder for ``stack`` in ``mode`` ("preview" or "update").
+
+    ``offline_facts`` answers the program's own lookups and stack references (see preflight.offline_facts).
 
     ``on_resource``, if given, is called with each resource as soon as it is registered (from a worker
     thread; its inputs are final, a component's outputs are not yet known), so analysis can start while
@@ -534,18 +545,57 @@ def run_program(
     if mode not in ("preview", "update"):
         raise ValueError(f"mode must be 'preview' or 'update', not {mode!r}")
     cfg = load_stack_config(program_dir, stack, config_overrides)
+    python = _program_python(cfg.program_dir)
+    if python is not None:
+        from .program_env import run_in_child
+
+        return run_in_child(python, cfg, mode, on_resource)
+    return run_configured(cfg, mode, on_resource, offline_facts)
+
+
+def _program_python(program_dir: str) -> str | None:
+    from .config import _find_project_file
+    from .program_env import program_python
+    from .yaml_files import read_yaml
+
+    project = read_yaml(_find_project_file(program_dir))
+    return program_python(program_dir, project if isinstance(project, dict) else {})
+
+
+def run_configured(cfg, mode: str, on_resource=None, offline_facts: OfflineFacts | None = None) -> RunResult:
+    """Run the program of an already loaded stack config (``cfg`` as load_stack_config returns it)."""
     with _RUN_LOCK:
-        return _run(cfg, mode, on_resource)
+        return _run(cfg, mode, on_resource, offline_facts)
 
 
-def _run(cfg, mode: str, on_resource=None) -> RunResult:
+def resource_from_json(d: dict) -> Resource:
+    """A Resource from its ``dataclasses.asdict`` form after a JSON round trip (lists back to tuples)."""
+    return Resource(**{**d, "dependencies": tuple(d["dependencies"]), "secret_inputs": tuple(d["secret_inputs"]),
+                       "property_dependencies": {k: tuple(v) for k, v in d["property_dependencies"].items()}})
+
+
+def run_result_from_json(d: dict) -> RunResult:
+    """A RunResult from its ``dataclasses.asdict`` form after a JSON round trip."""
+    d = dict(d)
+    d["resources"] = [resource_from_json(r) for r in d["resources"]]
+    for key in ("invokes", "unanswered_invokes"):
+        if key in d:
+            d[key] = [Invoke(**i) for i in d[key]]
+    d["logs"] = [LogEntry(**e) for e in d.get("logs", [])]
+    if d.get("error") is not None:
+        d["error"] = ProgramError(**d["error"])
+    return RunResult(**d)
+
+
+def _run(cfg, mode: str, on_resource=None, offline_facts: OfflineFacts | None = None) -> RunResult:
     preview = mode == "preview"
     region = cfg.values.get("aws:region") or _fab.DEFAULT_REGION
     mocks = _Mocks(preview, region)
     monitor = _Recorder(mocks, cfg.project, cfg.stack)
+    monitor.facts = offline_facts or NO_FACTS
     monitor.on_resource = on_resource
     monitor.program_dir = cfg.program_dir
-    engine = _Engine()
+    engine = EngineStandIn()  # collects `pulumi.log`; an error-level log fails the run, as under the CLI
 
     old_loop = None
     with contextlib.suppress(RuntimeError):
@@ -612,6 +662,11 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
                 stack_outputs = outs
                 secret_outputs = list(_)
         resources.append(Resource(**rec))
+    if error is not None and (monitor.unanswered or monitor.unanswered_refs):
+        # A lookup answered with nothing is the likely cause of a program failing on a missing value.
+        hints = [unanswered_message(i.token, i.args) for i in monitor.unanswered]
+        hints += [unanswered_reference_message(n) for n in monitor.unanswered_refs]
+        error = ProgramError(message="\n".join([error.message, *dict.fromkeys(hints)]), details=error.details)
     parents = {r.parent for r in resources}
     for r in resources:
         if r.options.get("remote") and r.urn not in parents:
@@ -621,6 +676,7 @@ def _run(cfg, mode: str, on_resource=None) -> RunResult:
         outputs=stack_outputs, config=dict(cfg.values), secret_placeholders=list(cfg.secret_placeholders),
         error=error, logs=list(engine.entries), program_dir=cfg.program_dir, secret_outputs=secret_outputs,
         unanswered_invokes=list(monitor.unanswered),
+        unanswered_stack_references=list(dict.fromkeys(monitor.unanswered_refs)),
     )
 
 

@@ -1,0 +1,37 @@
+"""The child side of preflight/program_env.py: runs one program on the interpreter of its own virtualenv.
+
+It receives the resolved stack config (so it needs none of the preflight's file readers), runs the
+program under the same mock engine as an in-process run, and writes one JSON message per line to the pipe
+it was given: each resource as it registers, then the whole result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from types import SimpleNamespace
+
+
+def main(request: dict) -> None:
+    os.dup2(2, 1)  # the program's prints go where an in-process run sends them: stderr
+    out = os.fdopen(request["fd"], "w", encoding="utf-8")
+
+    def send(message: dict) -> None:
+        out.write(json.dumps(message, default=list) + "\n")
+        out.flush()
+
+    try:
+        from preflight import runner
+    except BaseException as e:  # noqa: BLE001 - the environment cannot run the SDK: one line, not a traceback
+        send({"childError": f"{type(e).__name__}: {e}"})
+        out.close()
+        return
+
+    cfg = SimpleNamespace(**request["config"])
+    on_resource = (lambda r: send({"resource": dataclasses.asdict(r)})) if request["stream"] else None
+    result = runner.run_configured(cfg, request["mode"], on_resource)
+    send({"result": dataclasses.asdict(result)})
+    out.close()
+    sys.stdout.flush()

@@ -1,0 +1,128 @@
+"""A program whose Pulumi.yaml names a virtualenv runs on that virtualenv's interpreter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from preflight.program_env import program_python, project_virtualenv
+from preflight.runner import run_program
+
+from .conftest import ROOT
+
+PROGRAM = """\
+import sys
+
+import pulumi
+import pulumi_aws as aws
+import only_in_the_programs_venv
+
+topic = aws.sns.Topic(only_in_the_programs_venv.NAME)
+print("program says hello")
+pulumi.export("python", sys.prefix)
+"""
+
+
+def _venv_with_our_packages(path) -> str:
+    """A virtualenv that sees this environment's packages through a .pth file, plus a module of its own."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    [site] = [str(p) for p in path.glob("lib/python*/site-packages")]
+    with open(os.path.join(site, "ours.pth"), "w") as f:
+        f.write(sysconfig.get_paths()["purelib"] + "\n")
+    os.symlink(os.path.join(sysconfig.get_paths()["purelib"], "pulumi"), os.path.join(site, "pulumi"))
+    with open(os.path.join(site, "only_in_the_programs_venv.py"), "w") as f:
+        f.write('NAME = "from-the-programs-venv"\n')
+    return site
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory):
+    root = tmp_path_factory.mktemp("own-venv")
+    (root / "Pulumi.yaml").write_text("name: own-venv\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n")
+    (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (root / "__main__.py").write_text(PROGRAM)
+    _venv_with_our_packages(root / "venv")
+    return str(root)
+
+
+def test_the_named_virtualenv_is_found(program):
+    project = {"runtime": {"name": "python", "options": {"virtualenv": "venv"}}}
+    assert project_virtualenv(program, project) == os.path.join(program, "venv")
+    assert program_python(program, project) == os.path.join(program, "venv", "bin", "python")
+
+
+@pytest.mark.parametrize("project", [
+    {"runtime": "python"},
+    {"runtime": {"name": "python", "options": {"virtualenv": "missing"}}},
+    {"runtime": {"name": "python", "options": {"toolchain": "uv"}}},
+])
+def test_no_virtualenv_or_one_without_pulumi_runs_here(program, project):
+    assert program_python(program, project) is None
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_the_program_runs_on_its_own_interpreter_and_streams_its_resources(program, mode):
+    seen = []
+    r = run_program(program, "dev", mode, on_resource=lambda res: seen.append(res.urn))
+    assert r.error is None
+    topic = r.get("aws:sns/topic:Topic", "from-the-programs-venv")
+    assert topic.dependencies == () and isinstance(topic.secret_inputs, tuple)
+    assert r.outputs["python"] == os.path.join(program, "venv")
+    assert topic.urn in seen and len(seen) == len(r.resources)
+    if mode == "update":
+        assert topic.outputs["arn"] == "arn:aws:sns:eu-west-1:123456789012:" + topic.outputs["name"]
+
+
+def test_the_cli_reports_it_like_any_program(program):
+    p = subprocess.run([sys.executable, "-m", "preflight", "--cwd", program, "--stack", "dev", "--json"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == "program says hello\n"
+    assert '"from-the-programs-venv"' in p.stdout
+
+
+def test_a_program_failing_in_its_own_venv_is_reported_in_full(program, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        (broken / name).write_text(open(os.path.join(program, name)).read())
+    os.symlink(os.path.join(program, "venv"), broken / "venv")
+    (broken / "__main__.py").write_text("import pulumi\nraise pulumi.RunError('two problems:\\n  a\\n  b')\n")
+    r = run_program(str(broken), "dev", "preview")
+    assert r.error.message == "two problems:\n  a\n  b"
+
+
+def test_a_virtualenv_that_cannot_run_the_program_is_one_line(tmp_path):
+    root = tmp_path / "bad-venv"
+    root.mkdir()
+    (root / "Pulumi.yaml").write_text("name: bad\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n")
+    (root / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (root / "__main__.py").write_text("import pulumi\n")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / "venv")], check=True)
+    [site] = list((root / "venv").glob("lib/python*/site-packages"))
+    (site / "pulumi").mkdir()
+    (site / "pulumi" / "__init__.py").write_text("raise ImportError('this pulumi is broken')\n")
+    p = subprocess.run([sys.executable, "-m", "preflight", "--cwd", str(root), "--stack", "dev"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 2
+    python = root / "venv" / "bin" / "python"
+    assert p.stderr.splitlines() == [
+        f"error: the program's virtualenv interpreter {python} cannot load the Pulumi SDK: "
+        "ImportError: this pulumi is broken"]
+
+
+def test_a_program_that_ends_its_interpreter_is_reported(program, tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        (gone / name).write_text(open(os.path.join(program, name)).read())
+    os.symlink(os.path.join(program, "venv"), gone / "venv")
+    (gone / "__main__.py").write_text("import os, sys\nprint('bye', file=sys.stderr, flush=True)\nos._exit(3)\n")
+    with pytest.raises(Exception) as e:
+        run_program(str(gone), "dev", "preview")
+    assert str(e.value) == (f"the program's virtualenv interpreter {gone / 'venv' / 'bin' / 'python'} exited with "
+                            "code 3 before the program finished: bye")

@@ -1,0 +1,41 @@
+"""The example CI workflow runs the checks `make test` runs after pytest, so the README's CI paragraph stays true."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from preflight.yaml_files import read_yaml
+
+from .conftest import ROOT
+
+
+def _make_test_commands() -> list[list[str]]:
+    text = open(os.path.join(ROOT, "Makefile"), encoding="utf-8").read()
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", text, re.M).group(1)
+    subst = {"$(PY)": "venv/bin/python", "$(PACK)": "policies"}
+    commands = []
+    for line in recipe.splitlines():
+        line = line.strip().lstrip("@")
+        for k, v in subst.items():
+            line = line.replace(k, v)
+        if "-m preflight" in line:
+            commands.append(shlex.split(line))
+    return commands
+
+
+def test_the_workflow_runs_make_tests_preflight_commands_and_uploads_sarif():
+    workflow = read_yaml(os.path.join(ROOT, "examples", "ci", "preflight.yml"))
+    steps = workflow["jobs"]["preflight"]["steps"]
+    runs = [shlex.split(s["run"]) for s in steps if "run" in s and "-m preflight" in s["run"]]
+    sarif = [r for r in runs if "--sarif" in r]
+    assert len(sarif) == 1
+    i = sarif[0].index("--sarif")
+    sarif_file = sarif[0][i + 1]
+    without_sarif = [r[:i] + r[i + 2:] if r is sarif[0] else r for r in runs]
+    assert without_sarif == _make_test_commands()
+    assert {"run": "make venv", "name": "Create the virtualenv from requirements.txt"} in steps
+    upload = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert upload and upload[0]["with"]["sarif_file"] == sarif_file
+    assert workflow["permissions"]["security-events"] == "write"

@@ -10,11 +10,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
 from types import SimpleNamespace
 
 
 def main(request: dict) -> None:
+    # Ctrl-C reaches the whole process group; the parent handles it and ends this process, and a parent
+    # that is killed outright (or ends on --timeout) takes this process with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     os.dup2(2, 1)  # the program's prints go where an in-process run sends them: stderr
     out = os.fdopen(request["fd"], "w", encoding="utf-8")
 

@@ -98,8 +98,27 @@ def run_in_child(python: str, cfg: Any, mode: str, on_resource: Callable | None)
     drainer.start()
     proc.stdin.write(json.dumps(request) + "\n")
     proc.stdin.close()
-    result = None
-    listener_error = child_error = None
+    try:
+        result, listener_error, child_error = _receive(read_fd, on_resource, runner)
+    except BaseException:  # Ctrl-C or a broken message: the child must not outlive the run
+        proc.kill()
+        proc.wait()
+        raise
+    proc.wait()
+    drainer.join(timeout=5)
+    if listener_error is not None:
+        raise runner.ListenerError(listener_error)
+    if child_error is not None:
+        raise ChildError(f"the program's virtualenv interpreter {python} cannot load the Pulumi SDK: {child_error}")
+    if result is None:
+        last = next((ln.strip() for ln in reversed(stderr_lines) if ln.strip()), "no output")
+        raise ChildError(f"the program's virtualenv interpreter {python} exited with code {proc.returncode} "
+                         f"before the program finished: {last}")
+    return result
+
+
+def _receive(read_fd: int, on_resource, runner):
+    result = listener_error = child_error = None
     with os.fdopen(read_fd, encoding="utf-8") as messages:
         for line in messages:
             msg = json.loads(line)
@@ -113,14 +132,4 @@ def run_in_child(python: str, cfg: Any, mode: str, on_resource: Callable | None)
                 result = runner.run_result_from_json(msg["result"])
             elif "childError" in msg:
                 child_error = msg["childError"]
-    proc.wait()
-    drainer.join(timeout=5)
-    if listener_error is not None:
-        raise runner.ListenerError(listener_error)
-    if child_error is not None:
-        raise ChildError(f"the program's virtualenv interpreter {python} cannot load the Pulumi SDK: {child_error}")
-    if result is None:
-        last = next((ln.strip() for ln in reversed(stderr_lines) if ln.strip()), "no output")
-        raise ChildError(f"the program's virtualenv interpreter {python} exited with code {proc.returncode} "
-                         f"before the program finished: {last}")
-    return result
+    return result, listener_error, child_error

@@ -126,3 +126,48 @@ def test_a_program_that_ends_its_interpreter_is_reported(program, tmp_path):
         run_program(str(gone), "dev", "preview")
     assert str(e.value) == (f"the program's virtualenv interpreter {gone / 'venv' / 'bin' / 'python'} exited with "
                             "code 3 before the program finished: bye")
+
+
+def _children_running(marker: str) -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if marker.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                    found.append(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "timeout"])
+def test_an_interrupted_run_leaves_no_child_behind(program, tmp_path, how):
+    import signal
+    import time
+
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        (slow / name).write_text(open(os.path.join(program, name)).read())
+    os.symlink(os.path.join(program, "venv"), slow / "venv")
+    (slow / "__main__.py").write_text("import sys, time\nprint('started', file=sys.stderr, flush=True)\n"
+                                      "time.sleep(60)\n")
+    args = [sys.executable, "-m", "preflight", "--cwd", str(slow), "--stack", "dev"]
+    if how == "timeout":
+        args += ["--timeout", "3"]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline() == "started\n"
+        assert _children_running(str(slow / "venv" / "bin" / "python")) or _children_running("program_child")
+        if how == "ctrl-c":
+            proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == (130 if how == "ctrl-c" else 2)
+    assert len(err.splitlines()) == 1
+    for _ in range(50):
+        if not _children_running("program_child"):
+            break
+        time.sleep(0.1)
+    assert _children_running("program_child") == []

@@ -60,6 +60,8 @@ _AUTONAMED = {
     "aws:elasticache/cluster:Cluster": "clusterId", "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
     "aws:secretsmanager/secret:Secret": "name", "aws:sqs/queue:Queue": "name",
     "aws:lambda/function:Function": "name", "aws:ecs/cluster:Cluster": "name",
+    "aws:eks/cluster:Cluster": "name", "aws:ecr/repository:Repository": "name",
+    "aws:apigateway/restApi:RestApi": "name", "aws:appsync/graphQLApi:GraphQLApi": "name",
 }
 
 _EC2_PREFIX = {
@@ -115,8 +117,25 @@ def split_type(token: str) -> tuple[str, str, str]:
 
 
 def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tuple[str, dict]:
-    """(id, extra outputs) for a custom resource in update mode."""
+    """(id, extra outputs) for a custom resource in update mode.
+
+    Every output the provider computes gets a value: the specific rules below where the shape matters to
+    AWS (ARNs, endpoints, ids), else one shaped by the type the SDK class declares for it.
+    """
     region = inputs.get("region") if isinstance(inputs.get("region"), str) else region
+    rid, out, phys = _fabricate_specific(token, name, urn, inputs, region)
+    computed = _computed_fields(token)
+    if computed:
+        ctx = _shapes.Context(token, str(phys or name), rid, region, urn)
+        for k, typ in computed:
+            if k not in out and k not in inputs:
+                value = _shapes.value_for(typ, k, ctx)
+                if value is not None:
+                    out[k] = value
+    return rid, {k: v for k, v in out.items() if v is not None}
+
+
+def _fabricate_specific(token: str, name: str, urn: str, inputs: dict, region: str) -> tuple[str, dict, Any]:
     pkg, module, res = split_type(token)
     seed = urn
     out: dict[str, Any] = {}
@@ -130,12 +149,13 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
             base = prefix if isinstance(prefix, str) else name + "-"
             phys = f"{base}{_hex(seed, 7)}"
             if token in ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup",
-                         "aws:elasticache/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+                         "aws:elasticache/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
+                         "aws:ecr/repository:Repository"):
                 phys = phys.lower()
             out[name_key] = phys
 
     if pkg != "aws":
-        return f"{name}-{_hex(seed, 8)}", out
+        return f"{name}-{_hex(seed, 8)}", out, phys
 
     if module == "ec2" and res in _EC2_PREFIX:
         rid = f"{_EC2_PREFIX[res]}-0{_hex(seed, 16)}"
@@ -244,11 +264,14 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
         host = f"{ident}.{_hex(seed, 6)}.{region_abbrev(region)}.cache.amazonaws.com"
         cluster_mode = inputs.get("clusterMode") == "enabled" or (
             isinstance(inputs.get("numNodeGroups"), (int, float)) and inputs["numNodeGroups"] > 1)
+        # None: the provider returns no value there, so none is fabricated either.
         if cluster_mode:
             out["configurationEndpointAddress"] = f"clustercfg.{host}"
+            out["primaryEndpointAddress"] = out["readerEndpointAddress"] = None
         else:
             out["primaryEndpointAddress"] = f"master.{host}"
             out["readerEndpointAddress"] = f"replica.{host}"
+            out["configurationEndpointAddress"] = None
         out["arn"] = arn("elasticache", f"replicationgroup:{ident}")
         out["memberClusters"] = [f"{ident}-00{i + 1}" for i in range(int(inputs.get("numCacheClusters") or 2))]
         rid = ident
@@ -314,6 +337,9 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
             if res == "policy":
                 out["policyId"] = out["uniqueId"]
                 rid = out["arn"]
+        elif res == "openIdConnectProvider":
+            url = str(inputs.get("url") or name).split("://", 1)[-1]
+            rid = out["arn"] = f"arn:aws:iam::{acct}:oidc-provider/{url}"
         elif res in ("rolePolicyAttachment", "rolePolicy"):
             rid = f"{inputs.get('role', name)}-{_hex(seed, 20)}"
     elif key == "kms/key":
@@ -368,12 +394,63 @@ def fabricate(token: str, name: str, urn: str, inputs: dict, region: str) -> tup
         out["invokeArn"] = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{out['arn']}/invocations"
     elif key == "ecs/cluster":
         out["arn"] = arn("ecs", f"cluster/{phys}")
+    elif key == "apigateway/restApi":
+        rid = _shapes._lower_alnum(seed, 10)
+        out.update(arn=f"arn:aws:apigateway:{region}::/restapis/{rid}", executionArn=arn("execute-api", rid),
+                   rootResourceId=_shapes._lower_alnum(seed + "root", 10), createdDate=_shapes.TIMESTAMP)
+    elif key == "apigateway/stage":
+        api = _downgrade(inputs.get("restApi"))
+        api = api if isinstance(api, str) else _shapes._lower_alnum(seed + "api", 10)
+        stage = inputs.get("stageName") if isinstance(inputs.get("stageName"), str) else name
+        rid = f"ags-{api}-{stage}"
+        out.update(arn=f"arn:aws:apigateway:{region}::/restapis/{api}/stages/{stage}",
+                   executionArn=arn("execute-api", f"{api}/{stage}"),
+                   invokeUrl=f"https://{api}.execute-api.{region}.amazonaws.com/{stage}",
+                   webAclArn="")  # set only by a WAF association, another resource
+    elif key == "apigateway/resource":
+        part = inputs.get("pathPart") if isinstance(inputs.get("pathPart"), str) else name
+        rid = _shapes._lower_alnum(seed, 6)
+        out["path"] = f"/{part}"
+    elif key == "apigateway/deployment":
+        rid = _shapes._lower_alnum(seed, 6)
+        out["createdDate"] = _shapes.TIMESTAMP
+    elif key == "appsync/graphQLApi":
+        rid = _shapes._lower_alnum(seed, 26)
+        out["arn"] = arn("appsync", f"apis/{rid}")
+    elif key == "eks/cluster":
+        rid = str(phys)
+        out.update(arn=arn("eks", f"cluster/{phys}"), clusterId=_uuid(seed), platformVersion="eks.1",
+                   status="ACTIVE", createdAt=_shapes.TIMESTAMP)
+    elif key == "ecr/repository":
+        rid = str(phys)
+        out.update(arn=arn("ecr", f"repository/{phys}"), registryId=acct,
+                   repositoryUrl=f"{acct}.dkr.ecr.{region}.amazonaws.com/{phys}")
     elif module not in ("route53",):
         out.setdefault("arn", arn(module, f"{res.lower()}/{rid}"))
 
     if "tags" in inputs and "tagsAll" not in inputs:
         out["tagsAll"] = inputs["tags"]
-    return rid, out
+    return rid, out, phys
+
+
+_COMPUTED_FIELDS: dict[str, tuple] = {}
+
+
+def _computed_fields(token: str) -> tuple:
+    """(wire name, declared type) of the outputs the provider computes, for the resource's SDK class."""
+    found = _COMPUTED_FIELDS.get(token)
+    if found is None:
+        cls = _shapes.resource_class(token)
+        names = set(computed_outputs(token))
+        found = tuple((k, t) for k, t in _shapes.fields(cls) if k in names) if cls is not None else ()
+        _COMPUTED_FIELDS[token] = found
+    return found
+
+
+def _downgrade(value: Any) -> Any:
+    from .resource_refs import downgrade
+
+    return downgrade(value)
 
 
 # The zones each commercial region offers a new account, and the numbers of their zone ids. Most regions
@@ -564,8 +641,7 @@ def _arg_names(token: str) -> frozenset[str]:
     import inspect
 
     names: frozenset[str] = frozenset()
-    module = _shapes._sdk_module(token) if token.count(":") == 2 else None
-    fn = getattr(module, _snake(token.split(":")[2]), None) if module else None
+    fn = _shapes.invoke_function(token)
     if callable(fn):
         with contextlib.suppress(TypeError, ValueError):
             params = inspect.signature(fn).parameters
@@ -796,12 +872,6 @@ _LOOKUPS = {
 _COMPUTED_CACHE: dict[str, tuple[str, ...]] = {}
 
 
-def _snake(name: str) -> str:
-    import re
-
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
 def computed_outputs(token: str) -> tuple[str, ...]:
     """Wire names of the outputs a provider computes (outputs of the resource class that are not inputs).
 
@@ -810,17 +880,11 @@ def computed_outputs(token: str) -> tuple[str, ...]:
     """
     if token in _COMPUTED_CACHE:
         return _COMPUTED_CACHE[token]
-    import sys
 
     result: tuple[str, ...] = ()
     try:
-        pkg, mod_res, cls_name = token.split(":")
-        mod, _, res = mod_res.partition("/")
-        base = "pulumi_" + pkg.replace("-", "_")
-        path = f"{base}.{_snake(res)}" if mod == "index" else f"{base}.{mod.replace('/', '.')}.{_snake(res)}"
-        module = sys.modules.get(path)
-        cls = getattr(module, cls_name, None) if module else None
-        args_cls = getattr(module, cls_name + "Args", None) if module else None
+        cls = _shapes.resource_class(token)
+        args_cls = _shapes.args_class(token)
         if cls is not None:
             from pulumi import _types
 

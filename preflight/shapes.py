@@ -111,34 +111,55 @@ def _lower_first(s: str) -> str:
 # Declared types
 
 
-def _sdk_module(token: str) -> Any:
-    import re
+def sdk_package(token: str) -> Any:
+    """The SDK (sub)package that exports a token's classes (``aws:appsync/graphQLApi:GraphQLApi`` ->
+    ``pulumi_aws.appsync``), if the program imported it: nothing is imported here."""
+    parts = token.split(":")
+    if len(parts) != 3:
+        return None
+    base = "pulumi_" + parts[0].replace("-", "_")
+    if parts[1].split("/")[0] == "index":
+        return sys.modules.get(base)
+    # aws:ec2/vpc:Vpc names its module before the slash; kubernetes:apps/v1:Deployment names it whole.
+    for mod in (parts[1].rpartition("/")[0], parts[1]):
+        found = sys.modules.get(f"{base}.{mod.replace('/', '.')}") if mod else None
+        if found is not None:
+            return found
+    return None
 
-    pkg, mod_res, _ = token.split(":")
-    mod, _, res = mod_res.partition("/")
-    base = "pulumi_" + pkg.replace("-", "_")
-    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", res).lower()
-    path = f"{base}.{snake}" if mod == "index" else f"{base}.{mod.replace('/', '.')}.{snake}"
-    return sys.modules.get(path)
+
+def _exported(token: str, name: str) -> Any:
+    package = sdk_package(token)
+    try:
+        return getattr(package, name, None) if package is not None else None
+    except Exception:  # noqa: BLE001 - a lazily loaded module that fails to load has nothing to offer
+        return None
 
 
 def resource_class(token: str) -> type | None:
-    """The SDK class of a resource type, if the program imported it (nothing is imported here)."""
-    try:
-        module = _sdk_module(token)
-        return getattr(module, token.split(":")[2], None) if module else None
-    except ValueError:
-        return None
+    """The SDK class of a resource type, if the program imported its package."""
+    return _exported(token, token.split(":")[-1])
+
+
+def args_class(token: str) -> type | None:
+    return _exported(token, token.split(":")[-1] + "Args")
 
 
 def result_class(token: str) -> type | None:
     """The result class of an invoke (``aws:ec2/getVpc:getVpc`` -> ``GetVpcResult``), if imported."""
-    try:
-        module = _sdk_module(token)
-        fn = token.split(":")[2]
-        return getattr(module, fn[:1].upper() + fn[1:] + "Result", None) if module else None
-    except ValueError:
-        return None
+    fn = token.split(":")[-1]
+    return _exported(token, fn[:1].upper() + fn[1:] + "Result")
+
+
+def invoke_function(token: str) -> Any:
+    """The SDK function of an invoke: the plain one next to its result class (not ``..._output``)."""
+    cls = result_class(token)
+    module = sys.modules.get(getattr(cls, "__module__", "")) if cls is not None else None
+    for name in getattr(module, "__all__", ()):
+        fn = getattr(module, name, None)
+        if callable(fn) and not isinstance(fn, type) and not name.endswith("_output"):
+            return fn
+    return None
 
 
 _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}

@@ -405,8 +405,7 @@ def _fabricate_specific(token: str, name: str, urn: str, inputs: dict, region: s
         rid = f"ags-{api}-{stage}"
         out.update(arn=f"arn:aws:apigateway:{region}::/restapis/{api}/stages/{stage}",
                    executionArn=arn("execute-api", f"{api}/{stage}"),
-                   invokeUrl=f"https://{api}.execute-api.{region}.amazonaws.com/{stage}",
-                   webAclArn="")  # set only by a WAF association, another resource
+                   invokeUrl=f"https://{api}.execute-api.{region}.amazonaws.com/{stage}")
     elif key == "apigateway/resource":
         part = inputs.get("pathPart") if isinstance(inputs.get("pathPart"), str) else name
         rid = _shapes._lower_alnum(seed, 6)

@@ -44,6 +44,14 @@ _EC2_ID_PREFIX = {
     "ipv6CidrBlockAssociationId": "subnet-cidr-assoc", "ipv6AssociationId": "vpc-cidr-assoc",
 }
 _ACCOUNT_IDS = {"ownerId", "accountId", "registryId", "callerAccountId", "awsAccountId"}
+# Computed outputs that point at something made elsewhere (a route's target instance, an address's
+# association, a web ACL attached later): empty unless that happens, and a policy reading them must not
+# find an attachment the program never made.
+_REFERENCES = {
+    "instanceId", "instanceOwnerId", "associationId", "webAclArn", "transitGatewayId", "gatewayId",
+    "natGatewayId", "localGatewayId", "egressOnlyGatewayId", "carrierGatewayId", "vpcPeeringConnectionId",
+    "coreNetworkArn", "carrierIp", "customerOwnedIp", "networkBorderGroup", "origin",
+}
 
 
 @dataclass(frozen=True)
@@ -256,6 +264,8 @@ def string_for(key: str, ctx: Context, path: tuple[str, ...] = ()) -> str:
     seed = ctx.seed + "/" + "/".join(path + (key,))
     k = key.lower()
     parent = path[-1].lower() if path else ""
+    if key in _REFERENCES:
+        return ""
     if key == "arn" and not path:
         return arn(ctx, ctx.service, f"{_lower_first(ctx.resource)}/{ctx.rid}")
     if k.endswith("arn"):
@@ -295,11 +305,11 @@ def string_for(key: str, ctx: Context, path: tuple[str, ...] = ()) -> str:
         return f"https://{_lower_alnum(seed, 10)}.{ctx.service}.{ctx.region}.amazonaws.com/"
     if k.endswith("endpoint") or k.endswith("dnsname") or k.endswith("domainname") or k in ("address", "host", "hostname"):
         return f"{_slug(ctx.name)}-{_lower_alnum(seed, 10)}.{ctx.service}.{ctx.region}.amazonaws.com"
-    if k.endswith("ip") or k.endswith("ipaddress") or k.endswith("privateipaddress"):
+    if key.endswith(("Ip", "IpAddress")) or k in ("ip", "ipaddress"):
         return _ip(seed)
     if "cidr" in k:
         return "10.0.0.0/16"
-    if k.endswith("at") or k.endswith("date") or k.endswith("time") or k.endswith("timestamp"):
+    if key.endswith(("At", "Date", "Time", "Timestamp")) or k in ("date", "time", "timestamp"):
         return TIMESTAMP
     if k == "status":
         return "ACTIVE"

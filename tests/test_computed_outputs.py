@@ -92,3 +92,18 @@ def test_type_walk_is_cached_per_type(runs):
     assert time.perf_counter() - start < 2.0
     again = fabricate.fabricate("aws:eks/cluster:Cluster", "main", cluster.urn, cluster.inputs, "eu-west-1")
     assert again[0] == cluster.id
+
+
+def test_references_to_other_resources_stay_empty(tmp_path):
+    # A route's target instance or an address's association exists only if the program makes one: a
+    # fabricated value would show a policy a NAT instance or an attachment that is not there.
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "aws.ec2.Route('r', route_table_id='rtb-1', destination_cidr_block='0.0.0.0/0', nat_gateway_id='nat-1')\n"
+        "aws.ec2.Eip('ip', domain='vpc')\n")
+    r = run_program(tmp_path, "dev", "update")
+    route = r.get("aws:ec2/route:Route", "r")
+    assert route.outputs["instanceId"] == "" and route.outputs["instanceOwnerId"] == ""
+    assert r.get("aws:ec2/eip:Eip", "ip").outputs["associationId"] == ""

@@ -8,7 +8,29 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .host import PackResult
-from .runner import RunResult
+from .runner import STACK_REFERENCE_TYPE, RunResult, unanswered_message, unanswered_reference_message
+
+
+@dataclass(frozen=True)
+class OfflineGap:
+    """A lookup or stack reference nothing answered offline: what the program built on it is not real."""
+
+    rule: str  # "unanswered-lookup" or "unanswered-stack-reference"
+    message: str
+    urn: str
+    source_position: str | None
+
+
+def offline_gaps(run: RunResult) -> list[OfflineGap]:
+    gaps: dict[str, OfflineGap] = {}
+    for i in run.unanswered_invokes:
+        msg = unanswered_message(i.token, i.args)
+        gaps.setdefault(msg, OfflineGap("unanswered-lookup", msg, "", i.source_position))
+    refs = {r.id: r.urn for r in run.resources if r.type == STACK_REFERENCE_TYPE}
+    for name in run.unanswered_stack_references:
+        msg = unanswered_reference_message(name)
+        gaps.setdefault(msg, OfflineGap("unanswered-stack-reference", msg, refs.get(name, ""), None))
+    return list(gaps.values())
 
 
 @dataclass
@@ -78,6 +100,12 @@ def render_text(rep: StackReport, show_tree: bool = True) -> str:
         for k in run.secret_placeholders:
             out.append(f"    {k} is a secure value that cannot be decrypted offline: the program saw a placeholder")
         out.append("")
+    gaps = offline_gaps(run)
+    if gaps:
+        out.append("Diagnostics:")
+        for g in gaps:
+            out.append(f"    warning: {g.message}")
+        out.append("")
     if rep.packs:
         out.append("Policies:")
         for p in rep.packs:
@@ -146,6 +174,8 @@ def to_json(rep: StackReport) -> dict:
                     "message": d.message} for p in rep.packs for d in p.diagnostics]
     diagnostics += [{"policyPack": "", "policyName": "", "urn": urn, "level": sev, "message": msg}
                     for sev, msg, urn in rep.engine_logs]
+    diagnostics += [{"policyPack": "", "policyName": "", "urn": g.urn, "level": "warning", "message": g.message}
+                    for g in offline_gaps(run)]
     return {
         "project": run.project,
         "stack": run.stack,
@@ -170,12 +200,13 @@ def to_json(rep: StackReport) -> dict:
     }
 
 
-def _location(rep: StackReport, urn: str, cwd: str) -> dict:
+def _location(rep: StackReport, urn: str, cwd: str, source_position: str | None = None) -> dict:
     run = rep.run
     res = next((r for r in run.resources if r.urn == urn), None)
+    position = source_position or (res.source_position if res is not None else None)
     path, line = None, 1
-    if res is not None and res.source_position and "site-packages" not in res.source_position:
-        path, _, ln = res.source_position.rpartition(":")
+    if position and "site-packages" not in position:
+        path, _, ln = position.rpartition(":")
         line = int(ln) if ln.isdigit() else 1
     if path is None:
         path = os.path.join(run.program_dir, f"Pulumi.{run.stack}.yaml")
@@ -195,6 +226,10 @@ def _location(rep: StackReport, urn: str, cwd: str) -> dict:
 
 
 SRCROOT = "%SRCROOT%"
+_GAP_RULES = {
+    "unanswered-lookup": "A lookup was not answered offline: the program saw an empty result",
+    "unanswered-stack-reference": "A stack reference was not answered offline: the program saw no outputs",
+}
 
 
 def to_sarif(reports: list[StackReport], cwd: str, tool_version: str = "1.0.0") -> dict:
@@ -221,6 +256,18 @@ def to_sarif(reports: list[StackReport], cwd: str, tool_version: str = "1.0.0") 
                 "locations": [_location(rep, v.urn, cwd)],
                 "properties": {"stack": rep.run.stack, "mode": rep.run.mode, "urn": v.urn,
                                "enforcementLevel": v.enforcement_level, "severity": v.severity},
+            })
+        for g in offline_gaps(rep.run):
+            rid = f"preflight/{g.rule}"
+            rules.setdefault(rid, {
+                "id": rid, "name": g.rule,
+                "shortDescription": {"text": _GAP_RULES[g.rule]},
+                "defaultConfiguration": {"level": "warning"},
+            })
+            results.append({
+                "ruleId": rid, "level": "warning", "message": {"text": g.message},
+                "locations": [_location(rep, g.urn, cwd, g.source_position)],
+                "properties": {"stack": rep.run.stack, "mode": rep.run.mode, "urn": g.urn},
             })
     rule_list = list(rules.values())
     index = {r["id"]: i for i, r in enumerate(rule_list)}

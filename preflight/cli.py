@@ -27,6 +27,7 @@ import time
 T0 = time.perf_counter()
 
 from . import host as _host
+from .offline_facts import OfflineFactsError, load_offline_facts
 from .config import (ConfigOverrides, StackConfigError, available_stacks, load_secrets_file, load_stack_config,
                      parse_override, placeholder_hint)
 from .progress import DEFAULT_TIMEOUT, Progress, Watchdog
@@ -74,6 +75,9 @@ def _parser(parity: bool) -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["preview", "update"], default="preview",
                    help="preview: computed outputs unknown (first preview); update: fabricated outputs")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    p.add_argument("--offline-facts", metavar="FILE",
+                   help="JSON or YAML answers for the program's own lookups and stack references "
+                        "(format: preflight/offline_facts.py)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"give up after SECONDS, naming the stage the run was in (default: {DEFAULT_TIMEOUT:g})")
     if parity:
@@ -157,11 +161,15 @@ def _watch(args, progress: Progress) -> Watchdog:
     return Watchdog(args.timeout, progress, expire).start()
 
 
-def _run(program_dir: str, stack: str, mode: str, overrides, on_resource=None):
+def _run(program_dir: str, stack: str, mode: str, overrides, on_resource=None, facts=None):
     from .runner import run_program  # imports pulumi: after the packs have been started
 
     with contextlib.redirect_stdout(sys.stderr):  # the program's prints never mix with --json
-        return run_program(program_dir, stack, mode, overrides, on_resource)
+        return run_program(program_dir, stack, mode, overrides, on_resource, offline_facts=facts)
+
+
+def _facts(args):
+    return load_offline_facts(args.offline_facts) if args.offline_facts else None
 
 
 def main_preview(argv: list[str]) -> int:
@@ -170,6 +178,7 @@ def main_preview(argv: list[str]) -> int:
     overrides = _overrides(args)
     stacks = _stacks(args)
     configs = {s: load_stack_config(args.cwd, s, overrides) for s in stacks}
+    facts = _facts(args)
     if args.policy_pack_config and len(args.policy_pack_config) != len(args.policy_pack):
         raise UsageError(f"--policy-pack-config was given {len(args.policy_pack_config)} time(s) for "
                          f"{len(args.policy_pack)} --policy-pack; give one per pack, in the same order")
@@ -210,7 +219,7 @@ def main_preview(argv: list[str]) -> int:
             t_run = time.perf_counter()
             try:
                 progress.enter("running the program", s)
-                run = _run(args.cwd, s, args.mode, overrides, stream)
+                run = _run(args.cwd, s, args.mode, overrides, stream, facts)
             except ListenerError as e:
                 return _fail(f"stack {s}: the preflight could not hand a resource to the policy packs: {e}",
                              as_json, "internal")
@@ -307,6 +316,7 @@ def main_parity(argv: list[str]) -> int:
         default = os.path.join(args.cwd, "parity.yaml")
         allowed_path = default if os.path.exists(default) else None
     allowed = parity.load_allowed(allowed_path)
+    facts = _facts(args)
     runs = []
     progress = Progress()
     watchdog = _watch(args, progress)
@@ -314,7 +324,7 @@ def main_parity(argv: list[str]) -> int:
     try:
         for s in args.stack:
             progress.enter("running the program", s)
-            run = _run(args.cwd, s, args.mode, overrides, progress.resource_registered)
+            run = _run(args.cwd, s, args.mode, overrides, progress.resource_registered, facts)
             if run.error is not None:
                 return _program_failed(s, run.error, args.json, placeholders=run.secret_placeholders)
             runs.append(run)
@@ -349,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(e), as_json, "usage")
     except StackConfigError as e:
         return _fail(str(e), as_json, "config")
+    except OfflineFactsError as e:
+        return _fail(str(e), as_json, "offlineFacts")
     except _host.PolicyPackError as e:
         return _fail(str(e), as_json, "policyPack")
     except Exception as e:  # noqa: BLE001 - never a traceback; PREFLIGHT_DEBUG=1 shows it

@@ -6,7 +6,6 @@ validation is unit-tested without mocks and runs before any resource is declared
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -20,7 +19,8 @@ from components.monitoring import settings as monitoring_settings
 from components.network import settings as network_settings
 from components.storage import settings as storage_settings
 from components.web import settings as web_settings
-from components.validation import NAMESPACE, ConfigKey, ConfigReader, SettingsError, is_domain_name
+from components.validation import (
+    MAX_ENVIRONMENT_LENGTH, NAMESPACE, ConfigKey, ConfigReader, SettingsError, environment_problem, is_domain_name)
 
 __all__ = ["GeneralSettings", "PortalSettings", "SettingsError", "all_keys", "load_settings",
            "settings_from_pulumi_config"]
@@ -29,7 +29,9 @@ GENERAL_KEYS = (
     ConfigKey("domain", "string", "The shop's domain, served at its apex and www (e.g. shop.example.com).",
               "shop.example.com"),
     ConfigKey("environment", "string",
-              "Environment name used in resource names, tags and the parameter prefix; empty means the stack name.",
+              "Environment name used in resource names, tags and the parameter prefix: at most "
+              f"{MAX_ENVIRONMENT_LENGTH} lower-case letters, digits and single hyphens, starting with a letter and "
+              "not ending with a hyphen; empty means the stack name.",
               ""),
     ConfigKey("tags", "object", "Extra tags put on every resource that takes tags.", {}),
     ConfigKey("protect", "boolean",
@@ -50,10 +52,10 @@ def _parse_general(reader: ConfigReader, stack: str) -> GeneralSettings:
     domain = reader.string("domain")
     reader.check(is_domain_name(domain), "domain", domain,
                  "must be a lower-case DNS name with at least two labels, e.g. shop.example.com")
-    environment = reader.string("environment") or stack
-    reader.check(bool(re.fullmatch(r"[a-z][a-z0-9-]{0,19}", environment)), "environment", environment,
-                 "must start with a letter and hold at most 20 lower-case letters, digits or hyphens, "
-                 "because it becomes part of resource names")
+    given = reader.string("environment")
+    environment = given or stack
+    if problem := environment_problem(given, stack):
+        reader.problems.append(problem)
     tags = reader.string_map("tags")
     for key in tags:
         reader.check(not key.lower().startswith("aws:"), "tags", tags, f"tag key {key!r}: the aws: prefix is "

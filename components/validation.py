@@ -184,3 +184,36 @@ _PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16
 
 def is_private_range(network: ipaddress.IPv4Network) -> bool:
     return any(network.subnet_of(private) for private in _PRIVATE_RANGES)
+
+
+# Every physical name starts `portal-<environment>-`. The tightest limit it meets is the web target group's
+# auto-name, `portal-<environment>-web-` plus 7 random characters, which AWS caps at 32 characters; RDS
+# identifiers (63) and ElastiCache cluster ids also refuse a double or trailing hyphen.
+NAME_PREFIX = "portal"
+TARGET_GROUP_NAME_LIMIT = 32
+AUTO_NAME_SUFFIX = 7
+MAX_ENVIRONMENT_LENGTH = TARGET_GROUP_NAME_LIMIT - len(f"{NAME_PREFIX}--web-") - AUTO_NAME_SUFFIX
+ENVIRONMENT_PATTERN = rf"(?=.{{1,{MAX_ENVIRONMENT_LENGTH}}}$)[a-z](-?[a-z0-9])*"
+ENVIRONMENT_RULE = (f"must start with a lower-case letter and hold at most {MAX_ENVIRONMENT_LENGTH} lower-case "
+                    "letters, digits and single hyphens, with no hyphen at the end, because it becomes part of "
+                    f"resource names (a target group name holds {TARGET_GROUP_NAME_LIMIT} characters, an RDS "
+                    "identifier no double or trailing hyphen)")
+
+
+def suggest_environment(stack: str) -> str:
+    """A valid environment name close to `stack`, for the error that asks for one."""
+    name = re.sub(r"[^a-z0-9]+", "-", stack.lower())
+    name = re.sub(r"^[^a-z]+", "", name)[:MAX_ENVIRONMENT_LENGTH].strip("-")
+    return name or "env"
+
+
+def environment_problem(environment: str, stack: str) -> str | None:
+    """Why `environment` (empty: the stack name stands in) cannot name resources, or None."""
+    used = environment or stack
+    if re.fullmatch(ENVIRONMENT_PATTERN, used):
+        return None
+    if environment:
+        return f"{NAMESPACE}:environment = {environment}: {ENVIRONMENT_RULE}"
+    return (f"stack name {stack}: {NAMESPACE}:environment is empty, so the stack name is the environment, and it "
+            f"{ENVIRONMENT_RULE}; set one, e.g. `pulumi config set {NAMESPACE}:environment "
+            f"{suggest_environment(stack)}`")

@@ -60,8 +60,10 @@ BAD_INPUTS = [
                               "e.g. shop.example.com"),
     ({"domain": "-shop.example.com"}, "portal:domain = -shop.example.com: must be a lower-case DNS name with at "
                                       "least two labels, e.g. shop.example.com"),
-    ({"environment": "Prod_1"}, "portal:environment = Prod_1: must start with a letter and hold at most 20 "
-                                "lower-case letters, digits or hyphens, because it becomes part of resource names"),
+    ({"environment": "Prod_1"}, "portal:environment = Prod_1: must start with a lower-case letter and hold at "
+                                "most 13 lower-case letters, digits and single hyphens, with no hyphen at the end, "
+                                "because it becomes part of resource names (a target group name holds 32 "
+                                "characters, an RDS identifier no double or trailing hyphen)"),
     ({"protect": "yes"}, "portal:protect = yes: must be true or false"),
     ({"tags": '["a"]'}, 'portal:tags = ["a"]: must be an object whose values are strings'),
     ({"tags": '{"aws:owner": "me"}'}, "portal:tags = {\"aws:owner\": \"me\"}: tag key 'aws:owner': the aws: "

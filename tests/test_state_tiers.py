@@ -103,10 +103,11 @@ def test_each_tier_is_one_component_under_the_portal_owning_its_children(run, to
 
 # -- database ---------------------------------------------------------------------------------------
 
-def test_database_is_mysql_80_multi_az_in_every_data_subnet(run):
+def test_database_is_mysql_84_multi_az_in_every_data_subnet(run):
     db = instance(run)
     assert db.inputs["engine"] == "mysql"
-    assert re.fullmatch(r"8\.0(\.\d+)?", db.inputs["engineVersion"])
+    # 8.0 is past RDS standard support: a new stack must not start on paid Extended Support.
+    assert re.fullmatch(r"8\.4(\.\d+)?", db.inputs["engineVersion"])
     assert db.inputs["multiAz"] is True
     assert db.inputs["publiclyAccessible"] is False
     assert db.inputs["port"] == 3306.0
@@ -186,7 +187,8 @@ def test_backup_retention_and_windows_that_do_not_overlap(run):
 def test_upgrades_logs_insights_and_enhanced_monitoring(run):
     db = instance(run)
     assert db.inputs["autoMinorVersionUpgrade"] is True
-    # MySQL 8.0 is past RDS standard support: Extended Support is chosen explicitly, never by surprise.
+    # At the end of standard support RDS would otherwise force a major upgrade: Extended Support is chosen
+    # explicitly, never by surprise.
     assert db.inputs["engineLifecycleSupport"] == "open-source-rds-extended-support"
     assert set(db.inputs["enabledCloudwatchLogsExports"]) == {"error", "slowquery"}
     assert db.inputs["performanceInsightsEnabled"] is True
@@ -207,7 +209,7 @@ def test_parameter_group_is_utf8mb4_tls_only_with_slow_log_and_replaceable(run):
     db = instance(run)
     group = run.get("aws:rds/parameterGroup:ParameterGroup", name(run, "-mysql"))
     assert linked(db, "parameterGroupName") == {group.urn}
-    assert group.inputs["family"] == f"mysql{db.inputs['engineVersion'][:3]}" == "mysql8.0"
+    assert group.inputs["family"] == f"mysql{db.inputs['engineVersion'][:3]}" == "mysql8.4"
     assert group.inputs["namePrefix"] and "name" not in group.inputs
     assert group.options.get("deleteBeforeReplace") is not True
     params = {p["name"]: p["value"] for p in group.inputs["parameters"]}
@@ -383,8 +385,8 @@ def test_the_backup_job_hour_misses_the_rds_backup_window(run):
 def test_an_engine_upgrade_moves_to_a_parameter_group_of_the_new_family(portal_run, mode):
     """8.0 -> 8.4 is one config change: same logical parameter group (replaced, created before the old one is
     deleted, under a new prefix) and a major upgrade RDS is allowed to perform."""
-    before = portal_run("staging", mode)
-    after = portal_run("staging", mode, {"portal:dbEngineVersion": "8.4"})
+    before = portal_run("staging", mode, {"portal:dbEngineVersion": "8.0"})
+    after = portal_run("staging", mode)
     assert after.error is None, after.error
     old = before.get("aws:rds/parameterGroup:ParameterGroup", "portal-staging-mysql")
     new = after.get("aws:rds/parameterGroup:ParameterGroup", "portal-staging-mysql")

@@ -132,8 +132,9 @@ class Database(pulumi.ComponentResource):
             # portal:dbEngineVersion does (8.0 -> 8.4), and then the upgrade must not be refused.
             auto_minor_version_upgrade=True,
             allow_major_version_upgrade=True,
-            # MySQL 8.0 left RDS standard support on 2026-07-31: it runs on paid Extended Support until upgraded.
-            # Said explicitly so the cost shows in the preview rather than on the bill.
+            # When a major version leaves RDS standard support (8.0 did on 2026-07-31, 8.4 does in 2029) the
+            # database keeps running on paid Extended Support instead of being upgraded by RDS without a
+            # release; said explicitly so the cost shows in the preview rather than on the bill.
             engine_lifecycle_support="open-source-rds-extended-support",
             instance_class=settings.instance_class,
             multi_az=True,

@@ -1,4 +1,4 @@
-"""Settings of the database tier: RDS MySQL (8.0 by default), Multi-AZ, holding the shop's data and its sessions."""
+"""Settings of the database tier: RDS MySQL (8.4 by default), Multi-AZ, holding the shop's data and its sessions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ KEYS = (
               "needs db.*.medium or larger.", "db.t4g.medium"),
     ConfigKey("dbEngineVersion", "string",
               "MySQL version: \"8.0\" or \"8.4\" (RDS picks the latest minor and upgrades it automatically) or a "
-              "full version such as 8.0.40. Changing the major version upgrades the database in place.", "8.0"),
+              "full version such as 8.4.3. 8.0 runs on paid RDS Extended Support. Changing the major version upgrades "
+              "the database in place.", "8.4"),
     ConfigKey("dbAllocatedStorage", "integer", "Initial gp3 storage of the database in GiB (20 to 65536).", 20),
     ConfigKey("dbMaxAllocatedStorage", "integer",
               "Storage autoscaling ceiling in GiB; at least 10% above dbAllocatedStorage.", 100),
@@ -59,7 +60,7 @@ MIN_WINDOW_MINUTES = 30
 @dataclass(frozen=True)
 class DatabaseSettings:
     instance_class: str = "db.t4g.medium"
-    engine_version: str = "8.0"
+    engine_version: str = "8.4"
     allocated_storage: int = 20
     max_allocated_storage: int = 100
     backup_retention_days: int = 7

@@ -74,6 +74,15 @@ class OfflineFacts:
 NO_FACTS = OfflineFacts()
 
 
+def facts_from_dict(d: dict) -> OfflineFacts:
+    """OfflineFacts from its ``dataclasses.asdict`` form after a JSON round trip (for a program's own virtualenv)."""
+    return OfflineFacts(
+        path=d.get("path", ""),
+        invokes=tuple(InvokeAnswer(**i) for i in d.get("invokes", ())),
+        stack_references={name: StackOutputs(outputs=s["outputs"], secret_output_names=tuple(s["secret_output_names"]))
+                          for name, s in d.get("stack_references", {}).items()})
+
+
 def _matches(want: Any, got: Any) -> bool:
     """``want`` is a subset of ``got``: every key of a mapping matches, lists match item by item."""
     if isinstance(want, dict):

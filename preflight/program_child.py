@@ -39,7 +39,12 @@ def main(request: dict) -> None:
 
     cfg = SimpleNamespace(**request["config"])
     on_resource = (lambda r: send({"resource": dataclasses.asdict(r)})) if request["stream"] else None
-    result = runner.run_configured(cfg, request["mode"], on_resource)
+    facts = None
+    if request.get("facts") is not None:
+        from preflight.offline_facts import facts_from_dict
+
+        facts = facts_from_dict(request["facts"])
+    result = runner.run_configured(cfg, request["mode"], on_resource, facts)
     send({"result": dataclasses.asdict(result)})
     out.close()
     sys.stdout.flush()

@@ -73,14 +73,15 @@ class ChildError(StackConfigError):
     """The program's virtualenv could not run the program at all (not the program's own failure)."""
 
 
-def run_in_child(python: str, cfg: Any, mode: str, on_resource: Callable | None):
+def run_in_child(python: str, cfg: Any, mode: str, on_resource: Callable | None, offline_facts: Any = None):
     """Run ``cfg``'s program on ``python`` and rebuild its RunResult here; ``on_resource`` sees each resource
     as the child registers it."""
     from . import runner
 
     read_fd, write_fd = os.pipe()
     request = {"config": dataclasses.asdict(cfg), "mode": mode, "fd": write_fd, "paths": _our_paths(),
-               "stream": on_resource is not None}
+               "stream": on_resource is not None,
+               "facts": dataclasses.asdict(offline_facts) if offline_facts is not None else None}
     bootstrap = ("import json, sys; request = json.loads(sys.stdin.readline()); sys.path += request['paths'];"
                  " from preflight.program_child import main; main(request)")
     # The child sends its own stdout to stderr (the program's prints never mix with a report).

@@ -549,7 +549,7 @@ def run_program(
     if python is not None:
         from .program_env import run_in_child
 
-        return run_in_child(python, cfg, mode, on_resource)
+        return run_in_child(python, cfg, mode, on_resource, offline_facts)
     return run_configured(cfg, mode, on_resource, offline_facts)
 
 

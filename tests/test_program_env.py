@@ -171,3 +171,22 @@ def test_an_interrupted_run_leaves_no_child_behind(program, tmp_path, how):
             break
         time.sleep(0.1)
     assert _children_running("program_child") == []
+
+
+def test_offline_facts_reach_a_program_in_its_own_virtualenv(program, tmp_path):
+    from preflight.offline_facts import load_offline_facts
+
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        (refs / name).write_text(open(os.path.join(program, name)).read())
+    os.symlink(os.path.join(program, "venv"), refs / "venv")
+    (refs / "__main__.py").write_text(
+        "import pulumi\nimport pulumi_aws as aws\n"
+        "network = pulumi.StackReference('org/network/prod')\n"
+        "aws.ec2.SecurityGroup('web', vpc_id=network.require_output('vpcId'))\n")
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("stackReferences:\n  org/network/prod:\n    outputs:\n      vpcId: vpc-0f00dfeedbeef0001\n")
+    r = run_program(str(refs), "dev", "preview", offline_facts=load_offline_facts(str(facts)))
+    assert r.error is None
+    assert r.get("aws:ec2/securityGroup:SecurityGroup", "web").inputs["vpcId"] == "vpc-0f00dfeedbeef0001"

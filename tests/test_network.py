@@ -108,7 +108,7 @@ def test_public_subnets_route_to_the_internet_gateway(run):
 
 
 def test_s3_gateway_endpoint_serves_every_private_route_table(run):
-    (endpoint,) = run.find("aws:ec2/vpcEndpoint:VpcEndpoint")
+    (endpoint,) = [e for e in run.find("aws:ec2/vpcEndpoint:VpcEndpoint") if e.name.endswith("-s3")]
     assert endpoint.inputs["vpcEndpointType"] == "Gateway"
     assert endpoint.inputs["serviceName"] == "com.amazonaws.eu-west-1.s3"
     private_tables = {_route_tables_of(run, s).pop() for s in subnets_by_tier(run)["private"].values()}
@@ -189,3 +189,45 @@ def test_public_subnets_are_dual_stack_so_the_load_balancer_answers_aaaa(run):
     v6 = [r for r in run.find("aws:ec2/route:Route")
           if linked(r, "routeTableId") == {table} and r.inputs.get("destinationIpv6CidrBlock") == "::/0"]
     assert len(v6) == 1 and linked(v6[0], "gatewayId") == {igw.urn}
+
+
+ENDPOINT_SERVICES = {"ssm", "ssmmessages", "ec2messages", "secretsmanager", "logs", "monitoring"}
+
+
+def test_a_nat_outage_does_not_cut_ssm_secrets_or_cloudwatch_from_the_web_subnets(run):
+    """Interface endpoints with private DNS in every private subnet, admitting HTTPS from the VPC only."""
+    vpc = run.find("aws:ec2/vpc:Vpc")[0]
+    private = {s.urn for s in subnets_by_tier(run)["private"].values()}
+    endpoints = {e.inputs["serviceName"].rsplit(".", 1)[1]: e for e in run.find("aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if e.inputs["vpcEndpointType"] == "Interface"}
+    assert set(endpoints) == ENDPOINT_SERVICES
+    (group,) = [g for g in run.find("aws:ec2/securityGroup:SecurityGroup") if g.name.endswith("-endpoints")]
+    assert linked(group, "vpcId") == {vpc.urn}
+    assert not group.inputs.get("ingress") and not group.inputs.get("egress")
+    rules = [r for r in run.find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+             if linked(r, "securityGroupId") == {group.urn}]
+    assert [(r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"])
+            for r in rules] == [("tcp", 443.0, 443.0, vpc.inputs["cidrBlock"])]
+    for service, endpoint in endpoints.items():
+        assert endpoint.inputs["serviceName"] == f"com.amazonaws.eu-west-1.{service}"
+        assert endpoint.inputs["privateDnsEnabled"] is True
+        assert linked(endpoint, "vpcId") == {vpc.urn}
+        assert linked(endpoint, "subnetIds") == private, service
+        assert linked(endpoint, "securityGroupIds") == {group.urn}
+
+
+def test_interface_endpoints_can_be_switched_off(portal_run):
+    result = portal_run("staging", "preview", overrides={"portal:interfaceEndpoints": "false"})
+    assert result.error is None, result.error and result.error.details
+    assert [e.inputs["vpcEndpointType"] for e in result.find("aws:ec2/vpcEndpoint:VpcEndpoint")] == ["Gateway"]
+    assert not [g for g in result.find("aws:ec2/securityGroup:SecurityGroup") if g.name.endswith("-endpoints")]
+
+
+def test_staging_and_prod_have_disjoint_vpc_ranges_so_they_can_be_peered(portal_run):
+    ranges = {}
+    for stack in ("staging", "prod"):
+        result = portal_run(stack, "preview")
+        assert result.error is None, result.error and result.error.details
+        ranges[stack] = ipaddress.IPv4Network(result.find("aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"])
+    assert ranges == {"staging": ipaddress.IPv4Network("10.41.0.0/16"), "prod": ipaddress.IPv4Network("10.40.0.0/16")}
+    assert not ranges["staging"].overlaps(ranges["prod"])

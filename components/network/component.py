@@ -10,7 +10,8 @@ from typing import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.network.settings import SUBNET_TIERS, NetworkSettings, subnet_cidr, subnet_slot
+from components.network.settings import (
+    INTERFACE_ENDPOINT_SERVICES, SUBNET_TIERS, NetworkSettings, subnet_cidr, subnet_slot)
 from components.tagging import stack_tags
 
 
@@ -131,13 +132,17 @@ class Network(pulumi.ComponentResource):
             aws.ec2.RouteTableAssociation(f"{name}-data-{az}", subnet_id=self.subnets["data"][az].id,
                                           route_table_id=self.data_route_table.id, opts=child)
 
-        # Releases and assets are pulled from S3 at boot: a gateway endpoint keeps that traffic off the NAT
-        # gateways (cheaper, and a NAT outage does not stop instances from booting).
+        # Releases, assets and the Amazon Linux package repositories are in S3: a gateway endpoint keeps that
+        # traffic off the NAT gateways (cheaper, and it keeps flowing while a NAT gateway is down).
         region = aws.get_region().region
         self.s3_endpoint = aws.ec2.VpcEndpoint(
             f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.s3",
             vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in self.private_route_tables.values()],
             tags=tags(f"{name}-s3"), opts=child)
+        self.interface_endpoints: dict[str, aws.ec2.VpcEndpoint] = {}
+        self.endpoint_security_group: aws.ec2.SecurityGroup | None = None
+        if settings.interface_endpoints:
+            self._interface_endpoints(name, region, settings.vpc_cidr, zones, tags, child)
 
         self._flow_logs(name, settings, args.log_kms_key_arn, tags, child)
 
@@ -150,6 +155,28 @@ class Network(pulumi.ComponentResource):
             "privateSubnetIds": self.private_subnet_ids,
             "dataSubnetIds": self.data_subnet_ids,
         })
+
+    def _interface_endpoints(self, name: str, region: str, vpc_cidr: str, zones: tuple[str, ...], tags,
+                             child: pulumi.ResourceOptions) -> None:
+        """Without these, each private subnet reaches SSM, Secrets Manager and CloudWatch through its AZ's NAT
+        gateway: a NAT outage would stop booting servers from reading their configuration and database secret,
+        cut Session Manager and blind the logs and metrics of that AZ."""
+        # No egress rules (the provider drops AWS's default allow-all): an endpoint only answers.
+        self.endpoint_security_group = aws.ec2.SecurityGroup(
+            f"{name}-endpoints", name=f"{name}-endpoints", vpc_id=self.vpc.id,
+            description="Interface VPC endpoints: HTTPS from inside the VPC", tags=tags(f"{name}-endpoints"),
+            opts=child)
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-endpoints-https", security_group_id=self.endpoint_security_group.id, ip_protocol="tcp",
+            from_port=443, to_port=443, cidr_ipv4=vpc_cidr, description="HTTPS to AWS APIs from the VPC",
+            tags=tags(f"{name}-endpoints-https"), opts=child)
+        for service in INTERFACE_ENDPOINT_SERVICES:
+            # Private DNS makes the services' usual names resolve to the endpoints: no client changes.
+            self.interface_endpoints[service] = aws.ec2.VpcEndpoint(
+                f"{name}-{service}", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.{service}",
+                vpc_endpoint_type="Interface", private_dns_enabled=True,
+                subnet_ids=[self.subnets["private"][az].id for az in zones],
+                security_group_ids=[self.endpoint_security_group.id], tags=tags(f"{name}-{service}"), opts=child)
 
     def _flow_logs(self, name: str, settings: NetworkSettings, kms_key_arn: pulumi.Input[str] | None, tags,
                    child: pulumi.ResourceOptions) -> None:

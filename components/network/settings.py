@@ -34,7 +34,16 @@ KEYS = (
               "Networks the VPC will be peered or VPN-connected with; the VPC must not overlap any of them.", []),
     ConfigKey("flowLogRetentionDays", "integer",
               "Days the VPC flow logs are kept in CloudWatch Logs.", 90),
+    ConfigKey("interfaceEndpoints", "boolean",
+              "Interface VPC endpoints for SSM (ssm, ssmmessages, ec2messages), Secrets Manager and CloudWatch "
+              "(logs, monitoring) in the private subnets, so web servers boot, read their configuration and "
+              "database credentials, ship logs and stay reachable by Session Manager while their AZ's NAT gateway "
+              "is down. false saves the endpoints' hourly cost, and then a NAT outage stops all of that.", True),
 )
+
+# Interface endpoints the web servers use at boot and while serving (S3 has its gateway endpoint): the SSM agent
+# and Session Manager, Parameter Store reads, the database secret, and the CloudWatch agent's logs and metrics.
+INTERFACE_ENDPOINT_SERVICES = ("ssm", "ssmmessages", "ec2messages", "secretsmanager", "logs", "monitoring")
 
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
@@ -48,6 +57,7 @@ class NetworkSettings:
     vpc_cidr: str = "10.40.0.0/16"
     reserved_cidrs: tuple[str, ...] = ()
     flow_log_retention_days: int = 90
+    interface_endpoints: bool = True
 
 
 def parse(reader: ConfigReader) -> NetworkSettings:
@@ -101,7 +111,8 @@ def parse(reader: ConfigReader) -> NetworkSettings:
                  f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days")
 
     return NetworkSettings(az_count=az_count, availability_zones=zones if zones_ok else (), vpc_cidr=vpc_cidr,
-                           reserved_cidrs=reserved, flow_log_retention_days=retention)
+                           reserved_cidrs=reserved, flow_log_retention_days=retention,
+                           interface_endpoints=reader.boolean("interfaceEndpoints"))
 
 
 def _below(value: object, minimum: int) -> bool:

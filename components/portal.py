@@ -77,7 +77,8 @@ class Portal(pulumi.ComponentResource):
             database=DatabaseInputs.of(self.database), cache=CacheInputs.of(self.cache),
             storage=StorageInputs(bucket_names=self.storage.bucket_names, bucket_arns=self.storage.bucket_arns),
             logging=LoggingInputs(log_group_names=self.logging.log_group_names,
-                                  log_group_arns=self.logging.log_group_arns),
+                                  log_group_arns=self.logging.log_group_arns,
+                                  log_groups=tuple(self.logging.log_groups.values())),
             tags=general.tags), opts=child)
         # Security groups chained by reference: internet -> ALB -> web -> database / cache.
         self.load_balancer.allow_targets("web", self.web.security_group.id, settings.web.app_port)

@@ -100,13 +100,21 @@ def check_alarms(result: RunResult, name: str) -> None:
     assert resource_types(result, group_deps) == set(GROUP_TYPES), "threshold is the group's own minimum"
 
 
+def alarm_metrics(alarm) -> set[str]:
+    """The metrics an alarm watches: its own metric, or those its metric-math queries read."""
+    if "metricName" in alarm.inputs:
+        return {alarm.inputs["metricName"]}
+    return {q["metric"]["metricName"] for q in alarm.inputs.get("metricQueries", ()) if "metric" in q}
+
+
 def check_rollback_alarm(result: RunResult, name: str, alarm) -> None:
     regional, _ = topics(result, name)
-    assert alarm.inputs["metricName"] == "HTTPCode_ELB_5XX_Count"
-    assert resource_types(result, alarm.property_dependencies["dimensions"]) & set(LB_TYPES)
+    assert "HTTPCode_ELB_5XX_Count" in alarm_metrics(alarm)
+    linked = alarm.property_dependencies.get("dimensions") or alarm.property_dependencies["metricQueries"]
+    assert resource_types(result, linked) & set(LB_TYPES)
     assert alarm.property_dependencies.get("alarmActions") == (regional.urn,)
     # Listed by Monitoring, never duplicated.
-    assert [a for a in result.find(ALARM) if a.inputs.get("metricName") == "HTTPCode_ELB_5XX_Count"] == [alarm]
+    assert [a for a in result.find(ALARM) if "HTTPCode_ELB_5XX_Count" in alarm_metrics(a)] == [alarm]
 
 
 def check_health_check(result: RunResult, name: str, domain: str, health_path: str, interval: float = 30.0,

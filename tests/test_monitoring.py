@@ -151,8 +151,8 @@ def test_portal_alert_subscriptions_come_from_settings(portal_run):
 def test_portal_staging_and_prod_have_the_same_alarms(portal_run):
     def alarm_shapes(stack):
         result = portal_run(stack, "update")
-        return sorted((a.name.replace(f"portal-{stack}", ""), a.inputs["namespace"].replace(stack, "<env>"),
-                       a.inputs["metricName"], a.inputs.get("region")) for a in result.find(checks.ALARM))
+        return sorted((a.name.replace(f"portal-{stack}", ""), a.inputs.get("namespace", "").replace(stack, "<env>"),
+                       sorted(checks.alarm_metrics(a)), a.inputs.get("region")) for a in result.find(checks.ALARM))
 
     staging = alarm_shapes("staging")
     assert len(staging) >= len(checks.ALARMS) + 2  # plus the rollback and application-error alarms

@@ -235,15 +235,20 @@ def test_waf_logs_what_it_blocks_or_counts_without_cookies(case):
     assert [c["actionCondition"]["action"] for c in rule["conditions"]] == ["BLOCK", "COUNT", "EXCLUDED_AS_COUNT"]
 
 
+def rollback_queries(alarm) -> dict[str, dict]:
+    return {q["id"]: q for q in alarm.inputs["metricQueries"]}
+
+
 def test_rollback_alarm_watches_the_alb_5xx_and_alerts(case):
     alarm = case.get(ALARM, "-alb-5xx")
     lb = case.get(LB, "-alb")
     assert alarm.inputs["name"] == f"{case.name}-alb-5xx"
-    assert (alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["statistic"]) == (
-        "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum")
-    assert case.deps(alarm, "dimensions") == {lb.urn}
+    elb = rollback_queries(alarm)["elb"]["metric"]
+    assert (elb["namespace"], elb["metricName"], elb["stat"], elb["period"]) == (
+        "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 60.0)
+    assert lb.urn in case.deps(alarm, "metricQueries")
     if not case.preview:
-        assert alarm.inputs["dimensions"] == {"LoadBalancer": lb.outputs["arnSuffix"]}
+        assert elb["dimensions"] == {"LoadBalancer": lb.outputs["arnSuffix"]}
     assert alarm.inputs["threshold"] == float(case.edge.rollback_alarm_threshold)
     assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
     topics = {t.urn for t in case.r.find(TOPIC)}
@@ -397,7 +402,8 @@ def test_group_pins_the_templates_numbered_latest_version(case):
     asg, lt = case.get(ASG, "-web"), case.get(LT, "-web")
     version = asg.inputs["launchTemplate"]["version"]
     assert version not in ("$Latest", "$Default")
-    assert case.deps(asg, "launchTemplate") == {lt.urn}
+    # The version also waits for the release check on the releases bucket (see the release tests below).
+    assert case.deps(asg, "launchTemplate") == {lt.urn, releases_bucket(case).urn}
     if case.preview:
         assert version == UNKNOWN  # the new version number is only known once the template is updated
     else:
@@ -432,6 +438,93 @@ def test_target_tracking_on_cpu_and_requests_per_target(case):
     if not case.preview:
         label = requests.inputs["targetTrackingConfiguration"]["predefinedMetricSpecification"]["resourceLabel"]
         assert label == f"{lb.outputs['arnSuffix']}/{tg.outputs['arnSuffix']}"
+
+
+BUCKET = "aws:s3/bucket:Bucket"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+GET_OBJECT = "aws:s3/getObject:getObject"
+
+
+def releases_bucket(case):
+    (bucket,) = [b for b in case.r.find(BUCKET) if b.name in (f"{case.name}-releases", "standin-releases")]
+    return bucket
+
+
+def test_servers_cannot_launch_before_everything_they_read_at_boot_exists(case):
+    asg = case.get(ASG, "-web")
+    before = set(asg.dependencies)
+    prefix = f"/portal/{case.stack}/"
+    parameters = {p.urn for p in case.r.find(PARAMETER) if p.inputs["name"].startswith(prefix)}
+    assert len(parameters) == len(EXPECTED_PARAMETERS) and parameters <= before, "parameters come first"
+    role = case.get(ROLE, "-web")
+    grants = {case.get(ROLE_POLICY, "-web").urn, case.get(PROFILE, "-web").urn}
+    grants |= {a.urn for a in case.r.find(ATTACHMENT) if case.deps(a, "role") == {role.urn}}
+    assert grants <= before, "the role's permissions are in place before a server asks for anything"
+    log_groups = {g.urn for g in case.r.find(LOG_GROUP) if g.inputs["name"].startswith(prefix)}
+    assert len(log_groups) == 3 and log_groups <= before
+    if case.r.find("ecommerce:portal:Portal"):
+        # The real tiers: the database (and with it its managed secret) and the cache its endpoints name.
+        assert case.get("aws:rds/instance:Instance", "-mysql").urn in before
+        assert case.get("aws:elasticache/cluster:Cluster", "-cache").urn in before
+
+
+def test_request_count_scaling_waits_for_the_listeners(case):
+    asg = case.get(ASG, "-web")
+    (requests,) = [p for p in case.r.find(POLICY) if case.deps(p, "autoscalingGroupName") == {asg.urn}
+                   and p.inputs["targetTrackingConfiguration"]["predefinedMetricSpecification"][
+                       "predefinedMetricType"] == "ALBRequestCountPerTarget"]
+    https = case.get(LISTENER, "-https")
+    assert case.deps(https, "defaultActions") == {case.get(TG, "-web").urn}, "the listener that forwards"
+    assert {https.urn, case.get(LISTENER, "-http").urn} <= set(requests.dependencies)
+
+
+def test_a_release_that_does_not_serve_fails_the_deploy(case):
+    asg = case.get(ASG, "-web")
+    # pulumi up waits for min_size servers healthy behind the load balancer (the group is attached to the
+    # target group inline, which is what the provider counts) ...
+    assert asg.inputs["waitForElbCapacity"] == asg.inputs["minSize"] == float(case.web.min_size)
+    assert asg.inputs["targetGroupArns"] and "trafficSources" not in asg.inputs
+    # ... for longer than a server has to boot, with one replacement, so only a release that never serves fails.
+    timeout = asg.inputs["waitForCapacityTimeout"]
+    assert re.fullmatch(r"[0-9]+s", timeout)
+    assert int(timeout[:-1]) >= 2 * case.web.health_check_grace_seconds + 60
+    assert asg.inputs.get("ignoreFailedScalingActivities") in (None, False), "a failed launch fails at once"
+
+
+def test_servers_are_not_pointed_at_a_release_before_it_is_in_the_bucket(case):
+    bucket = releases_bucket(case)
+    lookups = [i for i in case.r.invokes if i.token == GET_OBJECT]
+    archive = f"releases/{case.web.release}/portal.tar.gz"
+    name_known = known(bucket.outputs.get("bucket", UNKNOWN)) if case.preview else True
+    if not name_known:
+        assert lookups == []  # a first preview: the bucket does not exist yet
+    else:
+        assert sorted(i.args["key"] for i in lookups) == [archive, f"{archive}.sha256"]
+        assert {i.args["bucket"] for i in lookups} == {bucket.outputs["bucket"]}
+        assert all(i.args["downloadBody"] == "false" for i in lookups)
+    # The group's template version is only known once the check passed.
+    assert bucket.urn in case.deps(case.get(ASG, "-web"), "launchTemplate")
+
+
+def test_rollback_fires_on_the_web_servers_own_5xx(case):
+    alarm = case.get(ALARM, "-alb-5xx")
+    asg = case.get(ASG, "-web")
+    lb, tg = case.get(LB, "-alb"), case.get(TG, "-web")
+    assert asg.inputs["instanceRefresh"]["preferences"]["alarmSpecification"]["alarms"] == [alarm.inputs["name"]]
+    queries = rollback_queries(alarm)
+    targets = queries["targets"]["metric"]
+    assert (targets["namespace"], targets["metricName"], targets["stat"], targets["period"]) == (
+        "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 60.0)
+    assert set(targets["dimensions"]) == {"LoadBalancer", "TargetGroup"}
+    assert {lb.urn, tg.urn} <= case.deps(alarm, "metricQueries")
+    if not case.preview:
+        assert targets["dimensions"] == {"LoadBalancer": lb.outputs["arnSuffix"],
+                                         "TargetGroup": tg.outputs["arnSuffix"]}
+    # Exactly one query is the alarm's value: both counts added, a silent one counting as zero.
+    (value,) = [q for q in queries.values() if q.get("returnData")]
+    assert value["expression"] == "FILL(elb, 0) + FILL(targets, 0)"
+    assert not queries["elb"]["returnData"] and not queries["targets"]["returnData"]
+    assert "metricName" not in alarm.inputs and "namespace" not in alarm.inputs
 
 
 def test_every_child_belongs_to_its_component(case):

@@ -15,6 +15,8 @@ from components.tagging import stack_tags
 HTTP_PORT = 80
 HTTPS_PORT = 443
 ACCESS_LOG_PREFIX = "alb"
+# The rollback alarm's value: every 5xx a client got in the minute, from the load balancer or from a web server.
+ROLLBACK_EXPRESSION = "FILL(elb, 0) + FILL(targets, 0)"
 
 # AWS managed rule groups in evaluation order after the rate limit: (name, metric suffix, rules only counted).
 # The common set blocks request bodies over 8 KB, which would block product image uploads through the shop's
@@ -130,14 +132,31 @@ class LoadBalancer(pulumi.ComponentResource):
 
         self._waf(name, settings, tags, child)
 
-        # The instance refresh rolls back on this alarm; Monitoring lists it with its own alarms.
+        # The instance refresh rolls back on this alarm; Monitoring lists it with its own alarms. A bad release
+        # mostly shows as the web servers' own 5xx (HTTPCode_Target_5XX_Count), which the load balancer's count
+        # (no healthy target, a target timing out or resetting) does not include, so the alarm adds both. A minute
+        # without 5xx publishes no datapoint: FILL keeps one silent metric from hiding the other.
+        def count(metric: str, dimensions: dict) -> aws.cloudwatch.MetricAlarmMetricQueryMetricArgs:
+            return aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                namespace="AWS/ApplicationELB", metric_name=metric, dimensions=dimensions, stat="Sum", period=60)
+
         self.rollback_alarm = aws.cloudwatch.MetricAlarm(
             f"{name}-alb-5xx", name=f"{name}-alb-5xx",
-            alarm_description=f"{name}: the load balancer answers 5xx (no healthy target, or targets failing); "
-                              "a web roll-out in progress rolls back",
-            namespace="AWS/ApplicationELB", metric_name="HTTPCode_ELB_5XX_Count",
-            dimensions={"LoadBalancer": self.load_balancer.arn_suffix},
-            statistic="Sum", period=60, evaluation_periods=3, datapoints_to_alarm=2,
+            alarm_description=f"{name}: the portal answers 5xx (the web servers' own, or the load balancer's: no "
+                              "healthy target, targets failing); a web roll-out in progress rolls back",
+            metric_queries=[
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="elb", return_data=False,
+                    metric=count("HTTPCode_ELB_5XX_Count", {"LoadBalancer": self.load_balancer.arn_suffix})),
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="targets", return_data=False,
+                    metric=count("HTTPCode_Target_5XX_Count", {"LoadBalancer": self.load_balancer.arn_suffix,
+                                                               "TargetGroup": self.target_group.arn_suffix})),
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="errors", expression=ROLLBACK_EXPRESSION, label="5xx responses (load balancer + targets)",
+                    return_data=True),
+            ],
+            evaluation_periods=3, datapoints_to_alarm=2,
             threshold=settings.rollback_alarm_threshold, comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
             alarm_actions=[args.alert_topic_arn], ok_actions=[args.alert_topic_arn],

@@ -46,8 +46,8 @@ KEYS = (
     ConfigKey("wafLogRetentionDays", "integer",
               "Days the WAF's log of blocked and counted requests is kept in CloudWatch Logs.", 90),
     ConfigKey("rollbackAlarmThreshold", "integer",
-              "Load balancer 5xx responses per minute that set off the rollback alarm (the instance refresh rolls "
-              "back on it).", 10),
+              "5xx responses per minute (the web servers' own plus the load balancer's) that set off the rollback "
+              "alarm (the instance refresh rolls back on it).", 10),
 )
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from components.tagging import stack_tags
 from components.web.boot import BootConfig, user_data
+from components.web.release import release_keys, require_uploaded
 from components.web.settings import WebSettings
 
 HTTPS_PORT = 443
@@ -21,6 +22,9 @@ ROOT_DEVICE = "/dev/xvda"  # the root device name of Amazon Linux 2023 (and 2) i
 # has time to fire before the other half is replaced.
 REFRESH_CHECKPOINTS = (50, 100)
 REFRESH_CHECKPOINT_DELAY_SECONDS = 300
+# Beyond the grace period a server has to boot: launching it, the health checks that put it in service, and one
+# replacement of a server that failed its first boot.
+CAPACITY_WAIT_MARGIN_SECONDS = 300
 # Group metrics Monitoring alarms on (in-service below minimum) and the dashboard shows.
 GROUP_METRICS = ("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                  "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances")
@@ -34,12 +38,16 @@ class LoadBalancerInputs:
     load_balancer_arn_suffix: pulumi.Input[str]
     rollback_alarm_name: pulumi.Input[str]
     health_check_path: str
+    # The listeners that put the target group behind the load balancer: AWS refuses request-count scaling on a
+    # target group no listener forwards to.
+    listeners: Sequence[pulumi.Resource] = ()
 
     @classmethod
     def of(cls, lb: Any, health_check_path: str) -> "LoadBalancerInputs":
         return cls(security_group_id=lb.security_group.id, target_group_arn=lb.target_group_arn,
                    target_group_arn_suffix=lb.target_group_arn_suffix, load_balancer_arn_suffix=lb.arn_suffix,
-                   rollback_alarm_name=lb.rollback_alarm.name, health_check_path=health_check_path)
+                   rollback_alarm_name=lb.rollback_alarm.name, health_check_path=health_check_path,
+                   listeners=(lb.https_listener, lb.http_listener))
 
 
 @dataclass(frozen=True)
@@ -49,11 +57,13 @@ class DatabaseInputs:
     session_store: pulumi.Input[Mapping[str, Any]]
     security_group_id: pulumi.Input[str]
     port: int = 3306
+    # What must exist before a server boots (the instance, and with it its managed master secret).
+    resources: Sequence[pulumi.Resource] = ()
 
     @classmethod
     def of(cls, db: Any) -> "DatabaseInputs":
         return cls(endpoint=db.endpoint, master_secret_arn=db.master_secret_arn, session_store=db.session_store,
-                   security_group_id=db.security_group.id, port=db.port)
+                   security_group_id=db.security_group.id, port=db.port, resources=(db.instance,))
 
 
 @dataclass(frozen=True)
@@ -62,11 +72,14 @@ class CacheInputs:
     security_group_id: pulumi.Input[str]
     port: int = 11211
     transit_encryption: bool = True
+    # What must exist before a server boots (the cluster its configuration endpoint names).
+    resources: Sequence[pulumi.Resource] = ()
 
     @classmethod
     def of(cls, cache: Any) -> "CacheInputs":
         return cls(configuration_endpoint=cache.configuration_endpoint, security_group_id=cache.security_group.id,
-                   port=cache.port, transit_encryption=bool(getattr(cache, "transit_encryption", True)))
+                   port=cache.port, transit_encryption=bool(getattr(cache, "transit_encryption", True)),
+                   resources=(cache.cluster,))
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class LoggingInputs:
     """Log group names and ARNs by kind: "application", "system", "auth"."""
     log_group_names: Mapping[str, pulumi.Input[str]]
     log_group_arns: Mapping[str, pulumi.Input[str]]
+    # The log groups themselves: the agent on a server that boots before them writes nowhere.
+    log_groups: Sequence[pulumi.Resource] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,11 @@ def resolve_image_id(settings: WebSettings) -> str:
         raise ValueError("portal:amiId is not set: the web tier needs a pinned base image; set it in "
                          "Pulumi.<stack>.yaml")
     return settings.ami_id
+
+
+def capacity_timeout(settings: WebSettings) -> str:
+    """How long `pulumi up` waits for the group's servers to serve (a Go duration)."""
+    return f"{settings.health_check_grace_seconds * 2 + CAPACITY_WAIT_MARGIN_SECONDS}s"
 
 
 class WebTier(pulumi.ComponentResource):
@@ -168,7 +188,7 @@ class WebTier(pulumi.ComponentResource):
         self.launch_template_id = self.launch_template.id
         self.boot_config = boot
 
-        self._group(name, args, tags)
+        self._group(name, args, release, tags)
         self._scaling(name, args)
 
         self.group_name = self.group.name
@@ -251,7 +271,7 @@ class WebTier(pulumi.ComponentResource):
                 "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]}),
             tags=tags(f"{name}-web"), opts=child)
         # Shell access through Session Manager: no SSH port, no key pair.
-        aws.iam.RolePolicyAttachment(
+        self.ssm_core_attachment = aws.iam.RolePolicyAttachment(
             f"{name}-web-ssm-core", role=self.role.name,
             policy_arn=f"arn:{partition}:iam::aws:policy/AmazonSSMManagedInstanceCore", opts=child)
 
@@ -282,7 +302,28 @@ class WebTier(pulumi.ComponentResource):
 
     # -- the group and its roll-outs -----------------------------------------------------------------
 
-    def _group(self, name: str, args: WebTierArgs, tags) -> None:
+    def boot_dependencies(self, args: WebTierArgs) -> list[pulumi.Resource]:
+        """Everything a server reads or uses at boot: its configuration, its permissions, the database, cache and
+        log groups that configuration names. The parameters alone would wait for the endpoints, but not for the
+        permissions to read them."""
+        return [*self.parameters.values(), self.role_policy, self.ssm_core_attachment, self.instance_profile,
+                *args.database.resources, *args.cache.resources, *args.logging.log_groups]
+
+    def _verified_version(self, args: WebTierArgs, release: str) -> pulumi.Output[str]:
+        """The template version the group runs, known only once the release is in the releases bucket: a stack
+        whose release was never uploaded stops here, before any server is pointed at it. The lookup runs as soon
+        as the bucket's name is known (a preview of an existing stack, and every update)."""
+        def head(bucket: str):
+            def lookup(key: str):
+                return aws.s3.get_object(bucket=bucket, key=key, download_body="false",
+                                         opts=pulumi.InvokeOptions(parent=self))
+            return lookup
+
+        verified = pulumi.Output.from_input(args.storage.bucket_names["releases"]).apply(
+            lambda bucket: require_uploaded(bucket, release, head(bucket)))
+        return pulumi.Output.all(self.launch_template.latest_version, verified).apply(lambda v: str(v[0]))
+
+    def _group(self, name: str, args: WebTierArgs, release: str, tags) -> None:
         settings, lb = args.settings, args.load_balancer
         # Autonamed, like the template: a replacement must not collide with the group it replaces.
         self.group = aws.autoscaling.Group(
@@ -295,9 +336,15 @@ class WebTier(pulumi.ComponentResource):
             # The numbered version, never $Latest: an instance refresh (and its rollback) only starts for a
             # pinned version, and a new version is what starts it.
             launch_template=aws.autoscaling.GroupLaunchTemplateArgs(
-                id=self.launch_template.id, version=self.launch_template.latest_version.apply(str)),
+                id=self.launch_template.id, version=self._verified_version(args, release)),
             # The group is the one owner of its link to the target group (no separate attachment resource).
             target_group_arns=[lb.target_group_arn],
+            # `pulumi up` returns only once min_size servers pass the load balancer's health check: a release that
+            # does not serve fails the deploy that creates the group (or changes its size) instead of leaving it
+            # replacing servers forever. A release change is an instance refresh, which the provider starts but
+            # does not wait for (docs/releases.md).
+            wait_for_elb_capacity=settings.min_size,
+            wait_for_capacity_timeout=capacity_timeout(settings),
             instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
                 strategy="Rolling",
                 preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
@@ -313,7 +360,8 @@ class WebTier(pulumi.ComponentResource):
             tags=[aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=False)
                   for k, v in sorted(tags(f"{name}-web").items())],
             # Scaling policies own the desired capacity after creation; `pulumi up` must not reset it.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]))
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"],
+                                        depends_on=self.boot_dependencies(args)))
 
     def _scaling(self, name: str, args: WebTierArgs) -> None:
         settings, lb = args.settings, args.load_balancer
@@ -337,4 +385,4 @@ class WebTier(pulumi.ComponentResource):
                     resource_label=pulumi.Output.concat(lb.load_balancer_arn_suffix, "/",
                                                         lb.target_group_arn_suffix)),
                 target_value=settings.requests_per_target),
-            opts=child)
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(lb.listeners)))

@@ -72,7 +72,8 @@ web = WebTier(name, WebTierArgs(
     storage=StorageInputs(bucket_names={k: b.bucket for k, b in buckets.items()},
                           bucket_arns={k: b.arn for k, b in buckets.items()}),
     logging=LoggingInputs(log_group_names={k: g.name for k, g in log_groups.items()},
-                          log_group_arns={k: g.arn for k, g in log_groups.items()})))
+                          log_group_arns={k: g.arn for k, g in log_groups.items()},
+                          log_groups=tuple(log_groups.values()))))
 edge.allow_targets("web", web.security_group.id, web_cfg.app_port)
 # What Portal does with the real tiers: the database and cache admit the web servers' group.
 aws.vpc.SecurityGroupIngressRule("standin-db-from-web", security_group_id=database_sg.id,

@@ -34,7 +34,8 @@ class Portal(pulumi.ComponentResource):
             settings=settings.network, environment=general.environment, tags=general.tags,
             log_kms_key_arn=self.logging.kms_key_arn), opts=child)
         self.alerting = Alerting(settings.name, AlertingArgs(
-            settings=settings.monitoring, environment=general.environment, tags=general.tags), opts=child)
+            settings=settings.monitoring, environment=general.environment, dr_region=settings.backup.dr_region,
+            tags=general.tags), opts=child)
         self.storage = Storage(settings.name, StorageArgs(
             settings=settings.storage, environment=general.environment, protect=general.protect,
             dr_region=settings.backup.dr_region, tags=general.tags), opts=child)
@@ -60,6 +61,8 @@ class Portal(pulumi.ComponentResource):
             settings=settings.backup, environment=general.environment,
             database_instance_arn=self.database.instance.arn,
             # Media and backups cannot be rebuilt; releases and logs can (or expire anyway).
+            notification_topic_arn=self.alerting.backup_topic_arn,
+            dr_notification_topic_arn=self.alerting.dr_backup_topic_arn,
             bucket_arns={purpose: self.storage.bucket_arns[purpose] for purpose in ("assets", "backups")},
             protect=general.protect, tags=general.tags),
             opts=child)

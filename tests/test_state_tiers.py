@@ -86,7 +86,9 @@ CHILDREN = {
         (ATTACHMENT, "-backup-forrestores"), (ATTACHMENT, "-backup-fors3backup"),
         (ATTACHMENT, "-backup-fors3restore"), ("aws:backup/selection:Selection", "-database"),
         ("aws:backup/selection:Selection", "-buckets"),
-        (LOCK, "-vault"), (LOCK, "-vault-dr")},
+        (LOCK, "-vault"), (LOCK, "-vault-dr"),
+        ("aws:backup/vaultNotifications:VaultNotifications", "-vault"),
+        ("aws:backup/vaultNotifications:VaultNotifications", "-vault-dr")},
 }
 
 

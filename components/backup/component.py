@@ -24,6 +24,12 @@ SERVICE_POLICIES = ("service-role/AWSBackupServiceRolePolicyForBackup",
                     "service-role/AWSBackupServiceRolePolicyForRestores")
 # The S3 managed policies live at the root of the aws policy path, not under service-role/.
 S3_SERVICE_POLICIES = ("AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore")
+# The vault events that can report a failure. BACKUP_JOB_FAILED and RESTORE_JOB_FAILED are accepted by the API but
+# deprecated: AWS Backup never sends them, and reports a failed job as *_JOB_COMPLETED with a State attribute
+# (the alert topics' subscriptions keep only the failures). S3 object failures are the ones a job that still
+# ends COMPLETED ("completed with issues") reports.
+VAULT_EVENTS = ("BACKUP_JOB_COMPLETED", "RESTORE_JOB_COMPLETED", "COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED",
+                "S3_RESTORE_OBJECT_FAILED")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class BackupArgs:
     settings: BackupSettings
     environment: str
     database_instance_arn: pulumi.Input[str]
+    # SNS topic in the portal's region that the vault reports failed jobs to.
+    notification_topic_arn: pulumi.Input[str]
+    # The same in drRegion, for the DR vault (a vault only notifies a topic in its own region).
+    dr_notification_topic_arn: pulumi.Input[str] | None = None
     # Buckets (purpose -> ARN) whose content cannot be rebuilt; AWS Backup needs them versioned.
     bucket_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protect: bool = True
@@ -56,6 +66,9 @@ class Backup(pulumi.ComponentResource):
         problem = dr_region_problem(settings.dr_region, aws.get_region().region)
         if problem:
             raise ValueError(problem)
+        if settings.dr_region and args.dr_notification_topic_arn is None:
+            raise ValueError(f"portal:drRegion = {settings.dr_region}: the DR vault needs dr_notification_topic_arn, "
+                             "a topic in that region, or its failed copies and restores would go unreported")
 
         def tags(label: str) -> dict[str, str]:
             return stack_tags(args.environment, args.tags, Name=label)
@@ -78,6 +91,14 @@ class Backup(pulumi.ComponentResource):
             self.dr_vault = aws.backup.Vault(
                 f"{name}-vault-dr", region=dr, name=f"{name}-vault-dr", kms_key_arn=self.dr_key.arn,
                 force_destroy=False, tags=tags(f"{name}-vault-dr"), opts=kept)
+
+        self.notifications = {"vault": aws.backup.VaultNotifications(
+            f"{name}-vault", backup_vault_name=self.vault.name, sns_topic_arn=args.notification_topic_arn,
+            backup_vault_events=list(VAULT_EVENTS), opts=child)}
+        if self.dr_vault is not None:
+            self.notifications["vault-dr"] = aws.backup.VaultNotifications(
+                f"{name}-vault-dr", region=settings.dr_region, backup_vault_name=self.dr_vault.name,
+                sns_topic_arn=args.dr_notification_topic_arn, backup_vault_events=list(VAULT_EVENTS), opts=child)
 
         # Governance-mode locks: no one without the explicit bypass permission can delete a recovery point before
         # the daily retention has passed, not even an administrator in a hurry. (Compliance mode would make the

@@ -25,6 +25,11 @@ PUBLISHING_SERVICES = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "
 # exists once the account's first group is created, and a policy naming a missing role is rejected, so the
 # role is matched by aws:PrincipalArn instead of being named as the principal.
 AUTOSCALING_ROLE = "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+# AWS Backup reports a failed backup or restore job as BACKUP_JOB_COMPLETED / RESTORE_JOB_COMPLETED with a State
+# message attribute other than COMPLETED (the *_JOB_FAILED events are deprecated and never sent). The backup
+# topics' subscriptions drop the successful completions, so a daily success is no page; events that carry no
+# State (COPY_JOB_FAILED, S3 object failures) always pass.
+BACKUP_FAILURES_FILTER = {"$or": [{"State": [{"anything-but": ["COMPLETED"]}]}, {"State": [{"exists": False}]}]}
 OWNER_ACTIONS = ("SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
                  "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish")
 
@@ -33,6 +38,8 @@ OWNER_ACTIONS = ("SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPer
 class AlertingArgs:
     settings: MonitoringSettings
     environment: str
+    # Region of the disaster-recovery backup vault, which can only notify a topic in its own region; empty for none.
+    dr_region: str = ""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -54,15 +61,17 @@ def alert_key_policy(account_id: str, services: tuple[str, ...], partition: str 
 
 
 def alert_topic_policy(topic_arn: str, account_id: str, services: tuple[str, ...], partition: str = "aws",
-                       autoscaling: bool = True) -> str:
+                       autoscaling: bool = True, source_account: bool = True) -> str:
+    publish = {"Sid": "ServicesPublish", "Effect": "Allow", "Principal": {"Service": list(services)},
+               "Action": "SNS:Publish", "Resource": topic_arn}
+    if source_account:
+        # aws:SourceAccount stops another account's alarm or event subscription from using these services
+        # as a confused deputy to publish here.
+        publish["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
     statements = [
         {"Sid": "OwnerManages", "Effect": "Allow", "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
          "Action": list(OWNER_ACTIONS), "Resource": topic_arn},
-        # aws:SourceAccount stops another account's alarm or event subscription from using these services
-        # as a confused deputy to publish here.
-        {"Sid": "ServicesPublish", "Effect": "Allow", "Principal": {"Service": list(services)},
-         "Action": "SNS:Publish", "Resource": topic_arn,
-         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+        publish,
     ]
     if autoscaling:
         # A role is no service principal, so aws:SourceAccount is absent from its requests; the role's own
@@ -92,6 +101,8 @@ class Alerting(pulumi.ComponentResource):
     topic_arn: pulumi.Output[str]
     global_topic: aws.sns.Topic
     global_topic_arn: pulumi.Output[str]
+    backup_topic_arn: pulumi.Output[str]
+    dr_backup_topic_arn: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: AlertingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ecommerce:monitoring:Alerting", name, None, opts)
@@ -114,9 +125,25 @@ class Alerting(pulumi.ComponentResource):
             self.global_topic = self._topic(f"{name}-alerts-{GLOBAL_REGION}", GLOBAL_REGION,
                                             ("cloudwatch.amazonaws.com",), autoscaling=False)
         self.global_topic_arn = self.global_topic.arn
-        self.register_outputs({"topicArn": self.topic_arn, "globalTopicArn": self.global_topic_arn})
 
-    def _topic(self, label: str, region: str | None, services: tuple[str, ...], autoscaling: bool) -> aws.sns.Topic:
+        # Backup vault events go to topics of their own: their subscriptions filter out successful jobs, which
+        # a filter on the alarm topic would do to every alarm too. AWS Backup cannot notify another account's
+        # topic, so no aws:SourceAccount condition is needed (nor documented for it).
+        self.backup_topic = self._topic(f"{name}-backup-alerts", None, ("backup.amazonaws.com",),
+                                        autoscaling=False, source_account=False,
+                                        filter_policy=BACKUP_FAILURES_FILTER)
+        self.backup_topic_arn = self.backup_topic.arn
+        self.dr_backup_topic = None
+        if args.dr_region:
+            self.dr_backup_topic = self._topic(f"{name}-backup-alerts-{args.dr_region}", args.dr_region,
+                                               ("backup.amazonaws.com",), autoscaling=False, source_account=False,
+                                               filter_policy=BACKUP_FAILURES_FILTER)
+        self.dr_backup_topic_arn = self.dr_backup_topic.arn if self.dr_backup_topic is not None else None
+        self.register_outputs({"topicArn": self.topic_arn, "globalTopicArn": self.global_topic_arn,
+                               "backupTopicArn": self.backup_topic_arn, "drBackupTopicArn": self.dr_backup_topic_arn})
+
+    def _topic(self, label: str, region: str | None, services: tuple[str, ...], autoscaling: bool,
+               source_account: bool = True, filter_policy: Mapping | None = None) -> aws.sns.Topic:
         child = pulumi.ResourceOptions(parent=self)
         tags = stack_tags(self._args.environment, self._args.tags, Name=label)
         key = aws.kms.Key(
@@ -131,7 +158,7 @@ class Alerting(pulumi.ComponentResource):
             # Built from the topic's known name rather than its ARN output, so the policy is readable (and
             # checkable by the policy pack) already at the first preview.
             policy=alert_topic_policy(f"arn:{self._partition}:sns:{region or self._region}:{self._account}:{label}",
-                                      self._account, services, self._partition, autoscaling),
+                                      self._account, services, self._partition, autoscaling, source_account),
             opts=child)
         settings = self._args.settings
         for protocol, endpoints in (("email", settings.alert_emails), ("sms", settings.alert_sms_numbers),
@@ -139,5 +166,6 @@ class Alerting(pulumi.ComponentResource):
             for endpoint in endpoints:
                 aws.sns.TopicSubscription(
                     f"{label}-{subscription_key(protocol, endpoint)}", topic=topic.arn, protocol=protocol,
-                    endpoint=endpoint, region=region, opts=child)
+                    endpoint=endpoint, region=region,
+                    filter_policy=json.dumps(filter_policy) if filter_policy is not None else None, opts=child)
         return topic

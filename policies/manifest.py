@@ -1,6 +1,6 @@
 """The pack's single manifest: policy name -> enforcement level, concern module, catalogue rules, description.
 
-Rule ids (`A1`..`L7`, `NEW-n`) are explained in rule_ids.py: the first are checks that public AWS rule sets
+Rule ids (`A1`..`L10`, `NEW-n`) are explained in rule_ids.py: the first are checks that public AWS rule sets
 also make, `NEW-n` checks that none of them makes. The description is the first line of every
 violation message; the rule adds one or two sentences naming the resource and what to change.
 """
@@ -246,4 +246,25 @@ MANIFEST: Dict[str, Entry] = {
         "Web servers behind a load balancer should admit traffic only from the load balancer's security group."),
     "iam-role-policy-conflict": Entry(A, "compute", ("L7",),
         "An IAM role's policies should be managed either inline on the role or as attachment resources, not both."),
+    # --- containers and other data services -----------------------------------------------------------------
+    "ecs-service-multi-az": Entry(M, "containers", ("NEW-17",),
+        "ECS services must keep at least two tasks running, in subnets of at least two Availability Zones."),
+    "ecs-tasks-private-behind-load-balancer": Entry(M, "containers", ("NEW-18",),
+        "Tasks of a load-balanced ECS service must not be reachable from the internet around the load balancer (public IP and a world-open security group)."),
+    "ecs-no-secrets-in-environment": Entry(M, "containers", ("L9",),
+        "Task definitions must pass passwords, tokens and keys to containers as secrets, not as plain environment variables."),
+    "eks-node-group-multi-az": Entry(M, "containers", ("NEW-17",),
+        "EKS managed node groups must span at least two Availability Zones, with a minimum size of at least one node per AZ."),
+    "eks-endpoint-not-public": Entry(A, "containers", ("E11",),
+        "The EKS API server endpoint should not be open to the whole internet."),
+    "eks-secrets-encrypted": Entry(A, "containers", ("L8",),
+        "EKS clusters should envelope-encrypt Kubernetes secrets with a KMS key of their own."),
+    "ecr-repository-policy-not-public": Entry(M, "containers", ("L10",),
+        "ECR repository policies must not let everyone (Principal \"*\") push or delete images without a condition restricting the caller."),
+    "dynamodb-point-in-time-recovery": Entry(M, "data_services", ("B18",),
+        "DynamoDB tables must have point-in-time recovery enabled."),
+    "redshift-multi-node-final-snapshot": Entry(M, "data_services", ("A18", "NEW-16"),
+        "Redshift clusters must run on more than one node and take a final snapshot on deletion."),
+    "secret-version-not-literal": Entry(M, "data_services", ("NEW-19",),
+        "Secrets Manager secret versions must not carry a value written in the program or its stack configuration."),
 }

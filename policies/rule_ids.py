@@ -1,6 +1,6 @@
 """What each rule id in the manifest means, so the docs explain them without any outside table.
 
-`A1`..`L7` name checks that public AWS rule sets (awsguard, AWS Config managed rules, cdk-nag, checkov,
+`A1`..`L10` name checks that public AWS rule sets (awsguard, AWS Config managed rules, cdk-nag, checkov,
 Pulumi compliance-ready policies) also make, grouped by area; `NEW-n` names a check that none of them makes
 but a highly available portal needs.
 """
@@ -39,6 +39,7 @@ RULE_IDS: Dict[str, str] = {
     'A14': 'ASG uses multiple instance types / capacity rebalancing',
     'A16': 'ASG sends notifications for all scaling events',
     'A17': 'Stand-alone EC2 instance (not in an ASG) has termination protection',
+    'A18': 'Redshift cluster has more than one node (Multi-AZ)',
     'B1': 'RDS automated backups enabled (retention > 0; optionally exact retention / window)',
     'B2': 'RDS instance / cluster deletion protection',
     'B3': 'RDS covered by an AWS Backup plan',
@@ -56,6 +57,7 @@ RULE_IDS: Dict[str, str] = {
     'B15': 'ElastiCache Redis automatic backups (snapshot retention)',
     'B16': 'EBS volumes attached, deleteOnTermination set',
     'B17': 'RDS snapshots encrypted and not public',
+    'B18': 'DynamoDB point-in-time recovery enabled',
     'C1': "HTTP listener's default action redirects to HTTPS",
     'C2': 'No plaintext listeners at all (HTTPS/TLS only)',
     'C3': 'Listener TLS policy is modern (≥ TLS 1.2, strong ciphers)',
@@ -84,6 +86,7 @@ RULE_IDS: Dict[str, str] = {
     'E8': 'Subnets do not auto-assign public IPs',
     'E9': 'No unrestricted 0.0.0.0/0 route to an IGW outside approved public subnets',
     'E10': 'Network ACL hygiene (avoid / no unused NACLs)',
+    'E11': 'EKS API server endpoint not publicly accessible',
     'F1': 'DB not publicly accessible',
     'F2': 'Storage encrypted (optionally with a given KMS key)',
     'F3': 'Encryption in transit enforced (MySQL require_secure_transport)',
@@ -132,6 +135,9 @@ RULE_IDS: Dict[str, str] = {
     'L5': 'EFS encrypted at rest (optionally CMK)',
     'L6': 'IAM least privilege (no admin/* actions, no AWS-managed policies)',
     'L7': '(Pulumi) iam.Role inline/managed policies not mixed with attachment resources',
+    'L8': 'EKS Kubernetes secrets envelope-encrypted with a KMS key',
+    'L9': 'No secrets in ECS container environment variables',
+    'L10': 'ECR repository policy not public',
     'NEW-1': 'Zone apex must be an alias, never a CNAME',
     'NEW-2': 'NAT gateway in every AZ that is used',
     'NEW-3': 'ASG capacity vs AZs',
@@ -148,4 +154,7 @@ RULE_IDS: Dict[str, str] = {
     'NEW-14': 'Certificate topology',
     'NEW-15': 'Security-group tiering by reference',
     'NEW-16': 'Pulumi resource options and final snapshots on stateful resources',
+    'NEW-17': 'Container capacity vs AZs (ECS service tasks, EKS node group minimum)',
+    'NEW-18': 'Load-balanced containers not reachable around the load balancer',
+    'NEW-19': 'No secret value written in the program or its config (Secrets Manager secret versions)',
 }

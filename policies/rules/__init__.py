@@ -5,14 +5,14 @@ from typing import List
 
 from pulumi_policy import Policy
 
-from . import (availability, az_loss, backup, cache, cdn, compute, database, dns, monitoring, network, shape,
-               storage, transport)
+from . import (availability, az_loss, backup, cache, cdn, compute, containers, data_services, database, dns,
+               monitoring, network, shape, storage, transport)
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from manifest import MANIFEST  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULES = (availability, az_loss, database, storage, transport, cdn, dns, network, compute, cache, monitoring, backup,
-           shape)
+           shape, containers, data_services)
 
 
 def all_policies() -> List[Policy]:

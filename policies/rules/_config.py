@@ -117,6 +117,13 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
         "minWebCapacityAfterLoss": {"type": "integer", "minimum": 1, "default": 1,
                                     "description": "Instances the web group must keep (at its minimum size) after losing an AZ."},
     },
+    "secret-version-not-literal": {
+        "configSecretVersions": {
+            "type": "array", "items": {"type": "string"}, "default": [],
+            "description": "Glob patterns of secret versions whose value comes from secret stack config (policies "
+                           "receive secrets unwrapped, so they cannot tell it from a literal).",
+        },
+    },
 }
 
 _DATA_BUCKETS = {

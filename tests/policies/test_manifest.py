@@ -10,12 +10,12 @@ from rules import MODULES  # noqa: E402
 from rules._config import SCHEMAS  # noqa: E402
 
 # Rule ids (rule_ids.py) and the ★ ones, which bear on availability and recoverability.
-CATALOGUE = {f"{letter}{i}" for letter, n in zip("ABCDEFGHIJKL", (17, 17, 10, 9, 10, 10, 5, 7, 10, 6, 8, 7))
+CATALOGUE = {f"{letter}{i}" for letter, n in zip("ABCDEFGHIJKL", (18, 18, 10, 9, 11, 10, 5, 7, 10, 6, 8, 10))
              for i in range(1, n + 1)}
 STARRED = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "A11", "A12", "A13", "A14", "A17",
            "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11", "B12", "B14", "B15",
-           "J3", "J4", "J6", "K1", "K2", "K3"}
-NEW = {f"NEW-{i}" for i in range(1, 17)}
+           "J3", "J4", "J6", "K1", "K2", "K3", "A18", "B18"}
+NEW = {f"NEW-{i}" for i in range(1, 20)}
 # What the pack deliberately does not check, and why (kept short and honest).
 NOT_COVERED = {
     "J4": "certificate expiry needs the live ACM API; a preview-time pack must stay offline and deterministic",
@@ -139,6 +139,16 @@ EXPECTED = {
     'log-bucket-hygiene': ('advisory', ('NEW-12',)),
     'web-sg-only-from-load-balancer': ('advisory', ('NEW-15',)),
     'iam-role-policy-conflict': ('advisory', ('L7',)),
+    'ecs-service-multi-az': ('mandatory', ('NEW-17',)),
+    'ecs-tasks-private-behind-load-balancer': ('mandatory', ('NEW-18',)),
+    'ecs-no-secrets-in-environment': ('mandatory', ('L9',)),
+    'eks-node-group-multi-az': ('mandatory', ('NEW-17',)),
+    'eks-endpoint-not-public': ('advisory', ('E11',)),
+    'eks-secrets-encrypted': ('advisory', ('L8',)),
+    'ecr-repository-policy-not-public': ('mandatory', ('L10',)),
+    'dynamodb-point-in-time-recovery': ('mandatory', ('B18',)),
+    'redshift-multi-node-final-snapshot': ('mandatory', ('A18', 'NEW-16')),
+    'secret-version-not-literal': ('mandatory', ('NEW-19',)),
 }
 
 STACK_POLICIES = {
@@ -147,6 +157,8 @@ STACK_POLICIES = {
     "sticky-sessions-need-shared-store", "az-loss-survivable", "rds-master-password-managed",
     "s3-data-bucket-versioned", "s3-data-bucket-encrypted", "s3-bucket-not-public",
     "http-listener-redirects-to-https", "zone-apex-alias", "imdsv2-required", "ebs-encrypted",
+    "ecs-service-multi-az", "ecs-tasks-private-behind-load-balancer", "eks-node-group-multi-az",
+    "secret-version-not-literal",
 }
 
 

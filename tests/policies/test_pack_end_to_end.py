@@ -103,6 +103,16 @@ BROKEN = {
     "broken_ebs_unencrypted": {
         "test": {("ebs-encrypted", "aws:ec2/launchTemplate:LaunchTemplate", "web")},
         "deprecated": {("ebs-encrypted", "aws:ebs/volume:Volume", "data")}},
+    "broken_containers": {
+        "test": {("ecs-service-multi-az", "aws:ecs/service:Service", "web"),
+                 ("ecs-tasks-private-behind-load-balancer", "aws:ecs/service:Service", "web"),
+                 ("ecs-no-secrets-in-environment", "aws:ecs/taskDefinition:TaskDefinition", "web")},
+        "deprecated": {("eks-node-group-multi-az", "aws:eks/nodeGroup:NodeGroup", "nodes"),
+                       ("ecr-repository-policy-not-public", "aws:ecr/repositoryPolicy:RepositoryPolicy", "app")}},
+    "broken_data_services": {
+        "test": {("dynamodb-point-in-time-recovery", "aws:dynamodb/table:Table", "carts"),
+                 ("redshift-multi-node-final-snapshot", "aws:redshift/cluster:Cluster", "warehouse")},
+        "deprecated": {("secret-version-not-literal", "aws:secretsmanager/secretVersion:SecretVersion", "api")}},
 }
 CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
 

@@ -1,0 +1,78 @@
+"""Data on services other than RDS, S3 and EFS: DynamoDB tables, Redshift clusters, Secrets Manager values."""
+from typing import Iterable, Tuple
+
+from ._base import resource_policy, stack_policy
+from ._config import matches, setting
+from ._graph import Graph, Node
+from ._props import first, fmt_num, is_unknown, number, truthy
+
+TABLE, REDSHIFT, SECRET_VERSION = "dynamodb/table", "redshift/cluster", "secretsmanager/secretVersion"
+_NAMES = {TABLE: "DynamoDB table", REDSHIFT: "Redshift cluster", SECRET_VERSION: "Secret version"}
+SECRET_VALUE_KEYS = ("secretString", "secretBinary", "secretStringWo")
+
+
+def _label(node: Node) -> str:
+    return f"{_NAMES[node.kind]} {node.label()}"
+
+
+def _cannot_verify(node: Node, what: str) -> str:
+    return (f"{_label(node)} sets {what} from a value that is unknown at preview, so it cannot be verified; "
+            f"set it from configuration or a literal.")
+
+
+# --- dynamodb-point-in-time-recovery -----------------------------------------------------------------------
+def _pitr(node: Node, config) -> Iterable[str]:
+    enabled = first(node.props, "pointInTimeRecovery", "enabled")
+    if is_unknown(enabled):
+        yield _cannot_verify(node, "pointInTimeRecovery.enabled")
+    elif truthy(enabled) is not True:
+        yield (f"{_label(node)} has no point-in-time recovery, so a bad write or delete cannot be rolled back; set "
+               f"pointInTimeRecovery.enabled to true.")
+
+
+# --- redshift-multi-node-final-snapshot --------------------------------------------------------------------
+def _redshift(node: Node, config) -> Iterable[str]:
+    p = node.props
+    kind, nodes = p.get("clusterType"), p.get("numberOfNodes")
+    if is_unknown(kind) or is_unknown(nodes):
+        yield _cannot_verify(node, "clusterType" if is_unknown(kind) else "numberOfNodes")
+    else:
+        count = number(nodes)
+        single_type = isinstance(kind, str) and kind.lower() == "single-node"
+        if single_type or (count if count is not None else 1) <= 1:
+            shown = "clusterType \"single-node\"" if single_type else f"numberOfNodes {fmt_num(count or 1)}"
+            yield (f"{_label(node)} runs on a single node ({shown}), which keeps no copy of its data inside the "
+                   f"cluster: a failed node means restoring from a snapshot; use clusterType \"multi-node\" with "
+                   f"numberOfNodes of at least 2.")
+    skip = p.get("skipFinalSnapshot")
+    if is_unknown(skip):
+        yield _cannot_verify(node, "skipFinalSnapshot")
+    elif truthy(skip) is True:
+        yield (f"{_label(node)} skips its final snapshot, so deleting it loses the data; set skipFinalSnapshot to "
+               f"false and give a finalSnapshotIdentifier.")
+
+
+# --- secret-version-not-literal ----------------------------------------------------------------------------
+def _secret_value(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    exempt = setting(config, "secret-version-not-literal", "configSecretVersions")
+    for v in g.of(SECRET_VERSION):
+        if matches(v.name, exempt):
+            continue
+        for key in SECRET_VALUE_KEYS:
+            value = v.props.get(key)
+            if value is None or value == "" or g.refs(v, key):
+                continue  # unset, or built from another resource (a generated password, another secret)
+            if is_unknown(value):
+                continue  # computed without a resource of the stack (an invoke): nothing written in the program
+            yield v, (f"{_label(v)} sets {key} from a literal or stack configuration, so the value is written in "
+                      f"the program or its config and kept in the state; generate it in the stack (e.g. "
+                      f"random.RandomPassword) or let the service create it. If it is a secret config value, name "
+                      f"the version in configSecretVersions: policies receive secrets unwrapped and cannot tell.")
+            break
+
+
+POLICIES = [
+    resource_policy("dynamodb-point-in-time-recovery", (TABLE,), _pitr),
+    resource_policy("redshift-multi-node-final-snapshot", (REDSHIFT,), _redshift),
+    stack_policy("secret-version-not-literal", _secret_value),
+]

@@ -4,8 +4,9 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACK ?= staging
 PACK := policies
+NODE_PACKS := tests/policy_packs/node
 
-.PHONY: venv test preview preview-json parity up bench schema docs
+.PHONY: venv node-packs test preview preview-json parity up bench schema docs
 
 venv: $(VENV)/.installed
 
@@ -16,7 +17,15 @@ $(VENV)/.installed: requirements.txt $(PACK)/requirements.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r $(PACK)/requirements.txt >&2
 	@touch $@
 
-test: venv
+# The Node.js test packs' dependencies (tests/test_node_packs.py), exactly as package-lock.json says; reinstalled
+# only when the lock or a package.json changes.
+node-packs: $(NODE_PACKS)/node_modules/.installed
+
+$(NODE_PACKS)/node_modules/.installed: $(NODE_PACKS)/package-lock.json $(NODE_PACKS)/package.json $(wildcard $(NODE_PACKS)/*/package.json)
+	@cd $(NODE_PACKS) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+test: venv node-packs
 	$(PY) -m pytest -q
 	$(PY) -m preflight --stack staging --stack prod --policy-pack $(PACK)
 	$(PY) -m preflight parity --stack staging --stack prod

@@ -87,22 +87,25 @@ def synthetic_run(n: int):
 
 
 def analysis_alone(pack: str, sizes: list[int]) -> list[tuple[int, float, float]]:
-    from preflight import host
+    from preflight.analyze_session import analyze
+    from preflight.analyzer_wire import wire_resources
+    from preflight.engine_stand_in import EngineServer
+    from preflight.pack_process import PackProcess, kill_all
 
     rows = []
-    engine = host.EngineServer()
+    engine = EngineServer()
     try:
         for n in sizes:
             run = synthetic_run(n)
-            proc = host.PackProcess(pack, run.project, run.stack, True, run.config, engine.address)
+            proc = PackProcess(pack, run.project, run.stack, True, run.config, engine.address)
             proc.wait_port()
             t = time.perf_counter()
-            wire = host.wire_resources(run)
-            res = host.analyze(proc, run, wire, None, engine_address=engine.address)
+            wire = wire_resources(run)
+            res = analyze(proc, run, wire, None, engine_address=engine.address)
             elapsed = time.perf_counter() - t
             rows.append((n, elapsed, elapsed / n, res.timings))
     finally:
-        host.kill_all()
+        kill_all()
         engine.stop()
     return rows
 

@@ -26,7 +26,13 @@ import time
 
 T0 = time.perf_counter()
 
-from . import host as _host
+from .analyze_session import PackSession, StackContext
+from .analyzer_wire import WireBuilder, wire_resources
+from .engine_stand_in import EngineServer
+from .pack_config import load_policy_config_file
+from .pack_launch import read_pack_project
+from .pack_process import PackProcess, kill_all
+from .pack_results import PolicyPackError
 from .offline_facts import OfflineFactsError, load_offline_facts
 from .config import (ConfigOverrides, StackConfigError, available_stacks, load_secrets_file, load_stack_config,
                      parse_override, placeholder_hint)
@@ -155,7 +161,7 @@ def _watch(args, progress: Progress) -> Watchdog:
         if as_json:
             print(json.dumps({"error": {"kind": "timeout", "message": message}}), file=stdout, flush=True)
         print(f"error: {message}", file=stderr, flush=True)
-        _host.kill_all()
+        kill_all()
         os._exit(2)
 
     return Watchdog(args.timeout, progress, expire).start()
@@ -183,14 +189,14 @@ def main_preview(argv: list[str]) -> int:
         raise UsageError(f"--policy-pack-config was given {len(args.policy_pack_config)} time(s) for "
                          f"{len(args.policy_pack)} --policy-pack; give one per pack, in the same order")
     for pack in args.policy_pack:
-        _host.read_pack_project(pack)
-    file_configs = [_host.load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
+        read_pack_project(pack)
+    file_configs = [load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
 
     progress = Progress()
     watchdog = _watch(args, progress)
     progress.start()
-    engine = _host.EngineServer() if args.policy_pack else None
-    sessions: dict[str, list[_host.PackSession]] = {}
+    engine = EngineServer() if args.policy_pack else None
+    sessions: dict[str, list[PackSession]] = {}
     reports = []
     try:
         if args.policy_pack:
@@ -199,15 +205,15 @@ def main_preview(argv: list[str]) -> int:
         # their start-up overlaps the program runs, and resources are analysed as they register.
         for s in stacks:
             cfg = configs[s]
-            ctx = _host.StackContext(cfg.project, s, args.mode == "preview", dict(cfg.values),
-                                     list(cfg.secret_placeholders), cfg.program_dir)
+            ctx = StackContext(cfg.project, s, args.mode == "preview", dict(cfg.values),
+                               list(cfg.secret_placeholders), cfg.program_dir)
             sessions[s] = [
-                _host.PackSession(_host.PackProcess(pack, cfg.project, s, ctx.dry_run, cfg.values, engine.address),
-                                  ctx, file_configs[i], engine.address)
+                PackSession(PackProcess(pack, cfg.project, s, ctx.dry_run, cfg.values, engine.address),
+                            ctx, file_configs[i], engine.address)
                 for i, pack in enumerate(args.policy_pack)]
         for s in stacks:
             cfg = configs[s]
-            builder = _host.WireBuilder(cfg.project, s, cfg.values)
+            builder = WireBuilder(cfg.project, s, cfg.values)
 
             def stream(resource, builder=builder, targets=sessions[s]):
                 progress.resource_registered()
@@ -226,17 +232,17 @@ def main_preview(argv: list[str]) -> int:
             t_ran = time.perf_counter()
             if run.error is not None:
                 return _program_failed(s, run.error, as_json, args.verbose, run.secret_placeholders)
-            wire = _host.wire_resources(run)  # final state (components' outputs) for AnalyzeStack
+            wire = wire_resources(run)  # final state (components' outputs) for AnalyzeStack
             results: dict[int, object] = {}
 
-            def finish(i: int, session: _host.PackSession) -> None:
+            def finish(i: int, session: PackSession) -> None:
                 try:
                     results[i] = session.finish(wire)
-                except _host.PolicyPackError as e:
+                except PolicyPackError as e:
                     results[i] = e
                 except Exception as e:  # noqa: BLE001 - reported as one line below
-                    results[i] = _host.PolicyPackError(f"policy pack {session.proc.display} failed: "
-                                                       f"{type(e).__name__}: {e}")
+                    results[i] = PolicyPackError(f"policy pack {session.proc.display} failed: "
+                                                 f"{type(e).__name__}: {e}")
 
             progress.enter("analysing the resources", s)
             threads = [threading.Thread(target=finish, args=(i, x)) for i, x in enumerate(sessions[s])]
@@ -261,8 +267,7 @@ def main_preview(argv: list[str]) -> int:
         progress.stop()
         for pending in sessions.values():
             for x in pending:
-                x.proc.close()
-                x.queue.put(_host._END)
+                x.abandon()
         if engine:
             engine.stop()
 
@@ -344,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in argv
 
     def on_signal(signum, frame):
-        _host.kill_all()
+        kill_all()
         os._exit(128 + signum)
 
     previous = {}
@@ -361,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(e), as_json, "config")
     except OfflineFactsError as e:
         return _fail(str(e), as_json, "offlineFacts")
-    except _host.PolicyPackError as e:
+    except PolicyPackError as e:
         return _fail(str(e), as_json, "policyPack")
     except Exception as e:  # noqa: BLE001 - never a traceback; PREFLIGHT_DEBUG=1 shows it
         from .parity import ParityFileError
@@ -373,10 +378,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(e).__name__}: {e} (set PREFLIGHT_DEBUG=1 for the traceback)",
                      as_json, "internal")
     except KeyboardInterrupt:
-        _host.kill_all()
+        kill_all()
         _fail("interrupted", as_json, "interrupted")
         return 130
     finally:
-        _host.kill_all()
+        kill_all()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

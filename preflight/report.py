@@ -7,7 +7,7 @@ import pathlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .host import PackResult
+from .pack_results import PackResult
 from .runner import STACK_REFERENCE_TYPE, RunResult, unanswered_message, unanswered_reference_message
 
 

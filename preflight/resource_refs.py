@@ -11,6 +11,7 @@ from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN, _special_resource_sig, _special_sig_key
 
+
 def downgrade(value: Any) -> Any:
     """``value`` with every resource reference, at any depth, replaced by its id or URN."""
     if isinstance(value, dict):

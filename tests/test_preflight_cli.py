@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from preflight import cli
+from preflight import analyzer_wire, cli
 
 from .conftest import POLICY_PACKS, PROGRAMS, ROOT
 
@@ -460,7 +460,7 @@ def test_a_host_failure_while_streaming_resources_fails_the_run(capsys, monkeypa
     def broken_add(self, resource):
         raise RuntimeError("cannot encode")
 
-    monkeypatch.setattr(cli._host.WireBuilder, "add", broken_add)
+    monkeypatch.setattr(analyzer_wire.WireBuilder, "add", broken_add)
     code, out, err = run_inproc(capsys, "--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL)
     assert code == 2 and out == ""
     assert err.startswith("error: stack test: the preflight could not hand a resource to the policy packs: "

@@ -9,7 +9,10 @@ import os
 
 import pytest
 
-from preflight import host
+from preflight.analyze_session import analyze as analyze_pack
+from preflight.analyzer_wire import wire_resources
+from preflight.engine_stand_in import EngineServer
+from preflight.pack_process import PackProcess
 from preflight.runner import run_program
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -120,10 +123,10 @@ CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
 def analyze(program_dir: str, stack: str, mode: str = "preview", run=None):
     run = run or run_program(program_dir, stack, mode)
     assert run.error is None, run.error
-    engine = host.EngineServer()
+    engine = EngineServer()
     try:
-        proc = host.PackProcess(PACK, run.project, run.stack, mode == "preview", run.config, engine.address)
-        result = host.analyze(proc, run, host.wire_resources(run), None, program_dir, engine.address)
+        proc = PackProcess(PACK, run.project, run.stack, mode == "preview", run.config, engine.address)
+        result = analyze_pack(proc, run, wire_resources(run), None, program_dir, engine.address)
     finally:
         engine.stop()
     return run, result
@@ -176,10 +179,10 @@ def test_project_stacks_pass_every_mandatory_policy(stack, portal_run):
 
 def analyze_with(program_dir: str, stack: str, file_config: dict, run=None):
     run = run or run_program(program_dir, stack, "preview")
-    engine = host.EngineServer()
+    engine = EngineServer()
     try:
-        proc = host.PackProcess(PACK, run.project, run.stack, True, run.config, engine.address)
-        result = host.analyze(proc, run, host.wire_resources(run), file_config, program_dir, engine.address)
+        proc = PackProcess(PACK, run.project, run.stack, True, run.config, engine.address)
+        result = analyze_pack(proc, run, wire_resources(run), file_config, program_dir, engine.address)
     finally:
         engine.stop()
     return run, result

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi
+import pulumi_aws as aws
 
 from components.backup.component import Backup, BackupArgs
 from components.cache.component import Cache, CacheArgs
@@ -14,6 +17,8 @@ from components.logging.component import Logging, LoggingArgs
 from components.monitoring.alerting import Alerting, AlertingArgs
 from components.monitoring.component import Monitoring, MonitoringArgs
 from components.network.component import Network, NetworkArgs
+from components.network.settings import KEYS as NETWORK_KEYS
+from components.quotas import StackFootprint, other_stack_footprints, shared_region_quota_warning
 from components.settings import PortalSettings
 from components.storage.component import Storage, StorageArgs
 from components.web.component import (
@@ -25,6 +30,9 @@ class Portal(pulumi.ComponentResource):
         super().__init__("ecommerce:portal:Portal", name, None, opts)
         general = settings.general
         child = pulumi.ResourceOptions(parent=self)
+        if settings.dns.awaiting_delegation:
+            self._zone_only(settings, child)
+            return
 
         # Logging first: its KMS key encrypts every log group, the network's flow logs included.
         self.logging = Logging(settings.name, LoggingArgs(
@@ -33,15 +41,14 @@ class Portal(pulumi.ComponentResource):
         self.network = Network(settings.name, NetworkArgs(
             settings=settings.network, environment=general.environment, tags=general.tags,
             log_kms_key_arn=self.logging.kms_key_arn), opts=child)
+        self._warn_about_shared_quotas(settings)
         self.alerting = Alerting(settings.name, AlertingArgs(
             settings=settings.monitoring, environment=general.environment, dr_region=settings.backup.dr_region,
             tags=general.tags), opts=child)
         self.storage = Storage(settings.name, StorageArgs(
             settings=settings.storage, environment=general.environment, protect=general.protect,
             dr_region=settings.backup.dr_region, tags=general.tags), opts=child)
-        self.dns = Dns(settings.name, DnsArgs(
-            settings=settings.dns, domain=general.domain, environment=general.environment, protect=general.protect,
-            tags=general.tags), opts=child)
+        self.dns = self._dns(settings, child)
         self.cdn = Cdn(settings.name, CdnArgs(
             settings=settings.cdn, environment=general.environment, assets_bucket=self.storage.buckets["assets"],
             logs_bucket=self.storage.buckets["logs"], static_domain=self.dns.static_domain,
@@ -60,9 +67,9 @@ class Portal(pulumi.ComponentResource):
         self.backup = Backup(settings.name, BackupArgs(
             settings=settings.backup, environment=general.environment,
             database_instance_arn=self.database.instance.arn,
-            # Media and backups cannot be rebuilt; releases and logs can (or expire anyway).
             notification_topic_arn=self.alerting.backup_topic_arn,
             dr_notification_topic_arn=self.alerting.dr_backup_topic_arn,
+            # Media and backups cannot be rebuilt; releases and logs can (or expire anyway).
             bucket_arns={purpose: self.storage.bucket_arns[purpose] for purpose in ("assets", "backups")},
             protect=general.protect, tags=general.tags),
             opts=child)
@@ -103,6 +110,8 @@ class Portal(pulumi.ComponentResource):
         # name in docs/outputs.md and asserted as an exact set by tests/test_outputs.py. Never a password.
         buckets = self.storage.bucket_names
         self.outputs: dict[str, pulumi.Input] = {
+            "hostedZoneId": self.dns.zone_id,
+            "nameServers": self.dns.name_servers,
             "siteUrl": f"https://www.{general.domain}",
             "staticUrl": f"https://{self.dns.static_domain}",
             "loadBalancerDnsName": self.load_balancer.dns_name,
@@ -126,3 +135,30 @@ class Portal(pulumi.ComponentResource):
             "dataSubnetIds": self.network.data_subnet_ids,
         }
         self.register_outputs(self.outputs)
+
+    @staticmethod
+    def _dns(settings: PortalSettings, child: pulumi.ResourceOptions) -> Dns:
+        general = settings.general
+        return Dns(settings.name, DnsArgs(
+            settings=settings.dns, domain=general.domain, environment=general.environment, protect=general.protect,
+            tags=general.tags), opts=child)
+
+    def _zone_only(self, settings: PortalSettings, child: pulumi.ResourceOptions) -> None:
+        """The first run of a stack that creates its zone: the zone alone (the same URN it keeps later), whose
+        name servers must be delegated before anything can wait on a DNS-validated certificate."""
+        self.dns = self._dns(settings, child)
+        self.outputs = {"hostedZoneId": self.dns.zone_id, "nameServers": self.dns.name_servers}
+        self.register_outputs(self.outputs)
+
+    def _warn_about_shared_quotas(self, settings: PortalSettings) -> None:
+        """At preview, before a half-created second stack finds the account's Elastic IPs used up."""
+        if not pulumi.runtime.is_dry_run():
+            return
+        this = StackFootprint(stack=settings.stack, region=aws.get_region().region,
+                              nat_gateways=len(self.network.availability_zones),
+                              accounts=(aws.get_caller_identity().account_id,))
+        default_az_count = next(key.default for key in NETWORK_KEYS if key.name == "azCount")
+        others = other_stack_footprints(Path(__file__).resolve().parent.parent, settings.stack, default_az_count)
+        if warning := shared_region_quota_warning(this, others):
+            pulumi.log.warn(warning, resource=self)
+

@@ -11,11 +11,13 @@ from preflight.runner import UNKNOWN
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = {
-    "siteUrl", "staticUrl", "loadBalancerDnsName", "cloudFrontDistributionId", "assetsBucketName",
+    "hostedZoneId", "nameServers", "siteUrl", "staticUrl", "loadBalancerDnsName", "cloudFrontDistributionId", "assetsBucketName",
     "releasesBucketName", "backupsBucketName", "logsBucketName", "autoScalingGroupName", "launchTemplateId",
     "parameterPrefix", "databaseEndpoint", "databaseSecretArn", "cacheEndpoint", "alertTopicArn", "dashboardUrl",
     "vpcId", "availabilityZones", "publicSubnetIds", "privateSubnetIds", "dataSubnetIds",
 }
+# The first run of a stack that creates its zone (portal:zoneDelegated false) deploys and exports only the zone.
+ZONE_ONLY_OUTPUTS = {"hostedZoneId", "nameServers"}
 DOMAINS = {"staging": "staging.shop.example.com", "prod": "shop.example.com"}
 CASES = [(stack, mode) for stack in DOMAINS for mode in ("preview", "update")]
 
@@ -64,4 +66,13 @@ def test_output_values(run):
     assert out["vpcId"].startswith("vpc-")
     for purpose in ("assets", "releases", "backups", "logs"):
         assert purpose in out[f"{purpose}BucketName"]
+    assert out["hostedZoneId"].startswith("Z")
+    assert len(out["nameServers"]) == 4 and all(".awsdns-" in server for server in out["nameServers"])
     assert UNKNOWN not in json.dumps(out)
+
+
+@pytest.mark.parametrize("stack", DOMAINS)
+def test_a_zone_awaiting_delegation_exports_only_the_zone(portal_run, stack):
+    result = portal_run(stack, "update", {"portal:zoneDelegated": "false"})
+    assert result.error is None, result.error and result.error.details
+    assert set(result.outputs) == ZONE_ONLY_OUTPUTS

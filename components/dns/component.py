@@ -1,5 +1,8 @@
 """`ecommerce:dns:Dns`: the hosted zone, the DNS-validated certificates and the alias records.
 
+A zone the stack creates stands alone until it is delegated (`portal:zoneDelegated`): no certificate is
+requested before public DNS can reach its validation records.
+
 The apex and `www` point at the load balancer and `static.` at CloudFront, always through Route 53 alias
 A/AAAA records: DNS forbids a CNAME at the zone apex (it must hold the SOA and NS records).
 """
@@ -12,7 +15,8 @@ from typing import Any, Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.dns.settings import DnsSettings
+from components.dns.settings import (
+    DnsSettings, delegated_zone_problem, delegation_warning, existing_zone_problem)
 from components.tagging import stack_tags
 
 # CloudFront only accepts certificates issued in us-east-1.
@@ -34,12 +38,23 @@ def zone_holds(zone_name: str, domain: str) -> bool:
     return domain == zone or domain.endswith(f".{zone}")
 
 
+def lookup_error(lookup) -> str | None:
+    """The error text of a lookup that failed (the engine reports a missing zone as a failed invoke), else None."""
+    try:
+        lookup()
+    except Exception as error:  # noqa: BLE001 - the SDK raises a bare Exception for a failed invoke
+        return str(error)
+    return None
+
+
 class Dns(pulumi.ComponentResource):
     zone_id: pulumi.Output[str]
+    name_servers: pulumi.Output[list[str]]
     domain: str
     static_domain: str
-    regional_certificate_arn: pulumi.Output[str]
-    cdn_certificate_arn: pulumi.Output[str]
+    # None while the zone awaits delegation: then no certificate exists.
+    regional_certificate_arn: pulumi.Output[str] | None
+    cdn_certificate_arn: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: DnsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ecommerce:dns:Dns", name, None, opts)
@@ -50,8 +65,12 @@ class Dns(pulumi.ComponentResource):
         self.static_domain = f"static.{args.domain}"
 
         self.zone: aws.route53.Zone | None = None
-        if args.settings.hosted_zone_id:
-            found = aws.route53.get_zone(zone_id=args.settings.hosted_zone_id)
+        settings = args.settings
+        if settings.hosted_zone_id:
+            try:
+                found = aws.route53.get_zone(zone_id=settings.hosted_zone_id)
+            except Exception as error:  # noqa: BLE001 - a failed invoke
+                raise ValueError(existing_zone_problem(settings.hosted_zone_id, str(error))) from None
             if found.private_zone:
                 raise ValueError(f"portal:hostedZoneId = {args.settings.hosted_zone_id}: is a private zone; the "
                                  "portal's names must resolve on the internet")
@@ -61,6 +80,12 @@ class Dns(pulumi.ComponentResource):
             self.zone_id = pulumi.Output.from_input(found.zone_id)
             self.name_servers = pulumi.Output.from_input(list(found.name_servers))
         else:
+            if settings.zone_delegated:
+                # A zone the account does not hold yet cannot be delegated: stop before anything waits on ACM.
+                problem = delegated_zone_problem(args.domain, lookup_error(
+                    lambda: aws.route53.get_zone(name=args.domain, private_zone=False)))
+                if problem:
+                    raise ValueError(problem)
             # Deleting the zone breaks the delegation from the parent domain: its name servers change.
             self.zone = aws.route53.Zone(
                 f"{name}-zone", name=args.domain, comment=f"The e-commerce portal ({args.environment})",
@@ -70,6 +95,14 @@ class Dns(pulumi.ComponentResource):
             self.name_servers = self.zone.name_servers
 
         self.validation_records: dict[str, aws.route53.Record] = {}
+        self.alias_records: dict[str, aws.route53.Record] = {}
+        self.awaiting_delegation = settings.awaiting_delegation
+        if self.awaiting_delegation:
+            self.regional_certificate_arn = self.cdn_certificate_arn = None
+            self._warn_until_delegated()
+            self.register_outputs({"zoneId": self.zone_id, "nameServers": self.name_servers})
+            return
+
         self.regional_certificate, self.regional_validation = self._certificate(
             "regional", {"apex": args.domain, "www": self.www_domain}, region=None)
         self.cdn_certificate, self.cdn_validation = self._certificate(
@@ -78,13 +111,20 @@ class Dns(pulumi.ComponentResource):
         self.regional_certificate_arn = self.regional_validation.certificate_arn
         self.cdn_certificate_arn = self.cdn_validation.certificate_arn
 
-        self.alias_records: dict[str, aws.route53.Record] = {}
         self.register_outputs({
             "zoneId": self.zone_id,
             "nameServers": self.name_servers,
             "regionalCertificateArn": self.regional_certificate_arn,
             "cdnCertificateArn": self.cdn_certificate_arn,
         })
+
+    def _warn_until_delegated(self) -> None:
+        """One warning per run: at preview the name servers may not exist yet, at `pulumi up` they are listed."""
+        if pulumi.runtime.is_dry_run():
+            pulumi.log.warn(delegation_warning(self.domain), resource=self)
+        else:
+            self.name_servers.apply(lambda servers: pulumi.log.warn(
+                delegation_warning(self.domain, servers), resource=self))
 
     def _tags(self, label: str) -> dict[str, str]:
         return stack_tags(self._args.environment, self._args.tags, Name=label)
@@ -123,6 +163,8 @@ class Dns(pulumi.ComponentResource):
         target's records are created once: a later call that passes the same target again leaves them alone,
         so the portal may alias CloudFront first and the load balancer when it exists.
         """
+        if self.awaiting_delegation:
+            raise ValueError("the zone awaits delegation: nothing may be aliased in it before its certificates exist")
         if load_balancer is not None and "apex-a" not in self.alias_records:
             for short, domain in (("apex", self.domain), ("www", self.www_domain)):
                 self._alias(short, domain, load_balancer.dns_name, load_balancer.zone_id,

@@ -670,3 +670,13 @@ def test_progress_draws_with_rich_on_a_terminal():
 def test_no_status_line_when_stderr_is_not_a_terminal():
     p = run_cli("--cwd", TWIN, "--stack", "prod")
     assert p.returncode == 0 and p.stderr == ""
+
+
+def test_an_unanswered_stack_reference_failure_is_its_lines_and_nothing_else():
+    p = run_cli("--cwd", os.path.join(PROGRAMS, "stack_refs"), "--stack", "dev")
+    assert p.returncode == 2
+    assert p.stderr.splitlines() == [
+        "error: stack dev: the program failed: KeyError: 'privateSubnetIds'",
+        "stack reference org/network/prod was not answered offline (its outputs are empty); answer it in "
+        "--offline-facts FILE",
+    ]

@@ -25,8 +25,8 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 
-import yaml
 
+from .yaml_files import YamlFileError, read_yaml
 from .pack_results import PolicyPackError
 
 RUNTIMES = ("python", "nodejs")
@@ -57,11 +57,9 @@ def read_pack_project(pack_dir: str) -> PackProject:
     if proj_file is None:
         raise PolicyPackError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml")
     try:
-        with open(proj_file, encoding="utf-8") as f:
-            doc = yaml.safe_load(f) or {}
-    except (OSError, yaml.YAMLError) as e:
-        first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise PolicyPackError(f"could not read {proj_file}: {first}") from None
+        doc = read_yaml(proj_file) or {}
+    except YamlFileError as e:
+        raise PolicyPackError(str(e)) from None
     if not isinstance(doc, dict):
         raise PolicyPackError(f"{proj_file} is not a YAML mapping")
     runtime = doc.get("runtime")

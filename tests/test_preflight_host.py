@@ -340,3 +340,14 @@ def test_a_host_failure_in_the_pack_session_fails_the_run(capsys, monkeypatch):
     out = capsys.readouterr()
     assert code == 2 and out.out == ""
     assert out.err == f"error: policy pack {pack} failed: RuntimeError: cannot assemble the request\n"
+
+
+def test_a_pack_project_file_is_read_as_yaml_1_2_with_file_line_and_column(tmp_path):
+    from preflight.pack_launch import read_pack_project
+    from preflight.pack_results import PolicyPackError
+
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\nruntime: nodejs\n")
+    with pytest.raises(PolicyPackError) as e:
+        read_pack_project(str(tmp_path))
+    assert str(e.value).startswith(f"could not parse {tmp_path / 'PulumiPolicy.yaml'}:2:1: ")
+    assert 'mapping key "runtime" already defined at line 1' in str(e.value)

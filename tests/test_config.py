@@ -82,7 +82,7 @@ def test_a_parse_error_in_the_project_file_names_line_and_column(tmp_path):
 
 def test_the_portal_stacks_still_load():
     values = load_stack_config(ROOT, "staging").values
-    assert values["portal:azCount"] == "3" and values["portal:dbEngineVersion"] == "8.0"
+    assert values["portal:azCount"] == "3" and values["portal:dbEngineVersion"] == "8.4"
 
 
 # ---- -c keys must be declared ----

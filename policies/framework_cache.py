@@ -1,4 +1,4 @@
-"""Converts each resource's properties once per request instead of once per policy.
+"""Makes pulumi-policy's analyzer do per-request work once per request, and hand policies only their kinds.
 
 pulumi-policy (1.x) turns a resource's protobuf properties into Python values inside its per-policy loop:
 in Analyze once per resource policy, in AnalyzeStack the whole stack once per stack policy. With ~110
@@ -7,14 +7,36 @@ function of the request message, which the framework never mutates, so this modu
 identity (the message is held by the memo, so its id cannot be reused while cached). Everything else,
 including the unknown-checking proxy every policy receives, is left to the framework.
 
+Two more per-request costs are the framework's loops, not the conversion:
+
+- Analyze runs every resource policy on every resource, and each call allocates the unknown-checking proxy
+  and the argument objects before the policy can decide the resource is not of its kinds. A policy that
+  declares `kinds` (resource kinds, as normalised by its `kind_of`) is only handed resources of those kinds;
+  a policy without them still sees every resource.
+- AnalyzeStack rebuilds the whole stack (proxies, options, parent and dependency links) for every stack
+  policy. It is built once per request and the same read-only list goes to every stack policy, so a
+  policy can also reuse what it derives from that list (rules/_base.py keeps its graph).
+
+Every request also re-reads the process environment into pulumi's runtime settings (parsing PULUMI_CONFIG
+and building the settings anew); the environment of the pack's process does not change between requests,
+so that is done again only when the variables it reads differ from the last time.
+
+All three keep the framework's own code for everything else (enforcement levels, config, diagnostics, order of
+policies). They patch loops whose shape they rely on, so each is applied only when the framework's function
+is the one they were written against (its source fingerprint); otherwise the framework runs unchanged.
+
 `install()` is called by `__main__.py` only, in the pack's own process; if a future pulumi-policy no longer
 has the hooks it patches, it does nothing and the pack is only slower.
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
+import os
+import threading
 from collections import OrderedDict
 from types import SimpleNamespace
-from typing import Any, Callable, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 # Above the largest stack a pack sees in one request: an LRU smaller than the stack would miss every time.
 MAX_ENTRIES = 200_000
@@ -40,7 +62,162 @@ class IdentityMemo:
         return value
 
 
+# sha256 of the source of the pulumi-policy 1.21.0 functions the dispatch patches (see `fingerprint`).
+ANALYZE_FINGERPRINT = "75db9cf8fc9d1585"
+ANALYZE_STACK_FINGERPRINT = "3917a008482c2387"
+CONFIGURE_FINGERPRINT = "da0923ff3a404f36"
+# What `_configure_runtime_settings` reads.
+RUNTIME_ENV = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
+# The servicer's policy list, as its methods read it (`self.__policies`).
+POLICIES_ATTR = "_PolicyAnalyzerServicer__policies"
+
+
+def fingerprint(function: Callable) -> Optional[str]:
+    try:
+        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+    except (OSError, TypeError):
+        return None
+
+
+def applies_to(policy: Any, resource_type: str) -> bool:
+    """Whether a resource policy is run on a resource of this type token: always, unless it declares kinds."""
+    kinds, kind_of = getattr(policy, "kinds", None), getattr(policy, "kind_of", None)
+    if kinds is None or kind_of is None:
+        return True
+    return kind_of(resource_type) in kinds
+
+
+class KindDispatch:
+    """Per resource type token, the resource policies that apply to it, in the pack's order."""
+
+    def __init__(self, policies: List[Any]):
+        from pulumi_policy import ResourceValidationPolicy
+
+        self._policies = [p for p in policies if isinstance(p, ResourceValidationPolicy)]
+        self._by_type: Dict[str, List[Any]] = {}
+
+    def __call__(self, resource_type: str) -> List[Any]:
+        hit = self._by_type.get(resource_type)
+        if hit is None:
+            hit = self._by_type[resource_type] = [p for p in self._policies if applies_to(p, resource_type)]
+        return hit
+
+
+def _with_policies(servicer: Any, policies: List[Any]) -> Any:
+    """The servicer as it is now (config included), seeing only `policies`. A copy per request, since
+    requests run concurrently on the server's threads."""
+    view = object.__new__(type(servicer))
+    view.__dict__.update(servicer.__dict__)
+    view.__dict__[POLICIES_ATTR] = policies
+    return view
+
+
+def _dispatching_analyze(analyze: Callable) -> Callable:
+    def Analyze(self, request, context):  # noqa: N802 - the gRPC method name
+        dispatch = self.__dict__.get("_kind_dispatch")
+        if dispatch is None:
+            dispatch = self.__dict__["_kind_dispatch"] = KindDispatch(self.__dict__[POLICIES_ATTR])
+        return analyze(_with_policies(self, dispatch(request.type)), request, context)
+
+    Analyze.__wrapped__ = analyze  # type: ignore[attr-defined]
+    return Analyze
+
+
+# The AnalyzeStack request being served on this thread (see `_StackRequest`).
+_stack_request = threading.local()
+
+
+class _StackRequest:
+    """Stands in for an AnalyzeStackRequest inside the framework's AnalyzeStack, whose only use of the
+    request is `for r in request.resources` once per stack policy: the first policy that runs reads the
+    resources and the framework builds them; the others read none and `_SharedStackArgs` hands them the
+    list built for the first."""
+
+    def __init__(self, request: Any):
+        self._request = request
+        self._read = False
+        self.built: Optional[List[Any]] = None
+
+    @property
+    def resources(self):
+        if self._read:
+            return ()
+        self._read = True
+        return self._request.resources
+
+
+def _shared_stack_args(args_class: type) -> type:
+    class _SharedStackArgs(args_class):  # type: ignore[misc, valid-type]
+        def __init__(self, resources, config=None, stack_tags=None):
+            current = getattr(_stack_request, "current", None)
+            if current is not None:
+                if current.built is None:
+                    current.built = resources
+                else:
+                    resources = current.built
+            super().__init__(resources, config, stack_tags)
+
+    _SharedStackArgs.__name__ = _SharedStackArgs.__qualname__ = args_class.__name__
+    return _SharedStackArgs
+
+
+def _building_stack_once(analyze_stack: Callable) -> Callable:
+    def AnalyzeStack(self, request, context):  # noqa: N802 - the gRPC method name
+        _stack_request.current = _StackRequest(request)
+        try:
+            return analyze_stack(self, _stack_request.current, context)
+        finally:
+            _stack_request.current = None
+
+    AnalyzeStack.__wrapped__ = analyze_stack  # type: ignore[attr-defined]
+    return AnalyzeStack
+
+
+def _configuring_on_change(configure: Callable) -> Callable:
+    last: Dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def _configure_runtime_settings(self):
+        env = tuple(os.environ.get(name) for name in RUNTIME_ENV)
+        if last.get("env") == env:
+            return
+        with lock:
+            configure(self)
+            last["env"] = env
+
+    _configure_runtime_settings.__wrapped__ = configure  # type: ignore[attr-defined]
+    return _configure_runtime_settings
+
+
+def install_dispatch() -> Dict[str, bool]:
+    """Patches the analyzer's Analyze and AnalyzeStack loops and its per-request runtime set-up where they are
+    the ones this module knows; says which it patched. Installing twice patches once."""
+    try:
+        from pulumi_policy import policy as framework
+        servicer = framework._PolicyAnalyzerServicer  # pylint: disable=protected-access
+    except (ImportError, AttributeError):
+        return {"analyze": False, "analyzeStack": False, "configure": False}
+    done = {}
+    analyze = getattr(servicer.Analyze, "__wrapped__", servicer.Analyze)
+    done["analyze"] = fingerprint(analyze) == ANALYZE_FINGERPRINT
+    if done["analyze"] and not hasattr(servicer.Analyze, "__wrapped__"):
+        servicer.Analyze = _dispatching_analyze(analyze)
+    analyze_stack = getattr(servicer.AnalyzeStack, "__wrapped__", servicer.AnalyzeStack)
+    done["analyzeStack"] = (fingerprint(analyze_stack) == ANALYZE_STACK_FINGERPRINT
+                            and isinstance(getattr(framework, "StackValidationArgs", None), type))
+    if done["analyzeStack"] and not hasattr(servicer.AnalyzeStack, "__wrapped__"):
+        framework.StackValidationArgs = _shared_stack_args(framework.StackValidationArgs)
+        servicer.AnalyzeStack = _building_stack_once(analyze_stack)
+    configure = getattr(servicer, "_configure_runtime_settings", None)
+    configure = getattr(configure, "__wrapped__", configure)
+    done["configure"] = configure is not None and fingerprint(configure) == CONFIGURE_FINGERPRINT
+    if done["configure"] and not hasattr(servicer._configure_runtime_settings, "__wrapped__"):
+        servicer._configure_runtime_settings = _configuring_on_change(configure)
+    return done
+
+
 def install() -> bool:
+    install_dispatch()
     try:
         from google.protobuf import json_format
         from pulumi_policy import policy as framework

@@ -24,7 +24,8 @@ def test_the_pinned_versions_are_installed():
     ("pulumi.runtime.config", ["set_all_config"]),
     ("pulumi.runtime.rpc", ["UNKNOWN", "_special_sig_key", "_special_secret_sig", "_special_resource_sig",
                             "_special_asset_sig", "_special_archive_sig"]),
-    ("pulumi_policy.policy", ["json_format", "deserialize_properties"]),
+    ("pulumi_policy.policy", ["json_format", "deserialize_properties", "StackValidationArgs",
+                              "_PolicyAnalyzerServicer"]),
 ])
 def test_internals_exist(module, names):
     mod = __import__(module, fromlist=["_"])
@@ -66,3 +67,29 @@ def test_set_mocks_accepts_the_keywords_the_runner_passes():
     params = inspect.signature(set_mocks).parameters
     for name in ["mocks", "project", "stack", "preview", "monitor", "organization"]:
         assert name in params, f"set_mocks lost its {name!r} parameter"
+
+
+def test_the_analyzer_loops_the_pack_dispatch_patches_are_unchanged():
+    """policies/framework_cache.py rewires Analyze, AnalyzeStack and the per-request runtime set-up only when
+    their source is the one it was written against; an upgrade that changes them must be reviewed here."""
+    import os
+    import sys
+
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "policies"))
+    import framework_cache
+
+    def original(name):
+        method = getattr(_PolicyAnalyzerServicer, name)
+        return getattr(method, "__wrapped__", method)
+
+    assert framework_cache.fingerprint(original("Analyze")) == framework_cache.ANALYZE_FINGERPRINT
+    assert framework_cache.fingerprint(original("AnalyzeStack")) == framework_cache.ANALYZE_STACK_FINGERPRINT
+    assert (framework_cache.fingerprint(original("_configure_runtime_settings"))
+            == framework_cache.CONFIGURE_FINGERPRINT)
+    policy = ResourceValidationPolicy(name="p", description="d", validate=lambda *_: None)
+    servicer = _PolicyAnalyzerServicer("pack", "0.0.1", [policy], EnforcementLevel.ADVISORY)
+    assert getattr(servicer, framework_cache.POLICIES_ATTR) == [policy]
+    assert not hasattr(policy, "kinds") and not hasattr(policy, "kind_of"), "the pack's attributes are its own"

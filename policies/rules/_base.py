@@ -44,8 +44,28 @@ def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> Re
         for message in messages:
             report_violation(message, None)
 
-    return ResourceValidationPolicy(name=name, description=entry.description, validate=validate,
-                                    enforcement_level=level, config_schema=schema)
+    policy = ResourceValidationPolicy(name=name, description=entry.description, validate=validate,
+                                      enforcement_level=level, config_schema=schema)
+    # Read by framework_cache to hand the policy only resources of these kinds; `validate` still checks,
+    # so the policy is the same where the framework runs unpatched.
+    policy.kinds = frozenset(kinds)
+    policy.kind_of = kind_of
+    return policy
+
+
+# The graph of the stack last analysed, with the resource list it was built from: every stack policy of one
+# AnalyzeStack request receives the same list (framework_cache), so the graph is built once per request. The
+# list is held, so its identity cannot be reused by another list while cached.
+_last_graph: Tuple[Any, Any] = (None, None)
+
+
+def graph_of(resources: Any) -> Graph:
+    global _last_graph  # pylint: disable=global-statement
+    held, graph = _last_graph
+    if held is not resources:
+        graph = Graph(resources)
+        _last_graph = (resources, graph)
+    return graph
 
 
 def stack_policy(name: str, check: StackCheck) -> StackValidationPolicy:
@@ -53,7 +73,7 @@ def stack_policy(name: str, check: StackCheck) -> StackValidationPolicy:
     entry, level, schema = _meta(name)
 
     def validate(args, report_violation):
-        graph = Graph(args.resources)
+        graph = graph_of(args.resources)
         try:
             found = list(check(graph, args.get_config()))
         except Exception as e:  # noqa: BLE001 - fail closed, and say so, rather than abort the whole analysis

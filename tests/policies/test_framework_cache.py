@@ -30,6 +30,9 @@ def test_install_memoizes_the_frameworks_conversion(monkeypatch):
     # Restored after the test: other tests drive pulumi-policy's analyzer in this process.
     monkeypatch.setattr(framework, "json_format", framework.json_format)
     monkeypatch.setattr(framework, "deserialize_properties", framework.deserialize_properties)
+    monkeypatch.setattr(framework, "StackValidationArgs", framework.StackValidationArgs)
+    for name in ("Analyze", "AnalyzeStack", "_configure_runtime_settings"):
+        monkeypatch.setattr(framework._PolicyAnalyzerServicer, name, getattr(framework._PolicyAnalyzerServicer, name))
     assert framework_cache.install() is True
     message = struct_pb2.Struct()
     message.update({"multiAz": True, "tags": {"Name": "db"}})

@@ -75,13 +75,8 @@ _EC2_PREFIX = {
 }
 
 
-def _hex(seed: str, n: int) -> str:
-    out = ""
-    i = 0
-    while len(out) < n:
-        out += hashlib.sha256(f"{seed}#{i}".encode()).hexdigest()
-        i += 1
-    return out[:n]
+# Seeded values (same seed, same value) shared with the update-mode shapes of every other output.
+_hex = _shapes._hex
 
 
 def _digits(seed: str, n: int) -> str:
@@ -94,9 +89,7 @@ def _upper(seed: str, n: int) -> str:
     return "".join(alphabet[int(h[i * 2 : i * 2 + 2], 16) % 36] for i in range(n))
 
 
-def _uuid(seed: str) -> str:
-    h = _hex(seed, 32)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+_uuid = _shapes._uuid
 
 
 def region_abbrev(region: str) -> str:

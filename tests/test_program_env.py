@@ -39,6 +39,15 @@ def _venv_with_our_packages(path) -> str:
     return site
 
 
+def _sibling(program: str, folder):
+    """Another program beside ``program``: the same project and stack files, the same virtualenv."""
+    folder.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+        (folder / name).write_text(open(os.path.join(program, name)).read())
+    os.symlink(os.path.join(program, "venv"), folder / "venv")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def program(tmp_path_factory):
     root = tmp_path_factory.mktemp("own-venv")
@@ -86,11 +95,7 @@ def test_the_cli_reports_it_like_any_program(program):
 
 
 def test_a_program_failing_in_its_own_venv_is_reported_in_full(program, tmp_path):
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
-        (broken / name).write_text(open(os.path.join(program, name)).read())
-    os.symlink(os.path.join(program, "venv"), broken / "venv")
+    broken = _sibling(program, tmp_path / "broken")
     (broken / "__main__.py").write_text("import pulumi\nraise pulumi.RunError('two problems:\\n  a\\n  b')\n")
     r = run_program(str(broken), "dev", "preview")
     assert r.error.message == "two problems:\n  a\n  b"
@@ -116,11 +121,7 @@ def test_a_virtualenv_that_cannot_run_the_program_is_one_line(tmp_path):
 
 
 def test_a_program_that_ends_its_interpreter_is_reported(program, tmp_path):
-    gone = tmp_path / "gone"
-    gone.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
-        (gone / name).write_text(open(os.path.join(program, name)).read())
-    os.symlink(os.path.join(program, "venv"), gone / "venv")
+    gone = _sibling(program, tmp_path / "gone")
     (gone / "__main__.py").write_text("import os, sys\nprint('bye', file=sys.stderr, flush=True)\nos._exit(3)\n")
     with pytest.raises(Exception) as e:
         run_program(str(gone), "dev", "preview")
@@ -145,11 +146,7 @@ def test_an_interrupted_run_leaves_no_child_behind(program, tmp_path, how):
     import signal
     import time
 
-    slow = tmp_path / "slow"
-    slow.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
-        (slow / name).write_text(open(os.path.join(program, name)).read())
-    os.symlink(os.path.join(program, "venv"), slow / "venv")
+    slow = _sibling(program, tmp_path / "slow")
     (slow / "__main__.py").write_text("import sys, time\nprint('started', file=sys.stderr, flush=True)\n"
                                       "time.sleep(60)\n")
     args = [sys.executable, "-m", "preflight", "--cwd", str(slow), "--stack", "dev"]
@@ -176,11 +173,7 @@ def test_an_interrupted_run_leaves_no_child_behind(program, tmp_path, how):
 def test_offline_facts_reach_a_program_in_its_own_virtualenv(program, tmp_path):
     from preflight.offline_facts import load_offline_facts
 
-    refs = tmp_path / "refs"
-    refs.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
-        (refs / name).write_text(open(os.path.join(program, name)).read())
-    os.symlink(os.path.join(program, "venv"), refs / "venv")
+    refs = _sibling(program, tmp_path / "refs")
     (refs / "__main__.py").write_text(
         "import pulumi\nimport pulumi_aws as aws\n"
         "network = pulumi.StackReference('org/network/prod')\n"

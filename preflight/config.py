@@ -43,6 +43,7 @@ class StackConfig:
     values: dict[str, str] = field(default_factory=dict)
     secret_keys: list[str] = field(default_factory=list)
     secret_placeholders: list[str] = field(default_factory=list)
+    virtualenv: str = ""  # absolute folder Pulumi.yaml's runtime.options.virtualenv names, "" when none
 
 
 class ConfigOverrides(dict):
@@ -73,6 +74,16 @@ def _read_yaml(path: str) -> Any:
         return read_yaml(path)
     except YamlFileError as e:
         raise StackConfigError(str(e)) from None
+
+
+def project_virtualenv(program_dir: str, project: dict) -> str:
+    """The absolute virtualenv folder ``project`` (the parsed Pulumi.yaml) names, or "" when it names none."""
+    runtime = project.get("runtime")
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    venv = options.get("virtualenv") if isinstance(options, dict) else None
+    if not isinstance(venv, str) or not venv:
+        return ""
+    return venv if os.path.isabs(venv) else os.path.normpath(os.path.join(program_dir, venv))
 
 
 def _find_project_file(program_dir: str) -> str:
@@ -427,4 +438,5 @@ def load_stack_config(
         values=values,
         secret_keys=sorted(set(secret_keys)),
         secret_placeholders=sorted(set(placeholders)),
+        virtualenv=project_virtualenv(program_dir, proj),
     )

@@ -24,30 +24,19 @@ from typing import Any, Callable
 _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def project_virtualenv(program_dir: str, project: dict) -> str | None:
-    """The absolute virtualenv folder ``project`` (the parsed Pulumi.yaml) names, if it names one."""
-    runtime = project.get("runtime")
-    options = runtime.get("options") if isinstance(runtime, dict) else None
-    venv = options.get("virtualenv") if isinstance(options, dict) else None
-    if not isinstance(venv, str) or not venv:
-        return None
-    return venv if os.path.isabs(venv) else os.path.normpath(os.path.join(program_dir, venv))
-
-
 def _has_pulumi(venv: str) -> bool:
     return bool(glob.glob(os.path.join(venv, "lib", "python*", "site-packages", "pulumi", "__init__.py"))
                 or os.path.isfile(os.path.join(venv, "Lib", "site-packages", "pulumi", "__init__.py")))
 
 
-def program_python(program_dir: str, project: dict) -> str | None:
+def program_python(venv: str) -> str | None:
     """The interpreter to run the program with, or None to run it here.
 
     None when no virtualenv is named, when it does not exist or has no pulumi (the CLI would fail to start
     such a program; here it runs with the preflight's own SDK, as before), or when it is the environment
     this process already runs in.
     """
-    venv = project_virtualenv(program_dir, project)
-    if venv is None or not _has_pulumi(venv):
+    if not venv or not _has_pulumi(venv):
         return None
     for candidate in (os.path.join(venv, "bin", "python"), os.path.join(venv, "Scripts", "python.exe")):
         if os.path.isfile(candidate):

@@ -545,21 +545,12 @@ def run_program(
     if mode not in ("preview", "update"):
         raise ValueError(f"mode must be 'preview' or 'update', not {mode!r}")
     cfg = load_stack_config(program_dir, stack, config_overrides)
-    python = _program_python(cfg.program_dir)
-    if python is not None:
-        from .program_env import run_in_child
+    from .program_env import program_python, run_in_child
 
+    python = program_python(cfg.virtualenv)
+    if python is not None:
         return run_in_child(python, cfg, mode, on_resource, offline_facts)
     return run_configured(cfg, mode, on_resource, offline_facts)
-
-
-def _program_python(program_dir: str) -> str | None:
-    from .config import _find_project_file
-    from .program_env import program_python
-    from .yaml_files import read_yaml
-
-    project = read_yaml(_find_project_file(program_dir))
-    return program_python(program_dir, project if isinstance(project, dict) else {})
 
 
 def run_configured(cfg, mode: str, on_resource=None, offline_facts: OfflineFacts | None = None) -> RunResult:

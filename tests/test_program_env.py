@@ -9,7 +9,8 @@ import sysconfig
 
 import pytest
 
-from preflight.program_env import program_python, project_virtualenv
+from preflight.config import project_virtualenv
+from preflight.program_env import program_python
 from preflight.runner import run_program
 
 from .conftest import ROOT
@@ -61,7 +62,7 @@ def program(tmp_path_factory):
 def test_the_named_virtualenv_is_found(program):
     project = {"runtime": {"name": "python", "options": {"virtualenv": "venv"}}}
     assert project_virtualenv(program, project) == os.path.join(program, "venv")
-    assert program_python(program, project) == os.path.join(program, "venv", "bin", "python")
+    assert program_python(project_virtualenv(program, project)) == os.path.join(program, "venv", "bin", "python")
 
 
 @pytest.mark.parametrize("project", [
@@ -70,7 +71,7 @@ def test_the_named_virtualenv_is_found(program):
     {"runtime": {"name": "python", "options": {"toolchain": "uv"}}},
 ])
 def test_no_virtualenv_or_one_without_pulumi_runs_here(program, project):
-    assert program_python(program, project) is None
+    assert program_python(project_virtualenv(program, project)) is None
 
 
 @pytest.mark.parametrize("mode", ["preview", "update"])

@@ -1,35 +1,13 @@
-"""ECS, EKS and ECR policies: the compliant container stack, compliant variants and every violating case."""
+"""ECS, EKS and ECR policies beyond their case lists (cases_containers.py, run by test_own_cases.py)."""
 import json
 
-import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from .cases_containers import COMPLIANT, VIOLATING, stack
-from .own_cases import MODES, check_compliant, check_violation
-from .pk import POLICIES, run_policy
-
-POLICY_NAMES = sorted({c[0] for c in VIOLATING})
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", ["prod", "staging"])
-def test_compliant_container_stack_passes(name, mode):
-    assert [v for p in POLICY_NAMES for v in run_policy(p, stack(name), mode=mode)] == []
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("policy,cid,mutate,config,expected", VIOLATING, ids=[f"{c[0]}/{c[1]}" for c in VIOLATING])
-def test_violation_is_caught(policy, cid, mutate, config, expected, mode):
-    check_violation(stack, policy, mutate, config, expected, mode)
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("policy,cid,mutate,config", COMPLIANT, ids=[f"{c[0]}/{c[1]}" for c in COMPLIANT])
-def test_compliant_variant_passes(policy, cid, mutate, config, mode):
-    check_compliant(stack, policy, mutate, config, mode)
+from .cases_containers import stack
+from .pk import POLICIES
 
 
 def test_endpoint_policy_is_advisory_and_the_pack_config_makes_it_mandatory():

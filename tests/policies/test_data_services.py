@@ -1,33 +1,10 @@
-"""DynamoDB, Redshift and Secrets Manager policies: the compliant stack, compliant variants, every violating case,
-and what the secret-value rule can and cannot see through pulumi-policy."""
-import pytest
+"""DynamoDB, Redshift and Secrets Manager: what the secret-value rule can and cannot see through pulumi-policy
+(the case lists are in cases_data_services.py, run by test_own_cases.py)."""
 from google.protobuf import json_format, struct_pb2
 from pulumi_policy.deserialize import deserialize_properties
 
-from .cases_data_services import COMPLIANT, SECRET_ENVELOPE, VIOLATING, stack
-from .own_cases import MODES, check_compliant, check_violation
+from .cases_data_services import SECRET_ENVELOPE, stack
 from . import test_preview_unknowns as analyzer
-from .pk import run_policy
-
-POLICY_NAMES = sorted({c[0] for c in VIOLATING})
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", ["prod", "staging"])
-def test_compliant_data_stack_passes(name, mode):
-    assert [v for p in POLICY_NAMES for v in run_policy(p, stack(name), mode=mode)] == []
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("policy,cid,mutate,config,expected", VIOLATING, ids=[f"{c[0]}/{c[1]}" for c in VIOLATING])
-def test_violation_is_caught(policy, cid, mutate, config, expected, mode):
-    check_violation(stack, policy, mutate, config, expected, mode)
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("policy,cid,mutate,config", COMPLIANT, ids=[f"{c[0]}/{c[1]}" for c in COMPLIANT])
-def test_compliant_variant_passes(policy, cid, mutate, config, mode):
-    check_compliant(stack, policy, mutate, config, mode)
 
 
 def test_pulumi_policy_hands_policies_secret_values_unwrapped():

@@ -52,7 +52,7 @@ def test_compliant_variant_passes(policy, cid, mutate, config, mode):
 
 
 def test_every_policy_has_violating_cases():
-    # Some concerns keep their cases next to their own tests (test_containers.py, test_data_services.py).
+    # Some concerns keep their cases in case lists of their own (cases_*.py, run by test_own_cases.py).
     own = {c[0] for c in CONTAINER_CASES + DATA_SERVICE_CASES}
     assert sorted({p for p, _, _, _ in M} | own) == sorted(MANIFEST)
     assert sorted(EXPECTED) == sorted(f"{p}/{c}" for p, c, _, _ in M)

@@ -1,0 +1,34 @@
+"""Every case list kept next to its rules (cases_*.py): the compliant stacks pass, each violating case gives its
+exact messages, each compliant variant passes, in preview and update mode."""
+import pytest
+
+from . import cases_containers, cases_data_services
+from .own_cases import MODES, check_compliant, check_violation
+from .pk import run_policy
+
+CASE_MODULES = {"containers": cases_containers, "data_services": cases_data_services}
+
+
+def _params(attr):
+    return [pytest.param(module, *case, id=f"{key}:{case[0]}/{case[1]}")
+            for key, module in CASE_MODULES.items() for case in getattr(module, attr)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", ["prod", "staging"])
+@pytest.mark.parametrize("module", CASE_MODULES.values(), ids=CASE_MODULES.keys())
+def test_compliant_stack_passes(module, name, mode):
+    policies = sorted({c[0] for c in module.VIOLATING})
+    assert [v for p in policies for v in run_policy(p, module.stack(name), mode=mode)] == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("module,policy,cid,mutate,config,expected", _params("VIOLATING"))
+def test_violation_is_caught(module, policy, cid, mutate, config, expected, mode):
+    check_violation(module.stack, policy, mutate, config, expected, mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("module,policy,cid,mutate,config", _params("COMPLIANT"))
+def test_compliant_variant_passes(module, policy, cid, mutate, config, mode):
+    check_compliant(module.stack, policy, mutate, config, mode)

@@ -44,7 +44,9 @@ def wait_for_refresh(fleet: Fleet, refresh_id: str, zones: list[str], console: C
             group = fleet.group()
             desired = int(group.get("DesiredCapacity", 0))
             left = refresh.instances_to_update if refresh.instances_to_update is not None else desired
-            replaced = f"{max(desired - left, 0)}/{desired} replaced"
+            replaced = {"RollbackInProgress": "rolling back to the previous version",
+                        "RollbackSuccessful": "rolled back to the previous version"}.get(
+                refresh.status, f"{max(desired - left, 0)}/{desired} replaced")
             healthy = healthy_text(fleet.healthy_per_az(zones, group))
             progress.update(task, completed=refresh.percentage, replaced=replaced, healthy=healthy)
             line = f"refresh {refresh.id}: {refresh.status} {refresh.percentage}%, {replaced}, healthy: {healthy}"

@@ -33,7 +33,9 @@ def run_tool(world: World, *argv: str) -> Result:
 @pytest.fixture
 def world(monkeypatch):
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1",
+                       # The portal pins its own image ids; moto's catalogue of public images only costs seconds.
+                       "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
         yield new_world()

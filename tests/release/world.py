@@ -74,7 +74,7 @@ class RefreshingAutoScaling:
     def _first_instance(self, refresh: dict[str, Any]) -> str:
         group = self._client.describe_auto_scaling_groups(
             AutoScalingGroupNames=[refresh["AutoScalingGroupName"]])["AutoScalingGroups"][0]
-        return sorted(i["InstanceId"] for i in group["Instances"])[0]
+        return sorted((i["AvailabilityZone"], i["InstanceId"]) for i in group["Instances"])[0][1]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
@@ -130,13 +130,15 @@ class Session:
     def __init__(self, region: str | None, refreshes: Refreshes):
         self.region = region or REGION
         self._refreshes = refreshes
+        self._clients: dict[str, Any] = {}
 
     def client(self, service: str) -> Any:
-        client = boto3.client(service, region_name=self.region)
-        if service == "autoscaling":
-            return RefreshingAutoScaling(client, self._refreshes, boto3.client("cloudwatch", region_name=self.region),
-                                         boto3.client("ec2", region_name=self.region))
-        return client
+        if service not in self._clients:
+            client = boto3.client(service, region_name=self.region)
+            if service == "autoscaling":
+                client = RefreshingAutoScaling(client, self._refreshes, self.client("cloudwatch"), self.client("ec2"))
+            self._clients[service] = client
+        return self._clients[service]
 
 
 @dataclass
@@ -218,8 +220,10 @@ class World:
     slept: list[float] = field(default_factory=list)
     now: float = 0.0
 
+    sessions: dict[str, Session] = field(default_factory=dict)
+
     def session(self, region: str | None) -> Session:
-        return Session(region, self.refreshes)
+        return self.sessions.setdefault(region or REGION, Session(region, self.refreshes))
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)

@@ -106,7 +106,8 @@ def _one_line(error: BaseException) -> str:
 
 
 def _say(deps: Deps, text: str) -> None:
-    deps.console.print(text, highlight=False, markup=False)
+    # soft_wrap: a long line stays one line (the terminal wraps it), so logs and transcripts can be grepped.
+    deps.console.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 # -- commands ---------------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def wait_for_refresh(fleet: Fleet, refresh_id: str, zones: list[str], console: C
             progress.update(task, completed=refresh.percentage, replaced=replaced, healthy=healthy)
             line = f"refresh {refresh.id}: {refresh.status} {refresh.percentage}%, {replaced}, healthy: {healthy}"
             if line != last_line:
-                progress.console.print(line, highlight=False)
+                progress.console.print(line, highlight=False, markup=False, soft_wrap=True)
                 last_line = line
             if refresh.status in FINISHED:
                 return refresh

@@ -83,7 +83,8 @@ class RefreshingAutoScaling:
                                Strategy: str = "Rolling", previous_version: str) -> dict[str, str]:
         refresh = {"InstanceRefreshId": str(uuid.uuid4()), "AutoScalingGroupName": AutoScalingGroupName,
                    "Preferences": Preferences, "Strategy": Strategy, "_plan": list(PLANS[self._refreshes.plan]),
-                   "_step": -1, "_previous": previous_version}
+                   "_step": -1, "_previous": previous_version,
+                   "_start": T0 + timedelta(hours=len(self._refreshes.started), minutes=1)}
         self._refreshes.items.setdefault(AutoScalingGroupName, []).insert(0, refresh)
         self._refreshes.started.append(refresh)
         return {"InstanceRefreshId": refresh["InstanceRefreshId"]}
@@ -97,9 +98,9 @@ class RefreshingAutoScaling:
             status, percentage, left = refresh["_plan"][refresh["_step"]]
             item = {k: v for k, v in refresh.items() if not k.startswith("_")}
             item.update(Status=status, PercentageComplete=percentage, InstancesToUpdate=left,
-                        StartTime=T0 + timedelta(minutes=1))
+                        StartTime=refresh["_start"])
             if status in ("Successful", "RollbackSuccessful"):
-                item["EndTime"] = T0 + timedelta(minutes=20)
+                item["EndTime"] = refresh["_start"] + timedelta(minutes=19)
             if status.startswith("Rollback"):
                 item["StatusReason"] = "An alarm went into ALARM state."
             shown.append(item)
@@ -289,3 +290,17 @@ def new_world() -> World:
     build_stack(world, "staging", 41, "2026-12-01.1")
     build_stack(world, "prod", 40, "2026-12-01.1")
     return world
+
+
+def record_history(world: World, directory: Path) -> None:
+    """The running release as the tool leaves it after an earlier deploy: uploaded and recorded as a success."""
+    from release.aws import Releases
+
+    for name, stack in world.stacks.items():
+        release = stack.config["portal:release"]
+        data = build_archive(release, path=directory / f"{name}-{release}.tar.gz").read_bytes()
+        releases = Releases(stack.session.client("s3"), stack.outputs["releasesBucketName"])
+        releases.upload(release, data)
+        releases.put_record(release, name, {"stack": name, "release": release, "amiId": stack.config["portal:amiId"],
+                                            "refreshId": str(uuid.uuid4()), "finishedAt": "2026-12-01T10:00:00+00:00",
+                                            "outcome": "Successful"})

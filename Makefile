@@ -6,7 +6,7 @@ STACK ?= staging
 PACK := policies
 NODE_PACKS := tests/policy_packs/node
 
-.PHONY: venv node-packs test preview preview-json parity up bench schema docs
+.PHONY: venv node-packs test preview preview-json parity up bench schema docs release-demo
 
 venv: $(VENV)/.installed
 
@@ -49,6 +49,11 @@ schema: venv
 # Regenerates the README's tables (config keys, outputs, policies) from their sources.
 docs: venv
 	$(PY) tools/sync_readme.py
+
+# A recorded session of the release tool (upload, deploy, promote, an automatic rollback, rollback, status) against
+# moto in-process: no AWS account, no Pulumi CLI.
+release-demo: venv
+	$(PY) -m tests.release.demo
 
 # Real cloud: needs the Pulumi CLI, a backend login and AWS credentials. The pack's `runtime: python` runs on
 # the interpreter found first on PATH, so the venv goes first.

@@ -67,7 +67,10 @@ class StackView:
         if self._ops is None:
             try:
                 self._ops = self.deps.stack(self.name)
-            except Exception as error:  # no Pulumi CLI, no backend login, no such stack: all preconditions
+            except FileNotFoundError:
+                raise Refused(f"--stack {self.name!r}: cannot open the stack: the Pulumi CLI is not on PATH (the "
+                              "Automation API runs it); give --outputs where the command takes it")
+            except Exception as error:  # no backend login, no such stack: preconditions
                 raise Refused(f"--stack {self.name!r}: cannot open the stack through the Pulumi Automation API "
                               f"({_one_line(error)})")
         return self._ops
@@ -80,6 +83,10 @@ class StackView:
             source = f"{self._file.flag} {str(self._file.path)!r}" if self._file else f"stack {self.name!r}"
             raise Refused([f"{source}: output {name} is missing (the release tool reads it)" for name in missing])
         return self._outputs
+
+    @property
+    def from_file(self) -> bool:
+        return self._file is not None
 
     @property
     def zones(self) -> list[str]:
@@ -185,7 +192,8 @@ def status(args: argparse.Namespace, deps: Deps) -> int:
         lines = [report["stack"],
                  f"  running   release {running['release']}, image {running['image']} "
                  f"(launch template version {running['launchTemplateVersion']})",
-                 f"  config    {RELEASE_KEY} {config['release']}, {IMAGE_KEY} {config['image']}",
+                 (f"  config    {RELEASE_KEY} {config['release']}, {IMAGE_KEY} {config['image']}" if config
+                  else "  config    not read (--outputs given)"),
                  f"  recorded  {report['recordedReleaseParameter']} = {report['recordedRelease']}",
                  "  refresh   " + (f"{refresh['id']} {refresh['status']} {refresh['percentage']}%"
                                    f" (started {refresh['startTime'] or '-'}, ended {refresh['endTime'] or '-'})"
@@ -208,7 +216,9 @@ def _status_of(view: StackView, deps: Deps) -> dict[str, Any]:
     return {
         "stack": view.name,
         "running": {"release": running.release, "image": running.image, "launchTemplateVersion": running.version},
-        "config": {"release": view.ops.get_config(RELEASE_KEY), "image": view.ops.get_config(IMAGE_KEY)},
+        # With --outputs the stack itself is not opened (a machine without the Pulumi CLI): config unknown.
+        "config": None if view.from_file else {"release": view.ops.get_config(RELEASE_KEY),
+                                               "image": view.ops.get_config(IMAGE_KEY)},
         "recordedRelease": fleet.recorded_release(), "recordedReleaseParameter": fleet.parameter,
         "lastRefresh": None if refresh is None else {
             "id": refresh.id, "status": refresh.status, "percentage": refresh.percentage,

@@ -6,12 +6,14 @@ scripted plan because moto has no instance refresh calls.
 
 from __future__ import annotations
 
+import io
 import json
 
 import boto3
 import pytest
 
 from release.aws import record_key
+from release.cli import Deps, main
 from tests.release.conftest import run_tool
 from tests.release.world import FIRST_IMAGE, REGION, build_archive
 
@@ -345,8 +347,6 @@ def test_status_json_is_one_document(world, tmp_path):
 
 
 def test_help_says_what_each_command_does(capsys):
-    from release.cli import main
-
     for argv, phrase in ((["--help"], "Exit codes: 0 done, 1 the rollout failed"),
                          (["upload", "--help"], "Upload a release archive and its .sha256"),
                          (["deploy", "--help"], "Roll an uploaded, verified release out on a stack"),
@@ -357,3 +357,36 @@ def test_help_says_what_each_command_does(capsys):
             main(argv)
         assert exit_.value.code == 0
         assert phrase in " ".join(capsys.readouterr().out.split())
+
+
+def test_status_from_an_outputs_file_does_not_open_the_stack(world, tmp_path):
+    outputs = tmp_path / "prod.json"
+    outputs.write_text(json.dumps(world.stacks["prod"].outputs))
+    world.stacks.clear()
+    result = run_tool(world, "status", "--stack", "prod", "--outputs", str(outputs))
+    assert result.code == 0, result.err
+    assert "  config    not read (--outputs given)" in result.out.splitlines()
+    assert "  running   release 2026-12-01.1, image ami-0123456789abcdef0 (launch template version 1)" in result.out
+
+
+def test_no_pulumi_cli_is_a_precondition_named_in_one_line():
+    def no_cli(name):
+        raise FileNotFoundError(2, "No such file or directory", "pulumi")
+
+    err = io.StringIO()
+    code = main(["status", "--stack", "staging"], Deps(stack=no_cli, errors=err))
+    assert (code, err.getvalue()) == (2, "release: --stack 'staging': cannot open the stack: the Pulumi CLI is not on "
+                                         "PATH (the Automation API runs it); give --outputs where the command takes "
+                                         "it\n")
+
+
+def test_aws_refusing_a_call_is_one_line_and_exit_2(world, archive, tmp_path):
+    from botocore.exceptions import NoCredentialsError
+
+    class NoCredentials:
+        def client(self, service):
+            raise NoCredentialsError()
+
+    world.session = lambda region: NoCredentials()
+    result = run_tool(world, "upload", "--stack", "staging", "--archive", str(archive))
+    assert (result.code, result.err) == (2, "release: AWS: Unable to locate credentials\n")

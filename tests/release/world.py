@@ -81,6 +81,8 @@ class RefreshingAutoScaling:
 
     def start_instance_refresh(self, *, AutoScalingGroupName: str, Preferences: dict[str, Any],
                                Strategy: str = "Rolling", previous_version: str) -> dict[str, str]:
+        # previous_version is not an API parameter: it stands for the configuration Auto Scaling itself keeps
+        # to roll back to.
         refresh = {"InstanceRefreshId": str(uuid.uuid4()), "AutoScalingGroupName": AutoScalingGroupName,
                    "Preferences": Preferences, "Strategy": Strategy, "_plan": list(PLANS[self._refreshes.plan]),
                    "_step": -1, "_previous": previous_version,

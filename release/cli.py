@@ -122,6 +122,10 @@ def _say(deps: Deps, text: str) -> None:
 def upload(args: argparse.Namespace, deps: Deps) -> int:
     data, release, problems = release_of_archive(args.archive, args.release)
     view = StackView(args.stack, deps, _outputs_file(args.outputs, "--outputs"))
+    try:
+        view.outputs("releasesBucketName")
+    except Refused as error:
+        problems += error.problems
     if problems:
         raise Refused(problems)
     verified, uploaded = view.releases.upload(release, data)
@@ -182,7 +186,7 @@ def rollback(args: argparse.Namespace, deps: Deps) -> int:
 def status(args: argparse.Namespace, deps: Deps) -> int:
     if args.outputs and len(args.stack) > 1:
         raise Refused(f"--outputs {str(args.outputs)!r}: holds one stack's outputs; give one --stack with it")
-    reports = [_status_of(StackView(name, deps, _outputs_file(args.outputs, "--outputs")), deps)
+    reports = [_status_of(StackView(name, deps, _outputs_file(args.outputs, "--outputs")))
                for name in args.stack]
     if args.json:
         deps.console.file.write(json.dumps({"stacks": reports}, indent=2) + "\n")
@@ -207,7 +211,7 @@ def status(args: argparse.Namespace, deps: Deps) -> int:
     return EXIT_DONE
 
 
-def _status_of(view: StackView, deps: Deps) -> dict[str, Any]:
+def _status_of(view: StackView) -> dict[str, Any]:
     fleet = view.fleet
     group = fleet.group()
     running = fleet.running(group)

@@ -106,6 +106,20 @@ def test_upload_reports_every_input_problem_at_once(world, tmp_path):
     assert s3().list_objects_v2(Bucket=bucket(world, "staging")).get("KeyCount") == 0
 
 
+def test_archive_and_outputs_problems_come_together(world, tmp_path):
+    broken = tmp_path / "portal.tar.gz"
+    broken.write_bytes(b"")
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text("{not json")
+    result = run_tool(world, "upload", "--stack", "staging", "--archive", str(broken), "--outputs", str(outputs))
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"release: --archive '{broken}': must be a gzip-compressed tar archive")
+    assert lines[1].startswith(f"release: --outputs '{outputs}': must be the JSON `pulumi stack output --json` "
+                               "prints (Expecting property name")
+
+
 def test_missing_flags_and_outputs_are_one_line_each(world, archive, tmp_path):
     result = run_tool(world, "deploy", "--stack", "staging")
     assert (result.code, result.err) == (

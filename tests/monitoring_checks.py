@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from components.web.boot import WATCHED_DISK_PATHS
 from preflight.runner import UNKNOWN, RunResult
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -216,6 +217,11 @@ def check_dashboard(result: RunResult, name: str) -> None:
                               "Web group size", "Database CPU and connections", "Cache evictions and CPU",
                               "CDN error rate (%)"]
         assert body["widgets"][7]["properties"]["region"] == "us-east-1"
+        disk = body["widgets"][8]["properties"]
+        assert disk["title"] == "Web disk and memory used (%), fullest server" and disk["stat"] == "Maximum"
+        assert [m[1] for m in disk["metrics"]] == ["disk_used_percent"] * len(WATCHED_DISK_PATHS) + [
+            "mem_used_percent"]
+        assert [m[5] for m in disk["metrics"][:-1]] == list(WATCHED_DISK_PATHS.values())
 
 
 def check_database_events(result: RunResult, name: str) -> None:
@@ -238,3 +244,22 @@ def check_group_notifications(result: RunResult, name: str) -> None:
     assert resource_types(result, notification.property_dependencies["groupNames"]) == set(GROUP_TYPES)
     assert set(notification.inputs["notifications"]) == {"autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
                                                          "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}
+
+
+def check_disk_alarms(result: RunResult, name: str, threshold: float) -> None:
+    """One alarm per volume the agent watches, on the fullest server of the group (the agent's aggregate by
+    AutoScalingGroupName and path), acting on the regional topic."""
+    regional, _ = topics(result, name)
+    for label, path in WATCHED_DISK_PATHS.items():
+        alarm = result.get(ALARM, f"{name}-web-disk-{label}")
+        inputs = alarm.inputs
+        assert (inputs["namespace"], inputs["metricName"], inputs["statistic"], inputs["comparisonOperator"]) == (
+            "CWAgent", "disk_used_percent", "Maximum", "GreaterThanThreshold"), label
+        assert inputs["threshold"] == threshold and inputs["period"] == 60.0, label
+        assert set(inputs["dimensions"]) == {"AutoScalingGroupName", "path"}
+        assert inputs["dimensions"]["path"] == path
+        assert resource_types(result, alarm.property_dependencies["dimensions"]) == set(GROUP_TYPES)
+        if result.mode == "update":
+            group = [g for g in result.find(GROUP_TYPES[0]) if g.urn in alarm.property_dependencies["dimensions"]]
+            assert inputs["dimensions"]["AutoScalingGroupName"] == group[0].outputs["name"]
+        assert_actions_on(result, alarm, regional)

@@ -27,6 +27,11 @@ def test_alarms_watch_this_stacks_resources_and_notify_the_topic(standin):
     checks.check_alarms(result, f"portal-{stack}")
 
 
+def test_a_web_server_filling_its_disk_raises_an_alarm(standin):
+    stack, result = standin
+    checks.check_disk_alarms(result, f"portal-{stack}", 85.0)
+
+
 def test_elb_5xx_alarm_is_the_load_balancers_and_listed_once(standin):
     stack, result = standin
     checks.check_rollback_alarm(result, f"portal-{stack}", result.get(checks.ALARM, "standin-elb-5xx"))
@@ -110,6 +115,7 @@ def test_portal_alarms_watch_its_own_tiers(portal):
     stack, result = portal
     name = f"portal-{stack}"
     checks.check_alarms(result, name)
+    checks.check_disk_alarms(result, name, 85.0)
     checks.check_rollback_alarm(result, name, result.get(checks.ALARM, f"{name}-alb-5xx"))
     checks.check_database_events(result, name)
     checks.check_group_notifications(result, name)
@@ -157,3 +163,9 @@ def test_portal_staging_and_prod_have_the_same_alarms(portal_run):
     staging = alarm_shapes("staging")
     assert len(staging) >= len(checks.ALARMS) + 2  # plus the rollback and application-error alarms
     assert staging == alarm_shapes("prod")
+
+
+def test_portal_disk_alarm_threshold_comes_from_settings(portal_run):
+    result = portal_run("staging", "update", {"portal:webDiskUsedPercent": "70"})
+    assert result.error is None, result.error and result.error.details
+    checks.check_disk_alarms(result, "portal-staging", 70.0)

@@ -298,10 +298,18 @@ def test_role_is_least_privilege(case):
         return  # built from bucket and log group ARNs, unknown on a first preview
     doc = json.loads(policy.inputs["policy"])
     statements = {s["Sid"]: s for s in doc["Statement"]}
-    assert set(statements) == {"ReadReleases", "ReadOwnParameters", "ReadDatabaseSecret", "WriteOwnLogs"}
+    assert set(statements) == {"ReadReleases", "ReadOwnParameters", "ReadDatabaseSecret", "WriteOwnLogs",
+                               "PublishAgentMetrics", "ReadOwnGroupTag"}
     assert all(s["Effect"] == "Allow" for s in statements.values())
-    resources = [r for s in statements.values() for r in (s["Resource"] if isinstance(s["Resource"], list)
-                                                           else [s["Resource"]])]
+    # Only the two actions without resource-level permissions use "*": metrics held to the agent's namespace, and
+    # the read of the instance's own tags that names its Auto Scaling group.
+    assert statements["PublishAgentMetrics"] == {
+        "Sid": "PublishAgentMetrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": "CWAgent"}}}
+    assert statements["ReadOwnGroupTag"] == {"Sid": "ReadOwnGroupTag", "Effect": "Allow",
+                                             "Action": "ec2:DescribeTags", "Resource": "*"}
+    resources = [r for sid, s in statements.items() if sid not in ("PublishAgentMetrics", "ReadOwnGroupTag")
+                 for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])]
     assert "*" not in resources
     assert statements["ReadReleases"]["Action"] == "s3:GetObject"
     assert re.fullmatch(r"arn:aws:s3:::[a-z0-9.-]+/releases/\*", statements["ReadReleases"]["Resource"])
@@ -592,15 +600,18 @@ def test_rendered_boot_script_passes_shellcheck(run, source, stack, tmp_path):
 def test_boot_script_does_the_steps_in_order():
     script = render_boot_script(BootConfig("/portal/staging/", "1.2.3", 8080, "/healthz"))
     steps = [
-        "param buckets/releases",                          # configuration from Parameter Store
-        'releases/${RELEASE}/portal.tar.gz"',              # the release from the releases bucket
+        "aws ssm get-parameters-by-path",                  # configuration from Parameter Store
+        'releases/${RELEASE}/${object}"',                  # the release from the releases bucket
         "sha256sum --check",                               # checksum verified
         'tar -xzf "${WORK}/portal.tar.gz" -C "${RELEASE_DIR}"',  # unpacked to local storage
-        'session: ({handler: "database"} + $session_store)',  # sessions in the database
+        'curl -fsS --retry 3 -o "${WORK}/rds-ca.pem"',     # the CA that verifies the database's TLS
+        'session: {handler: "database"',                   # sessions in the database
         'cache: {backend: "memcached"',                    # cache in memcached
-        "amazon-cloudwatch-agent-ctl -a fetch-config",     # logs shipped
+        '"${TOKEN_SCRIPT}" || fail',                       # the first database token
+        "amazon-cloudwatch-agent-ctl\" -a fetch-config",   # logs and metrics shipped
+        "php bin/migrate.php",                             # schema migrated
         "systemctl start httpd",                           # web server last...
-        'echo "ok ${RELEASE}" > "${HEALTH_DIR}/ok"',       # ...and only then the health check passes
+        'install -m 0644 "${WORK}/booted" "${HEALTH_DIR}/booted"',  # ...and only then healthz.php answers 200
     ]
     positions = [script.index(step) for step in steps]
     assert positions == sorted(positions)
@@ -631,3 +642,15 @@ def test_portal_serves_the_validated_regional_certificate_and_aliases_the_alb(ru
     records = [r for r in case.r.find("aws:route53/record:Record") if case.deps(r, "aliases") == {lb.urn}]
     assert sorted(r.inputs["type"] for r in records) == ["A", "A", "AAAA", "AAAA"]
     assert all(r.inputs["aliases"][0]["evaluateTargetHealth"] is True for r in records)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_changed_health_path_is_what_the_load_balancer_route_53_and_the_servers_use(run, mode):
+    case = Case(run("portal", "staging", mode, {"portal:healthCheckPath": "/status/ready"}))
+    assert case.edge.health_check_path == "/status/ready"
+    assert case.get(TG, "-web").inputs["healthCheck"]["path"] == "/status/ready"
+    (check,) = case.r.find("aws:route53/healthCheck:HealthCheck")
+    assert check.inputs["resourcePath"] == "/status/ready"
+    script = decoded_user_data(case)
+    assert "\nHEALTH_CHECK_PATH=/status/ready\n" in script
+    assert "Alias ${HEALTH_CHECK_PATH} ${PORTAL_ROOT}/current/public/healthz.php" in script

@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.monitoring.settings import MonitoringSettings
 from components.tagging import stack_tags
+from components.web.boot import AGENT_NAMESPACE, WATCHED_DISK_PATHS
 
 GLOBAL_REGION = "us-east-1"
 # Case-sensitive terms: any line holding one of them counts as an application error.
@@ -96,6 +97,13 @@ class Monitoring(pulumi.ComponentResource):
                     missing="breaching")
         self._alarm("web-cpu", "The web servers' average CPU is high: scaling is not keeping up.",
                     "AWS/EC2", "CPUUtilization", group, "Average", ">", settings.web_cpu_percent)
+        # The fullest server of the group (the agent's AutoScalingGroupName + path aggregate): a full disk stops
+        # logging and uploads on that server long before its health check notices.
+        for label, path in WATCHED_DISK_PATHS.items():
+            self._alarm(f"web-disk-{label}", f"A web server's {path} volume is filling up: see the application "
+                                             "log group for what writes to it.",
+                        AGENT_NAMESPACE, "disk_used_percent", {**group, "path": path}, "Maximum", ">",
+                        settings.web_disk_used_percent)
         # Database.
         self._alarm("db-cpu", "The database's CPU is high.", "AWS/RDS", "CPUUtilization", database, "Average", ">",
                     settings.database_cpu_percent, missing="missing")
@@ -230,8 +238,13 @@ class Monitoring(pulumi.ComponentResource):
                 ["AWS/CloudFront", "5xxErrorRate", "DistributionId", args.distribution_id, "Region", "Global"],
                 ["AWS/CloudFront", "4xxErrorRate", "DistributionId", args.distribution_id, "Region", "Global"]],
                   stat="Average", widget_region=GLOBAL_REGION, x=12, y=18),
+            graph("Web disk and memory used (%), fullest server", [
+                *[[AGENT_NAMESPACE, "disk_used_percent", "AutoScalingGroupName", args.group_name, "path", path]
+                  for path in WATCHED_DISK_PATHS.values()],
+                [AGENT_NAMESPACE, "mem_used_percent", "AutoScalingGroupName", args.group_name]],
+                  stat="Maximum", x=0, y=24),
             # An alarm widget shows alarms of its own region only: the two us-east-1 alarms have their graphs.
-            {"type": "alarm", "x": 0, "y": 24, "width": 24, "height": 4,
+            {"type": "alarm", "x": 0, "y": 30, "width": 24, "height": 4,
              "properties": {"title": "Alarms", "alarms": [alarm.arn for key, alarm in sorted(self.alarms.items())
                                                           if key not in ("cdn-5xx-rate", "www-health-check")]}},
         ]

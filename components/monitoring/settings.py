@@ -37,6 +37,8 @@ KEYS = (
               "p95 target response time, in milliseconds, above which the load balancer latency alarm fires.", 1500),
     ConfigKey("webCpuPercent", "integer", "Average CPU percent of the web Auto Scaling group that raises an alarm.",
               80),
+    ConfigKey("webDiskUsedPercent", "integer",
+              "Disk space used, in percent, on any web server's root or release volume that raises an alarm.", 85),
     ConfigKey("databaseCpuPercent", "integer", "Database CPU percent that raises an alarm.", 80),
     ConfigKey("databaseFreeStorageMiB", "integer", "Free database storage, in MiB, below which an alarm fires.",
               5120),
@@ -69,6 +71,7 @@ class MonitoringSettings:
     target_5xx_threshold: int = 10
     target_response_time_p95_ms: int = 1500
     web_cpu_percent: int = 80
+    web_disk_used_percent: int = 85
     database_cpu_percent: int = 80
     database_free_storage_mib: int = 5120
     database_freeable_memory_mib: int = 256
@@ -133,6 +136,7 @@ def parse(reader: ConfigReader) -> MonitoringSettings:
         target_5xx_threshold=reader.integer("target5xxThreshold", minimum=1),
         target_response_time_p95_ms=reader.integer("targetResponseTimeP95Ms", minimum=10, maximum=60000),
         web_cpu_percent=_percent(reader, "webCpuPercent"),
+        web_disk_used_percent=_percent(reader, "webDiskUsedPercent"),
         database_cpu_percent=_percent(reader, "databaseCpuPercent"),
         database_free_storage_mib=reader.integer("databaseFreeStorageMiB", minimum=1),
         database_freeable_memory_mib=reader.integer("databaseFreeableMemoryMiB", minimum=1),

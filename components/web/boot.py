@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BOOT_SCRIPT = Path(__file__).with_name("boot.sh")
+# What the CloudWatch agent the boot script configures publishes, for the alarms and the role that need to match it:
+# disk used_percent per mount point (the root volume and the release's volume) by Auto Scaling group.
+AGENT_NAMESPACE = "CWAgent"
+WATCHED_DISK_PATHS = {"root": "/", "release": "/opt/portal"}
 _PLACEHOLDER = re.compile(r"@@([A-Z_]+)@@")
 
 

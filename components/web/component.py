@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.tagging import stack_tags
-from components.web.boot import BootConfig, user_data
+from components.web.boot import AGENT_NAMESPACE, BootConfig, user_data
 from components.web.release import release_keys, require_uploaded
 from components.web.settings import WebSettings
 
@@ -290,6 +290,12 @@ class WebTier(pulumi.ComponentResource):
                 {"Sid": "WriteOwnLogs", "Effect": "Allow",
                  "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                  "Resource": [arn for group in log_group_arns for arn in (group, f"{group}:log-stream:*")]},
+                # The CloudWatch agent's disk and memory metrics. Neither action has resource-level permissions:
+                # metrics are limited to the agent's namespace, and the tag lookup is how the agent learns its
+                # Auto Scaling group (the metrics' AutoScalingGroupName dimension).
+                {"Sid": "PublishAgentMetrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData",
+                 "Resource": "*", "Condition": {"StringEquals": {"cloudwatch:namespace": AGENT_NAMESPACE}}},
+                {"Sid": "ReadOwnGroupTag", "Effect": "Allow", "Action": "ec2:DescribeTags", "Resource": "*"},
             ]}, indent=2)
 
         self.role_policy = aws.iam.RolePolicy(

@@ -107,6 +107,7 @@ class Network(pulumi.ComponentResource):
 
         self.nat_gateways: dict[str, aws.ec2.NatGateway] = {}
         self.private_route_tables: dict[str, aws.ec2.RouteTable] = {}
+        self.private_default_routes: dict[str, aws.ec2.Route] = {}
         for az in zones:
             aws.ec2.RouteTableAssociation(f"{name}-public-{az}", subnet_id=self.subnets["public"][az].id,
                                           route_table_id=self.public_route_table.id, opts=child)
@@ -120,8 +121,9 @@ class Network(pulumi.ComponentResource):
                 f"{name}-private-{az}", vpc_id=self.vpc.id, tags=tags(f"{name}-private-{az}", Tier="private"),
                 opts=child)
             self.private_route_tables[az] = private_rt
-            aws.ec2.Route(f"{name}-private-{az}-default", route_table_id=private_rt.id,
-                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id, opts=child)
+            self.private_default_routes[az] = aws.ec2.Route(
+                f"{name}-private-{az}-default", route_table_id=private_rt.id, destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nat.id, opts=child)
             aws.ec2.RouteTableAssociation(f"{name}-private-{az}", subnet_id=self.subnets["private"][az].id,
                                           route_table_id=private_rt.id, opts=child)
 

@@ -18,6 +18,9 @@ from components.storage.settings import StorageSettings
 from components.tagging import stack_tags
 
 PURPOSES = ("assets", "releases", "backups", "logs")
+# Uploaded media live under this prefix of the assets bucket (served by the CDN like the static files); the web
+# servers may write there and nowhere else.
+MEDIA_PREFIX = "media/"
 
 # Losing one of these loses data nobody can rebuild: uploaded media, the releases a rollback needs, backups.
 # Access logs expire by design, so the logs bucket is not protected (a stack can be torn down with them).

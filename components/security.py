@@ -21,7 +21,7 @@ from typing import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
@@ -62,6 +62,7 @@ class SecurityGroups(pulumi.ComponentResource):
         super().__init__("ecommerce:security:SecurityGroups", name, None, opts)
         self._name = name
         self._args = args
+        self._tags = tagger(args.environment, args.tags)
         parent = opts.parent if opts else None
         # Only a chain inside a component has former owners: those components were its parent's children.
         self._former_parent = parent if isinstance(parent, pulumi.ComponentResource) else None
@@ -109,9 +110,6 @@ class SecurityGroups(pulumi.ComponentResource):
         self.register_outputs({key: group.id for key, group in self.groups.items()})
 
     # -- pieces -----------------------------------------------------------------------------------------
-
-    def _tags(self, label: str) -> dict[str, str]:
-        return stack_tags(self._args.environment, self._args.tags, Name=label)
 
     def _opts(self, former: str | None) -> pulumi.ResourceOptions:
         if former is None or self._former_parent is None:

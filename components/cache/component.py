@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from components.cache.settings import CacheSettings, node_zones
 from components.security import MEMCACHED_PORT
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 
 
@@ -40,8 +40,7 @@ class Cache(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
+        tags = tagger(args.environment, args.tags)
 
         self.security_group = args.security_group
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -12,7 +11,8 @@ import pulumi_aws as aws
 
 from components.database.settings import DatabaseSettings, major_version
 from components.security import MYSQL_PORT
-from components.tagging import stack_tags
+from components.iam import assume_role_policy
+from components.tagging import tagger
 
 LOG_EXPORTS = ("error", "slowquery")
 SESSIONS_DDL = Path(__file__).with_name("sessions.sql")
@@ -49,13 +49,6 @@ def parameters(settings: DatabaseSettings) -> dict[str, str]:
     }
 
 
-def _assume_role_policy(service: str) -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}],
-    })
-
-
 class Database(pulumi.ComponentResource):
     instance: aws.rds.Instance
     endpoint: pulumi.Output[str]
@@ -75,8 +68,7 @@ class Database(pulumi.ComponentResource):
         identifier = f"{name}-mysql"
         major = major_version(settings.engine_version)
 
-        def tags(label: str, **more: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label, **more)
+        tags = tagger(args.environment, args.tags)
 
         self.security_group = args.security_group
 
@@ -96,7 +88,7 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=False))
 
         self.monitoring_role = aws.iam.Role(
-            f"{name}-db-monitoring", assume_role_policy=_assume_role_policy("monitoring.rds.amazonaws.com"),
+            f"{name}-db-monitoring", assume_role_policy=assume_role_policy("monitoring.rds.amazonaws.com"),
             description=f"Enhanced monitoring of {identifier}", tags=tags(f"{name}-db-monitoring"), opts=child)
         monitoring_policy = aws.iam.RolePolicyAttachment(
             f"{name}-db-monitoring", role=self.monitoring_role.name,

@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components.network.settings import (
     INTERFACE_ENDPOINT_SERVICES, SUBNET_TIERS, NetworkSettings, subnet_cidr, subnet_slot)
+from components.iam import assume_role_policy
 from components.tagging import stack_tags
 
 
@@ -186,11 +187,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-flow-logs", name=f"/vpc/{name}/flow-logs", retention_in_days=settings.flow_log_retention_days,
             kms_key_id=kms_key_arn, tags=tags(f"{name}-flow-logs"), opts=child)
         role = aws.iam.Role(
-            f"{name}-flow-logs", assume_role_policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                               "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}],
-            }), tags=tags(f"{name}-flow-logs"), opts=child)
+            f"{name}-flow-logs", assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com"), tags=tags(f"{name}-flow-logs"), opts=child)
         aws.iam.RolePolicy(
             f"{name}-flow-logs", role=role.id,
             policy=self.flow_log_group.arn.apply(lambda arn: json.dumps({

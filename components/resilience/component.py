@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -18,7 +17,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.resilience.settings import ResilienceSettings
-from components.tagging import stack_tags
+from components.iam import assume_role_policy, policy_document
+from components.tagging import tagger
 
 # The ASG tags every instance it launches with its own name.
 GROUP_TAG = "aws:autoscaling:groupName"
@@ -54,10 +54,10 @@ def iso_minutes(minutes: int) -> str:
 
 
 def fis_role_policy(partition: str, region: str, account: str, vpc_id: str, group_name: str,
-                    database_arn: str) -> dict:
+                    database_arn: str) -> list[dict]:
     """What the experiments do, and only to this stack: its web servers, its database, its VPC's subnets."""
     arn = f"arn:{partition}:ec2:{region}:{account}"
-    return {"Version": "2012-10-17", "Statement": [
+    return [
         {"Sid": "StopThisStacksWebServers", "Effect": "Allow", "Action": "ec2:StopInstances",
          "Resource": f"{arn}:instance/*",
          "Condition": {"StringEquals": {f"aws:ResourceTag/{GROUP_TAG}": group_name}}},
@@ -88,7 +88,7 @@ def fis_role_policy(partition: str, region: str, account: str, vpc_id: str, grou
                     "ec2:DescribeManagedPrefixLists", "autoscaling:DescribeAutoScalingGroups",
                     "rds:DescribeDBInstances"],
          "Resource": "*"},
-    ]}
+    ]
 
 
 class Resilience(pulumi.ComponentResource):
@@ -99,6 +99,7 @@ class Resilience(pulumi.ComponentResource):
         super().__init__("ecommerce:resilience:Resilience", name, None, opts)
         self._name = name
         self._args = args
+        self._tags = tagger(args.environment, args.tags)
         settings = args.settings
         self.experiment_templates = {}
         self.autoshift = None
@@ -119,9 +120,6 @@ class Resilience(pulumi.ComponentResource):
             "zonalAutoshift": bool(self.autoshift),
         })
 
-    def _tags(self, label: str) -> dict[str, str]:
-        return stack_tags(self._args.environment, self._args.tags, Name=label)
-
     def _experiments(self) -> None:
         args, name = self._args, self._name
         child = pulumi.ResourceOptions(parent=self)
@@ -131,14 +129,13 @@ class Resilience(pulumi.ComponentResource):
         label = f"{name}-fis"
         self.role = aws.iam.Role(
             label, description=f"{name}: AWS FIS runs the AZ experiments as this role",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "fis.amazonaws.com"},
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}}}]}),
+            assume_role_policy=assume_role_policy(
+                "fis.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}}),
             tags=self._tags(label), opts=child)
         self.role_policy = aws.iam.RolePolicy(
             label, role=self.role.id,
             policy=pulumi.Output.all(args.vpc_id, args.group_name, args.database_arn).apply(
-                lambda v: json.dumps(fis_role_policy(partition, region, account, v[0], v[1], v[2]))),
+                lambda v: policy_document(*fis_role_policy(partition, region, account, v[0], v[1], v[2]))),
             opts=child)
         duration = iso_minutes(args.settings.fault_duration_minutes)
         for az in args.availability_zones:

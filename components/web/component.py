@@ -12,7 +12,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.component import MEDIA_PREFIX
-from components.tagging import stack_tags
+from components.iam import assume_role_policy
+from components.tagging import tagger
 from components.database.bootstrap.component import db_user_arn
 from components.web.boot import BootConfig, user_data
 from components.web.release import release_keys, require_uploaded
@@ -162,8 +163,7 @@ class WebTier(pulumi.ComponentResource):
         release = require_release(settings)
         self.parameter_prefix = parameter_prefix(args.environment)
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
+        tags = tagger(args.environment, args.tags)
 
         self.security_group = args.security_group
         self._parameters(name, args, release, tags, child)
@@ -250,8 +250,7 @@ class WebTier(pulumi.ComponentResource):
         account = aws.get_caller_identity().account_id
         self.role = aws.iam.Role(
             f"{name}-web", description=f"{name} web servers",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]}),
+            assume_role_policy=assume_role_policy("ec2.amazonaws.com"),
             tags=tags(f"{name}-web"), opts=child)
         # Shell access through Session Manager: no SSH port, no key pair.
         self.ssm_core_attachment = aws.iam.RolePolicyAttachment(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -22,7 +21,8 @@ import pulumi_aws as aws
 
 from components.database.bootstrap.handler import bootstrap_statements
 from components.database.settings import DatabaseSettings
-from components.tagging import stack_tags
+from components.iam import assume_role_policy, policy_document
+from components.tagging import tagger
 
 HANDLER = Path(__file__).with_name("handler.py")
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "sessions.sql"
@@ -91,13 +91,11 @@ class DatabaseBootstrap(pulumi.ComponentResource):
         partition = aws.get_partition().partition
         label = f"{name}-db-bootstrap"
 
-        def tags(value: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=value)
+        tags = tagger(args.environment, args.tags)
 
         self.role = aws.iam.Role(
             label, description=f"{name}: creates the application's database user",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]}),
+            assume_role_policy=assume_role_policy("lambda.amazonaws.com"),
             tags=tags(label), opts=child)
         # Network interfaces in the VPC and its own logs.
         vpc_access = aws.iam.RolePolicyAttachment(
@@ -107,10 +105,9 @@ class DatabaseBootstrap(pulumi.ComponentResource):
         # Secrets Manager decrypt for any principal of the account allowed to read the secret: no KMS grant here.
         self.role_policy = aws.iam.RolePolicy(
             label, role=self.role.id,
-            policy=pulumi.Output.from_input(args.master_secret_arn).apply(lambda arn: json.dumps({
-                "Version": "2012-10-17", "Statement": [{
-                    "Sid": "ReadMasterSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                    "Resource": arn}]})),
+            policy=pulumi.Output.from_input(args.master_secret_arn).apply(lambda arn: policy_document({
+                "Sid": "ReadMasterSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                "Resource": arn})),
             opts=child)
 
         self.log_group = aws.cloudwatch.LogGroup(

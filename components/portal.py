@@ -10,8 +10,9 @@ import pulumi_aws as aws
 from components.backup.component import Backup, BackupArgs
 from components.cache.component import Cache, CacheArgs
 from components.cdn.component import Cdn, CdnArgs
+from components.database.bootstrap.component import DatabaseBootstrap, DatabaseBootstrapArgs
 from components.database.component import Database, DatabaseArgs
-from components.dns.component import Dns, DnsArgs
+from components.dns.component import AliasTarget, Dns, DnsArgs
 from components.edge.component import LoadBalancer, LoadBalancerArgs
 from components.logging.component import Logging, LoggingArgs
 from components.monitoring.alerting import Alerting, AlertingArgs
@@ -19,10 +20,20 @@ from components.monitoring.component import Monitoring, MonitoringArgs
 from components.network.component import Network, NetworkArgs
 from components.network.settings import KEYS as NETWORK_KEYS
 from components.quotas import StackFootprint, other_stack_footprints, shared_region_quota_warning
+from components.resilience.component import Resilience, ResilienceArgs
+from components.security import SecurityGroups, SecurityGroupsArgs
 from components.settings import PortalSettings
 from components.storage.component import Storage, StorageArgs
 from components.web.component import (
     CacheInputs, DatabaseInputs, LoadBalancerInputs, LoggingInputs, StorageInputs, WebTier, WebTierArgs)
+
+
+# Monitoring's alarms (by key) that mean users are hurt: an AZ experiment stops and a practice zonal shift ends
+# when one fires. Both are regional; the outside-in check's alarm lives in us-east-1, where neither FIS nor ARC
+# can watch it.
+STOP_ALARMS = ("lb-elb-5xx", "lb-target-5xx")
+# Alarms that keep a practice zonal shift from starting: the portal is already short of healthy servers.
+BLOCKING_ALARMS = ("lb-elb-5xx", "lb-unhealthy-hosts", "web-in-service")
 
 
 class Portal(pulumi.ComponentResource):
@@ -42,6 +53,12 @@ class Portal(pulumi.ComponentResource):
             settings=settings.network, environment=general.environment, tags=general.tags,
             log_kms_key_arn=self.logging.kms_key_arn), opts=child)
         self._warn_about_shared_quotas(settings)
+        # The whole chain, internet -> ALB -> web -> database / cache, before any tier: each tier gets its group,
+        # and the web servers wait for every rule they need.
+        self.security = SecurityGroups(settings.name, SecurityGroupsArgs(
+            environment=general.environment, vpc_id=self.network.vpc_id, app_port=settings.web.app_port,
+            tags=general.tags), opts=child)
+        groups = self.security.groups
         self.alerting = Alerting(settings.name, AlertingArgs(
             settings=settings.monitoring, environment=general.environment, dr_region=settings.backup.dr_region,
             tags=general.tags), opts=child)
@@ -56,12 +73,21 @@ class Portal(pulumi.ComponentResource):
             assets_policy_after=[self.storage.public_access_blocks["assets"]],
             logging_after=[self.storage.cloudfront_log_acl], tags=general.tags), opts=child)
         self.database = Database(settings.name, DatabaseArgs(
-            settings=settings.database, environment=general.environment, vpc_id=self.network.vpc_id,
+            settings=settings.database, environment=general.environment, security_group=groups["database"],
             data_subnet_ids=self.network.data_subnet_ids, protect=general.protect,
             dr_region=settings.backup.dr_region, log_kms_key_arn=self.logging.kms_key_arn, tags=general.tags),
             opts=child)
+        # The application's own database user, made with the master secret by a function only `pulumi up` runs.
+        self.database_bootstrap = DatabaseBootstrap(settings.name, DatabaseBootstrapArgs(
+            settings=settings.database, environment=general.environment, address=self.database.address,
+            port=self.database.port, master_secret_arn=self.database.master_secret_arn,
+            subnet_ids=self.network.private_subnet_ids, security_group_id=groups["database_bootstrap"].id,
+            reach=[self.database.instance, *self.security.rules["database_bootstrap"],
+                   *self.network.interface_endpoints.values(), *self.network.private_default_routes.values()],
+            log_retention_days=settings.monitoring.log_retention_days, log_kms_key_arn=self.logging.kms_key_arn,
+            tags=general.tags), opts=child)
         self.cache = Cache(settings.name, CacheArgs(
-            settings=settings.cache, environment=general.environment, vpc_id=self.network.vpc_id,
+            settings=settings.cache, environment=general.environment, security_group=groups["cache"],
             availability_zones=self.network.availability_zones, data_subnet_ids=self.network.data_subnet_ids,
             tags=general.tags), opts=child)
         self.backup = Backup(settings.name, BackupArgs(
@@ -77,23 +103,25 @@ class Portal(pulumi.ComponentResource):
             settings=settings.edge, environment=general.environment, vpc_id=self.network.vpc_id,
             public_subnet_ids=self.network.public_subnet_ids, app_port=settings.web.app_port,
             logs_bucket_name=self.storage.bucket_names["logs"], certificate_arn=self.dns.regional_certificate_arn,
-            alert_topic_arn=self.alerting.topic_arn, log_delivery_policy=self.storage.log_delivery_policy,
+            alert_topic_arn=self.alerting.topic_arn, security_group=groups["load_balancer"],
+            log_delivery_policy=self.storage.log_delivery_policy,
             log_kms_key_arn=self.logging.kms_key_arn, protect=general.protect, tags=general.tags), opts=child)
-        self.dns.add_aliases(self.load_balancer, self.cdn)
+        # The names people type, once both targets exist.
+        self.dns.point_at(
+            load_balancer=AliasTarget(dns_name=self.load_balancer.dns_name, zone_id=self.load_balancer.zone_id),
+            cdn=AliasTarget(dns_name=self.cdn.domain_name, zone_id=self.cdn.hosted_zone_id))
         self.web = WebTier(settings.name, WebTierArgs(
-            settings=settings.web, environment=general.environment, vpc_id=self.network.vpc_id,
-            private_subnet_ids=self.network.private_subnet_ids,
+            settings=settings.web, environment=general.environment,
+            private_subnet_ids=self.network.private_subnet_ids, security_group=groups["web"],
+            network_rules=[*self.security.rules["load_balancer"], *self.security.rules["web"]],
             load_balancer=LoadBalancerInputs.of(self.load_balancer, settings.edge.health_check_path),
-            database=DatabaseInputs.of(self.database), cache=CacheInputs.of(self.cache),
-            storage=StorageInputs(bucket_names=self.storage.bucket_names, bucket_arns=self.storage.bucket_arns),
+            database=DatabaseInputs.of(self.database, self.database_bootstrap), cache=CacheInputs.of(self.cache),
+            storage=StorageInputs(bucket_names=self.storage.bucket_names, bucket_arns=self.storage.bucket_arns,
+                                  static_base_url=f"https://{self.dns.static_domain}"),
             logging=LoggingInputs(log_group_names=self.logging.log_group_names,
                                   log_group_arns=self.logging.log_group_arns,
                                   log_groups=tuple(self.logging.log_groups.values())),
             tags=general.tags), opts=child)
-        # Security groups chained by reference: internet -> ALB -> web -> database / cache.
-        self.load_balancer.allow_targets("web", self.web.security_group.id, settings.web.app_port)
-        self.database.admit("web", self.web.security_group.id)
-        self.cache.admit("web", self.web.security_group.id)
         self.monitoring = Monitoring(settings.name, MonitoringArgs(
             settings=settings.monitoring, environment=general.environment, domain=general.domain,
             health_path=settings.edge.health_check_path, topic_arn=self.alerting.topic_arn,
@@ -105,6 +133,15 @@ class Portal(pulumi.ComponentResource):
             group_min_size=self.web.group.min_size, database_instance_identifier=self.database.instance.identifier,
             cache_cluster_id=self.cache.cluster.cluster_id, distribution_id=self.cdn.distribution_id,
             tags=general.tags), opts=child)
+        # Last, because it watches everything above: the AZ experiments and zonal autoshift.
+        alarms = self.monitoring.alarms
+        self.resilience = Resilience(settings.name, ResilienceArgs(
+            settings=settings.resilience, environment=general.environment,
+            availability_zones=self.network.availability_zones, subnets=self.network.subnets,
+            vpc_id=self.network.vpc_id, group_name=self.web.group_name, group_arn=self.web.group.arn,
+            database_arn=self.database.instance.arn, load_balancer_arn=self.load_balancer.arn,
+            stop_alarm_arns=[alarms[key].arn for key in STOP_ALARMS],
+            blocking_alarm_arns=[alarms[key].arn for key in BLOCKING_ALARMS], tags=general.tags), opts=child)
 
         # The stack outputs deploy tools read with `pulumi stack output --json`: a contract, documented name by
         # name in docs/outputs.md and asserted as an exact set by tests/test_outputs.py. Never a password.

@@ -17,6 +17,7 @@ from components.dns import settings as dns_settings
 from components.edge import settings as edge_settings
 from components.monitoring import settings as monitoring_settings
 from components.network import settings as network_settings
+from components.resilience import settings as resilience_settings
 from components.storage import settings as storage_settings
 from components.web import settings as web_settings
 from components.validation import (
@@ -66,7 +67,7 @@ def _parse_general(reader: ConfigReader, stack: str) -> GeneralSettings:
 
 # Each tier contributes its keys and a parser; the order is the order problems are reported in.
 _TIERS = (network_settings, database_settings, cache_settings, storage_settings, cdn_settings, backup_settings,
-          dns_settings, edge_settings, web_settings, monitoring_settings)
+          dns_settings, edge_settings, web_settings, monitoring_settings, resilience_settings)
 _TIER_KEYS: tuple[tuple[ConfigKey, ...], ...] = (GENERAL_KEYS, *(tier.KEYS for tier in _TIERS))
 
 
@@ -88,6 +89,7 @@ class PortalSettings:
     edge: edge_settings.EdgeSettings
     web: web_settings.WebSettings
     monitoring: monitoring_settings.MonitoringSettings
+    resilience: resilience_settings.ResilienceSettings
 
     @property
     def name(self) -> str:

@@ -21,6 +21,12 @@ def parsed(raw: dict) -> database_settings.DatabaseSettings:
 
 
 BAD_INPUTS = [
+    ({"dbAppUsername": "portal-app"},
+     "portal:dbAppUsername = portal-app: must start with a letter and hold at most 32 letters, digits or underscores"),
+    ({"dbAppUsername": "rdsadmin"}, "portal:dbAppUsername = rdsadmin: is reserved by MySQL or RDS"),
+    ({"dbAppUsername": "Portal_Admin"},
+     "portal:dbAppUsername = Portal_Admin: must differ from portal:dbMasterUsername: the application never uses the "
+     "master account"),
     ({"dbInstanceClass": "m5.large"},
      "portal:dbInstanceClass = m5.large: must be an RDS instance class such as db.t4g.medium or db.r6g.large"),
     ({"dbInstanceClass": "db.t4g.micro"},

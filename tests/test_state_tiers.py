@@ -72,13 +72,13 @@ def walk(value, path=""):
 
 CHILDREN = {
     "ecommerce:database:Database": {
-        (SG, "-db"), ("aws:rds/subnetGroup:SubnetGroup", "-db"), ("aws:rds/parameterGroup:ParameterGroup", "-mysql"),
+        ("aws:rds/subnetGroup:SubnetGroup", "-db"), ("aws:rds/parameterGroup:ParameterGroup", "-mysql"),
         (ROLE, "-db-monitoring"), (ATTACHMENT, "-db-monitoring"), (INSTANCE, "-mysql"),
         ("aws:cloudwatch/logGroup:LogGroup", "-db-error"), ("aws:cloudwatch/logGroup:LogGroup", "-db-slowquery"),
         (KEY, "-db-dr"),
         ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "-db-dr")},
     "ecommerce:cache:Cache": {
-        (SG, "-cache"), ("aws:elasticache/subnetGroup:SubnetGroup", "-cache"),
+        ("aws:elasticache/subnetGroup:SubnetGroup", "-cache"),
         ("aws:elasticache/cluster:Cluster", "-cache")},
     "ecommerce:backup:Backup": {
         (KEY, "-backup"), (VAULT, "-vault"), (KEY, "-backup-dr"), (VAULT, "-vault-dr"),
@@ -99,8 +99,8 @@ def test_each_tier_is_one_component_under_the_portal_owning_its_children(run, to
     assert run.by_urn(component.parent).type == "ecommerce:portal:Portal"
     children = {(c.type, c.name) for c in run.children(component)}
     expected = {(t, name(run, suffix)) for t, suffix in CHILDREN[token]}
-    # admit() adds ingress rules once the web tier exists; everything else is listed.
-    assert {c for c in children if c[0] != INGRESS} == expected
+    # The security groups and their rules are the chain's (components/security.py), not the tiers'.
+    assert children == expected
 
 
 # -- database ---------------------------------------------------------------------------------------
@@ -153,13 +153,19 @@ def database_outputs(run):
 def test_the_master_secret_arn_is_exported_from_the_instance(run):
     db = instance(run)
     exported = database_outputs(run)["masterSecretArn"]
-    store = database_outputs(run)["sessionStore"]
     if run.mode == "update":
         secret = db.outputs["masterUserSecrets"][0]["secretArn"]
         assert secret.startswith("arn:aws:secretsmanager:eu-west-1:")
-        assert exported == secret == store["credentialsSecretArn"]
+        assert exported == secret
     else:
-        assert exported == UNKNOWN and store["credentialsSecretArn"] == UNKNOWN
+        assert exported == UNKNOWN
+
+
+def test_the_session_store_carries_no_credentials(run):
+    # What the servers' session handler is configured from: the table and its columns, never a secret.
+    assert database_outputs(run)["sessionStore"] == {
+        "table": "sessions", "columns": {"id": "sess_id", "data": "sess_data", "lifetime": "sess_lifetime",
+                                         "time": "sess_time"}}
 
 
 def test_deletion_protection_and_pulumi_protect_follow_the_protection_setting(run):
@@ -242,10 +248,8 @@ def test_sessions_live_in_the_database_as_documented(run):
     assert store["table"] == table == "sessions"
     for column in store["columns"].values():
         assert re.search(rf"^\s+{column}\s+\w+", ddl, re.M), column
-    assert store["database"] == db.inputs["dbName"]
-    assert store["port"] == 3306.0 and store["tls"] is True
+    assert db.inputs["dbName"] == database_outputs(run)["databaseName"]
     if run.mode == "update":
-        assert store["host"] == db.outputs["address"]
         assert database_outputs(run)["endpoint"] == db.outputs["endpoint"]
 
 
@@ -422,22 +426,29 @@ def test_a_dr_region_equal_to_the_portal_region_is_refused(portal_run, mode):
             "in the same region does not survive the loss of the region") in run.error.message
 
 
-# -- admit(), with a stand-in web security group ----------------------------------------------------
+# -- the chain admits only the web servers (and the bootstrap function to MySQL) -----------------------
 
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("mode", MODES)
-def test_admit_opens_only_the_service_port_to_the_given_group(program_run, stack, mode):
+def test_the_data_tiers_open_only_their_service_port_to_the_chains_groups(program_run, stack, mode):
     run = program_run("state_tiers", stack, mode)
     assert run.error is None, run.error
-    web = run.get(SG, "standin-web")
-    for tier, port in (("db", 3306.0), ("cache", 11211.0)):
+    web = run.get(SG, f"portal-{stack}-web")
+    bootstrap = run.get(SG, f"portal-{stack}-db-bootstrap")
+    for tier, port, sources in (("db", 3306.0, {"web": web, "db-bootstrap": bootstrap}),
+                                ("cache", 11211.0, {"web": web})):
         group = run.get(SG, f"portal-{stack}-{tier}")
-        rules = [r for r in run.find(INGRESS) if linked(r, "securityGroupId") == {group.urn}]
-        assert [r.name for r in rules] == [f"portal-{stack}-{tier}-from-web"]
-        (rule,) = rules
-        assert linked(rule, "referencedSecurityGroupId") == {web.urn}
-        assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", port, port)
-        assert not {"cidrIpv4", "cidrIpv6", "prefixListId"} & set(rule.inputs)
-        assert run.by_urn(rule.parent).type in ("ecommerce:database:Database", "ecommerce:cache:Cache")
-        if mode == "update":
-            assert rule.inputs["referencedSecurityGroupId"] == web.id and web.id.startswith("sg-")
+        assert linked(run.get(INSTANCE if tier == "db" else "aws:elasticache/cluster:Cluster",
+                              f"portal-{stack}-{'mysql' if tier == 'db' else 'cache'}"),
+                      "vpcSecurityGroupIds" if tier == "db" else "securityGroupIds") == {group.urn}
+        rules = {r.name: r for r in run.find(INGRESS) if linked(r, "securityGroupId") == {group.urn}}
+        assert set(rules) == {f"portal-{stack}-{tier}-from-{source}" for source in sources}
+        for source, source_group in sources.items():
+            rule = rules[f"portal-{stack}-{tier}-from-{source}"]
+            assert linked(rule, "referencedSecurityGroupId") == {source_group.urn}
+            assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", port, port)
+            assert not {"cidrIpv4", "cidrIpv6", "prefixListId"} & set(rule.inputs)
+            assert run.by_urn(rule.parent).type == "ecommerce:security:SecurityGroups"
+            if mode == "update":
+                assert rule.inputs["referencedSecurityGroupId"] == source_group.id
+                assert source_group.id.startswith("sg-")

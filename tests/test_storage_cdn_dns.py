@@ -434,7 +434,7 @@ def test_apex_and_www_are_alias_records_to_the_portal_load_balancer(run):
                 assert (alias["name"], alias["zoneId"]) == (alb.outputs["dnsName"], alb.outputs["zoneId"])
 
 
-# -- add_aliases with a stand-in load balancer ----------------------------------------------------------
+# -- point_at with a stand-in load balancer ----------------------------------------------------------
 
 
 @pytest.fixture(params=MODES)
@@ -462,9 +462,9 @@ def test_apex_and_www_are_alias_a_and_aaaa_to_the_load_balancer_with_health_eval
     assert sorted(r.inputs["type"] for r in apex) == ["A", "AAAA"]
 
 
-def test_each_target_is_aliased_once_however_often_add_aliases_is_called(aliases_run):
-    assert aliases_run.outputs["aliasesAfterFirstCall"] == ["static-a", "static-aaaa"]
-    assert aliases_run.outputs["aliasesAfterSecondCall"] == [
-        "apex-a", "apex-aaaa", "static-a", "static-aaaa", "www-a", "www-aaaa"]
+def test_a_second_alias_call_cannot_duplicate_or_repoint_the_records(aliases_run):
+    assert aliases_run.outputs["aliases"] == ["apex-a", "apex-aaaa", "static-a", "static-aaaa", "www-a", "www-aaaa"]
+    assert aliases_run.outputs["secondCallRefused"] == (
+        "the zone's aliases exist already: point_at is called once, with both targets")
     static = [r for r in aliases_run.find(RECORD) if r.inputs.get("name") == "static.shop.example.com"]
     assert sorted(r.inputs["type"] for r in static) == ["A", "AAAA"]

@@ -45,6 +45,7 @@ BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 TOPIC = "aws:sns/topic:Topic"
 
 SOURCES = ("portal", "web_tier")
+DOMAINS = {"staging": "staging.shop.example.com", "prod": "shop.example.com"}
 STACKS = ("staging", "prod")
 MODES = ("preview", "update")
 CASES = [(source, stack, mode) for source in SOURCES for stack in STACKS for mode in MODES]
@@ -298,8 +299,8 @@ def test_role_is_least_privilege(case):
         return  # built from bucket and log group ARNs, unknown on a first preview
     doc = json.loads(policy.inputs["policy"])
     statements = {s["Sid"]: s for s in doc["Statement"]}
-    assert set(statements) == {"ReadReleases", "ReadOwnParameters", "ReadDatabaseSecret", "WriteOwnLogs",
-                               "PublishAgentMetrics", "ReadOwnGroupTag"}
+    assert set(statements) == {"ReadReleases", "ManageMedia", "ReadOwnParameters", "ConnectAsApplicationUser",
+                               "WriteOwnLogs", "PublishAgentMetrics", "ReadOwnGroupTag"}
     assert all(s["Effect"] == "Allow" for s in statements.values())
     # Only the two actions without resource-level permissions use "*": metrics held to the agent's namespace, and
     # the read of the instance's own tags that names its Auto Scaling group.
@@ -316,19 +317,16 @@ def test_role_is_least_privilege(case):
     assert statements["ReadOwnParameters"]["Resource"] == [
         f"arn:aws:ssm:eu-west-1:123456789012:parameter/portal/{case.stack}",
         f"arn:aws:ssm:eu-west-1:123456789012:parameter/portal/{case.stack}/*"]
-    assert statements["ReadDatabaseSecret"] == {
-        "Sid": "ReadDatabaseSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-        "Resource": statements["ReadDatabaseSecret"]["Resource"]}
-    assert statements["ReadDatabaseSecret"]["Resource"].startswith("arn:aws:secretsmanager:")
     logs = statements["WriteOwnLogs"]
     assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert len(logs["Resource"]) == 6
     assert all(f":log-group:/portal/{case.stack}/" in arn for arn in logs["Resource"])
 
 
-EXPECTED_PARAMETERS = {"database/endpoint", "database/secret-arn", "session-store", "cache/endpoint", "cache/tls",
-                       "buckets/releases", "buckets/assets", "release", "logs/application", "logs/system",
-                       "logs/auth"}
+# The keys the boot script reads (the boot contract): names, endpoints and settings, never a credential.
+EXPECTED_PARAMETERS = {"database/endpoint", "database/port", "database/name", "database/user", "session-store",
+                       "cache/endpoint", "cache/tls", "buckets/releases", "buckets/assets", "assets/media-prefix",
+                       "cdn/static-base-url", "release", "logs/application", "logs/system", "logs/auth"}
 
 
 def test_configuration_lives_in_parameter_store_under_the_stack_prefix(case):
@@ -339,10 +337,18 @@ def test_configuration_lives_in_parameter_store_under_the_stack_prefix(case):
     assert all(p.inputs["type"] == "String" for p in params.values())
     assert params["release"].inputs["value"] == case.web.release
     assert params["logs/application"].inputs["value"] == f"/portal/{case.stack}/application"
+    assert params["database/port"].inputs["value"] == "3306"
+    assert params["database/name"].inputs["value"] == "portal"
+    assert params["database/user"].inputs["value"] == "portal_app"
+    assert params["assets/media-prefix"].inputs["value"] == "media/"
+    if case.r.find("ecommerce:portal:Portal"):
+        assert params["cdn/static-base-url"].inputs["value"] == f"https://static.{DOMAINS[case.stack]}"
     if not case.preview:
-        store = json.loads(params["session-store"].inputs["value"])
-        assert store["engine"] == "mysql" and store["tls"] is True
-        assert params["database/endpoint"].inputs["value"].endswith(":3306")
+        assert json.loads(params["session-store"].inputs["value"]) == {
+            "table": "sessions", "columns": {"id": "sess_id", "data": "sess_data", "lifetime": "sess_lifetime",
+                                             "time": "sess_time"}}
+        # The host alone: the port has a key of its own.
+        assert re.fullmatch(r"[a-z0-9.-]+\.rds\.amazonaws\.com", params["database/endpoint"].inputs["value"])
         assert params["cache/endpoint"].inputs["value"].endswith(":11211")
     for key in ("buckets/releases", "buckets/assets", "logs/application"):
         assert case.deps(params[key], "value"), f"{key} must come from another tier's output"
@@ -474,6 +480,9 @@ def test_servers_cannot_launch_before_everything_they_read_at_boot_exists(case):
         # The real tiers: the database (and with it its managed secret) and the cache its endpoints name.
         assert case.get("aws:rds/instance:Instance", "-mysql").urn in before
         assert case.get("aws:elasticache/cluster:Cluster", "-cache").urn in before
+    # The application's database user: a server signs in as it during boot (migrations).
+    (bootstrap,) = case.r.find("aws:lambda/invocation:Invocation")
+    assert bootstrap.urn in before
 
 
 def test_request_count_scaling_waits_for_the_listeners(case):
@@ -654,3 +663,74 @@ def test_a_changed_health_path_is_what_the_load_balancer_route_53_and_the_server
     script = decoded_user_data(case)
     assert "\nHEALTH_CHECK_PATH=/status/ready\n" in script
     assert "Alias ${HEALTH_CHECK_PATH} ${PORTAL_ROOT}/current/public/healthz.php" in script
+
+
+# -- least privilege that still works (the application's own user, media uploads) ------------------------------
+
+def web_policy(case) -> dict | None:
+    policy = case.get(ROLE_POLICY, "-web")
+    if case.preview and not known(policy.inputs.get("policy", UNKNOWN)):
+        return None
+    return {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+
+
+def test_web_servers_can_write_media_but_nothing_outside_the_media_prefix(case):
+    statements = web_policy(case)
+    if statements is None:
+        return
+    assets = releases_bucket(case).name.replace("releases", "assets")
+    (bucket,) = [b for b in case.r.find(BUCKET) if b.name == assets]
+    media = statements["ManageMedia"]
+    assert media["Action"] == ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+    assert media["Resource"] == f"{bucket.outputs['arn']}/media/*"
+    writes = [s for s in statements.values()
+              if {a for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])} & {
+                  "s3:PutObject", "s3:DeleteObject", "s3:*"}]
+    assert writes == [media], "the media prefix is the only place a server may write"
+
+
+def test_the_master_secret_never_reaches_a_server(case):
+    prefix = f"/portal/{case.stack}/"
+    names = {p.inputs["name"] for p in case.r.find(PARAMETER)}
+    assert f"{prefix}database/secret-arn" not in names
+    for parameter in case.r.find(PARAMETER):
+        assert "secretsmanager" not in json.dumps(parameter.inputs.get("value", "")), parameter.name
+    statements = web_policy(case)
+    if statements is not None:
+        actions = json.dumps([s["Action"] for s in statements.values()])
+        assert "secretsmanager" not in actions and "kms:" not in actions
+    role = case.get(ROLE, "-web")
+    assert [a.inputs["policyArn"] for a in case.r.find(ATTACHMENT) if case.deps(a, "role") == {role.urn}] == [
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+
+
+def test_web_servers_sign_in_to_mysql_only_as_the_application_user(case):
+    statements = web_policy(case)
+    if statements is None:
+        return
+    connect = statements["ConnectAsApplicationUser"]
+    assert connect["Action"] == "rds-db:connect"
+    resource_id = (case.get("aws:rds/instance:Instance", "-mysql").outputs["resourceId"]
+                   if case.r.find("ecommerce:portal:Portal") else "db-ABCDEFGHIJKLMNOPQRSTUVWXY0")
+    assert connect["Resource"] == f"arn:aws:rds-db:eu-west-1:123456789012:dbuser:{resource_id}/portal_app"
+
+
+CHAIN = "ecommerce:security:SecurityGroups"
+
+
+def test_the_web_security_group_admits_the_load_balancer_before_the_group_launches(case):
+    """Every rule on the path load balancer -> web -> database / cache exists before the first server boots:
+    created after the group, a server could boot (and run its migrations) before MySQL admitted it."""
+    asg = case.get(ASG, "-web")
+    (chain,) = case.r.find(CHAIN)
+    web_sg = case.get(SG, "-web")
+    path_rules = {r.urn for r in case.r.find(INGRESS) + case.r.find(EGRESS)
+                  if web_sg.urn in case.deps(r, "securityGroupId") | case.deps(r, "referencedSecurityGroupId")}
+    assert len(path_rules) == 7  # alb->web, web<-alb, web->db, web->cache, web->https, db<-web, cache<-web
+    assert path_rules <= set(asg.dependencies)
+    assert all(case.r.by_urn(urn).parent == chain.urn for urn in path_rules)
+    # Built once, in one place: no tier owns a group of the chain.
+    chain_groups = [case.get(SG, suffix) for suffix in ("-alb", "-web")]
+    if case.r.find("ecommerce:portal:Portal"):
+        chain_groups += [case.get(SG, suffix) for suffix in ("-db", "-cache", "-db-bootstrap")]
+    assert {g.parent for g in chain_groups} == {chain.urn}

@@ -8,7 +8,6 @@ bucket or a bad bulk rewrite, so the buckets whose content cannot be rebuilt are
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -16,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings, dr_region_problem
+from components.iam import assume_role_policy
 from components.tagging import stack_tags
 
 # Minutes a started job may run before AWS Backup cancels it: a snapshot of a large database takes hours.
@@ -129,11 +129,7 @@ class Backup(pulumi.ComponentResource):
 
         self.role = aws.iam.Role(
             f"{name}-backup", description=f"AWS Backup service role of {name}",
-            assume_role_policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                               "Principal": {"Service": "backup.amazonaws.com"}}],
-            }), tags=tags(f"{name}-backup"), opts=child)
+            assume_role_policy=assume_role_policy("backup.amazonaws.com"), tags=tags(f"{name}-backup"), opts=child)
         policies = SERVICE_POLICIES + (S3_SERVICE_POLICIES if args.bucket_arns else ())
         attachments = [
             aws.iam.RolePolicyAttachment(

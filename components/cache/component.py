@@ -13,10 +13,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cache.settings import CacheSettings, node_zones
-from components.security import admit_group
-from components.tagging import stack_tags
+from components.security import MEMCACHED_PORT
+from components.tagging import tagger
 
-MEMCACHED_PORT = 11211
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,8 @@ class CacheArgs:
     environment: str
     availability_zones: Sequence[str]
     data_subnet_ids: Mapping[str, pulumi.Input[str]]
-    vpc_id: pulumi.Input[str]
+    # The chain's cache group (components/security.py): it admits the web servers.
+    security_group: aws.ec2.SecurityGroup
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -37,17 +37,12 @@ class Cache(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CacheArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ecommerce:cache:Cache", name, None, opts)
-        self._name = name
-        self._tags = lambda label: stack_tags(args.environment, args.tags, Name=label)
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
-        tags = self._tags
 
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-cache", name=f"{name}-cache", vpc_id=args.vpc_id,
-            description="memcached: admits 11211 only from the security groups given to admit()",
-            # Ingress comes from admit(); the default allow-all egress is removed on creation.
-            tags=tags(f"{name}-cache"), opts=child)
+        tags = tagger(args.environment, args.tags)
+
+        self.security_group = args.security_group
 
         zones = sorted(args.data_subnet_ids)
         self.subnet_group = aws.elasticache.SubnetGroup(
@@ -81,8 +76,3 @@ class Cache(pulumi.ComponentResource):
             "securityGroupId": self.security_group.id,
             "nodeZones": self.node_zones,
         })
-
-    def admit(self, name: str, source_security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
-        """Lets one security group reach memcached; call it where both the cache and the source exist."""
-        return admit_group(self, f"{self._name}-cache-from-{name}", self.security_group, MEMCACHED_PORT,
-                           source_security_group_id, f"memcached from {name}", self._tags)

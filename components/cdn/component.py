@@ -13,7 +13,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cdn.settings import CdnSettings
-from components.storage.component import policy_json, tls_only_statement
+from components.iam import policy_document
+from components.storage.component import tls_only_statement
 from components.tagging import stack_tags
 
 # AWS-managed policies (fixed IDs in every account): cache on path only with compression-aware keys, and the
@@ -26,7 +27,7 @@ LOG_PREFIX = "cloudfront/"
 
 
 def assets_policy(bucket_arn: str, distribution_arn: str) -> str:
-    return policy_json(tls_only_statement(bucket_arn), {
+    return policy_document(tls_only_statement(bucket_arn), {
         "Sid": "AllowThisDistributionOnly",
         "Effect": "Allow",
         "Principal": {"Service": "cloudfront.amazonaws.com"},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -11,10 +10,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components.database.settings import DatabaseSettings, major_version
-from components.security import admit_group
-from components.tagging import stack_tags
+from components.security import MYSQL_PORT
+from components.iam import assume_role_policy
+from components.tagging import tagger
 
-MYSQL_PORT = 3306
 LOG_EXPORTS = ("error", "slowquery")
 SESSIONS_DDL = Path(__file__).with_name("sessions.sql")
 # Names in sessions.sql; the web tier's session handler is configured from `session_store`.
@@ -27,7 +26,8 @@ class DatabaseArgs:
     settings: DatabaseSettings
     environment: str
     data_subnet_ids: Mapping[str, pulumi.Input[str]]
-    vpc_id: pulumi.Input[str]
+    # The chain's database group (components/security.py): it admits the web servers and the bootstrap function.
+    security_group: aws.ec2.SecurityGroup
     protect: bool = True
     # Region that automated backups are replicated to; empty for none.
     dr_region: str = ""
@@ -49,13 +49,6 @@ def parameters(settings: DatabaseSettings) -> dict[str, str]:
     }
 
 
-def _assume_role_policy(service: str) -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}],
-    })
-
-
 class Database(pulumi.ComponentResource):
     instance: aws.rds.Instance
     endpoint: pulumi.Output[str]
@@ -69,23 +62,15 @@ class Database(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ecommerce:database:Database", name, None, opts)
-        self._name = name
-        self._tags = lambda label: stack_tags(args.environment, args.tags, Name=label)
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
         partition = aws.get_partition().partition
         identifier = f"{name}-mysql"
         major = major_version(settings.engine_version)
 
-        def tags(label: str, **more: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label, **more)
+        tags = tagger(args.environment, args.tags)
 
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-db", name=f"{name}-db", vpc_id=args.vpc_id,
-            description="MySQL: admits 3306 only from the security groups given to admit()",
-            # No rules inline: ingress comes from admit() as separate rules, and the default allow-all egress is
-            # removed when the group is created (the database starts no connections).
-            tags=tags(f"{name}-db"), opts=child)
+        self.security_group = args.security_group
 
         zones = sorted(args.data_subnet_ids)
         self.subnet_group = aws.rds.SubnetGroup(
@@ -103,7 +88,7 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=False))
 
         self.monitoring_role = aws.iam.Role(
-            f"{name}-db-monitoring", assume_role_policy=_assume_role_policy("monitoring.rds.amazonaws.com"),
+            f"{name}-db-monitoring", assume_role_policy=assume_role_policy("monitoring.rds.amazonaws.com"),
             description=f"Enhanced monitoring of {identifier}", tags=tags(f"{name}-db-monitoring"), opts=child)
         monitoring_policy = aws.iam.RolePolicyAttachment(
             f"{name}-db-monitoring", role=self.monitoring_role.name,
@@ -148,7 +133,8 @@ class Database(pulumi.ComponentResource):
             username=settings.master_username,
             # RDS generates and rotates the password in Secrets Manager: none in config, state or outputs.
             manage_master_user_password=True,
-            # Operators connect with short-lived IAM tokens instead of sharing the master secret.
+            # The application (and operators) sign in with short-lived IAM tokens; the master secret stays with
+            # the bootstrap function.
             iam_database_authentication_enabled=True,
             storage_type="gp3",
             allocated_storage=settings.allocated_storage,
@@ -179,16 +165,8 @@ class Database(pulumi.ComponentResource):
             lambda secrets: secrets[0].secret_arn if secrets else None)
         self.database_name = settings.db_name
         self.session_table = SESSION_TABLE
-        self.session_store = {
-            "engine": "mysql",
-            "host": self.address,
-            "port": MYSQL_PORT,
-            "database": settings.db_name,
-            "table": SESSION_TABLE,
-            "columns": dict(SESSION_COLUMNS),
-            "credentialsSecretArn": self.master_secret_arn,
-            "tls": True,
-        }
+        # What the session handler needs beyond the connection the application already has: no credentials.
+        self.session_store = {"table": SESSION_TABLE, "columns": dict(SESSION_COLUMNS)}
 
         self.backup_replication = None
         if args.dr_region:
@@ -215,8 +193,3 @@ class Database(pulumi.ComponentResource):
             f"{name}-db-dr", region=dr, source_db_instance_arn=self.instance.arn, kms_key_id=self.dr_key.arn,
             retention_period=args.settings.backup_retention_days,
             opts=pulumi.ResourceOptions(parent=self))
-
-    def admit(self, name: str, source_security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
-        """Lets one security group reach MySQL; call it where both the database and the source exist."""
-        return admit_group(self, f"{self._name}-db-from-{name}", self.security_group, MYSQL_PORT,
-                           source_security_group_id, f"MySQL from {name}", self._tags)

@@ -5,10 +5,8 @@
 -- The web tier's session handler reads the table and column names from the `session_store` output
 -- of `ecommerce:database:Database` (published under its parameter prefix); keep the two in step.
 --
--- The application's schema migration applies this file once, over TLS (require_secure_transport=1),
--- with the credentials in the Secrets Manager secret named by `master_secret_arn`:
---   mysql --ssl-mode=VERIFY_IDENTITY --ssl-ca=global-bundle.pem -h <address> -u <user> -p portal < sessions.sql
--- It is idempotent.
+-- `pulumi up` applies this file through the database bootstrap function (components/database/bootstrap),
+-- over verified TLS, whenever the file changes; it must stay idempotent.
 
 CREATE TABLE IF NOT EXISTS sessions (
     -- Session id as sent in the cookie (PHP allows up to 256 characters; 128 covers every default).

@@ -38,7 +38,12 @@ KEYS = (
     ConfigKey("dbName", "string", "Name of the shop's database schema (it also holds the sessions table).",
               "portal"),
     ConfigKey("dbMasterUsername", "string",
-              "Master user name; its password is generated and rotated by RDS in Secrets Manager.", "portal_admin"),
+              "Master user name; its password is generated and rotated by RDS in Secrets Manager, and only the "
+              "stack's database bootstrap function reads it.", "portal_admin"),
+    ConfigKey("dbAppUsername", "string",
+              "The application's own MySQL user: IAM database authentication (no password), TLS required, data "
+              "and schema rights on dbName only. Created by the stack; the web servers connect as this user.",
+              "portal_app"),
 )
 
 MIN_STORAGE_GIB = 20  # the gp3 minimum for RDS MySQL
@@ -72,6 +77,7 @@ class DatabaseSettings:
     long_query_time: int = 2
     db_name: str = "portal"
     master_username: str = "portal_admin"
+    app_username: str = "portal_app"
 
 
 # -- windows, as minutes ---------------------------------------------------------------------------
@@ -177,13 +183,21 @@ def parse(reader: ConfigReader) -> DatabaseSettings:
                              rule="must start with a letter and hold at most 16 letters, digits or underscores")
     reader.check(username.lower() not in _RESERVED_USERNAMES, "dbMasterUsername", username,
                  "is reserved by MySQL or RDS")
+    # MySQL user names are at most 32 characters.
+    app_username = reader.string("dbAppUsername", pattern=r"[A-Za-z][A-Za-z0-9_]{0,31}",
+                                 rule="must start with a letter and hold at most 32 letters, digits or underscores")
+    reader.check(app_username.lower() not in _RESERVED_USERNAMES, "dbAppUsername", app_username,
+                 "is reserved by MySQL or RDS")
+    reader.check(app_username.lower() != username.lower(), "dbAppUsername", app_username,
+                 "must differ from portal:dbMasterUsername: the application never uses the master account")
 
     return DatabaseSettings(
         instance_class=instance_class, engine_version=engine_version, allocated_storage=allocated,
         max_allocated_storage=ceiling, backup_retention_days=retention, backup_window=backup_window,
         maintenance_window=maintenance_window, monitoring_interval=monitoring,
         performance_insights_retention_days=insights, log_retention_days=log_retention,
-        long_query_time=long_query_time, db_name=db_name, master_username=username)
+        long_query_time=long_query_time, db_name=db_name, master_username=username,
+        app_username=app_username)
 
 
 def major_version(engine_version: str) -> str:

@@ -10,7 +10,7 @@ A/AAAA records: DNS forbids a CNAME at the zone apex (it must hold the SOA and N
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -22,6 +22,13 @@ from components.tagging import stack_tags
 # CloudFront only accepts certificates issued in us-east-1.
 CDN_CERTIFICATE_REGION = "us-east-1"
 VALIDATION_TTL = 60
+
+
+@dataclass(frozen=True)
+class AliasTarget:
+    """What a Route 53 alias record points at: a load balancer's or distribution's DNS name and hosted zone."""
+    dns_name: pulumi.Input[str]
+    zone_id: pulumi.Input[str]
 
 
 @dataclass(frozen=True)
@@ -156,30 +163,23 @@ class Dns(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self))
         return certificate, validation
 
-    def add_aliases(self, load_balancer: Any = None, cdn: Any = None) -> dict[str, aws.route53.Record]:
-        """Alias A and AAAA records: apex and www to the load balancer, static to CloudFront.
-
-        `load_balancer` needs `dns_name` and `zone_id`, `cdn` needs `domain_name` and `hosted_zone_id`. Each
-        target's records are created once: a later call that passes the same target again leaves them alone,
-        so the portal may alias CloudFront first and the load balancer when it exists.
-        """
+    def point_at(self, load_balancer: AliasTarget, cdn: AliasTarget) -> dict[str, aws.route53.Record]:
+        """Alias A and AAAA records: apex and www to the load balancer, static to CloudFront. Called once, after
+        both targets exist, with each target's DNS name and hosted zone spelled out."""
         if self.awaiting_delegation:
             raise ValueError("the zone awaits delegation: nothing may be aliased in it before its certificates exist")
-        if load_balancer is not None and "apex-a" not in self.alias_records:
-            for short, domain in (("apex", self.domain), ("www", self.www_domain)):
-                self._alias(short, domain, load_balancer.dns_name, load_balancer.zone_id,
-                            evaluate_target_health=True)
-        if cdn is not None and "static-a" not in self.alias_records:
-            # Route 53 cannot evaluate the health of a CloudFront distribution.
-            self._alias("static", self.static_domain, cdn.domain_name, cdn.hosted_zone_id,
-                        evaluate_target_health=False)
+        if self.alias_records:
+            raise ValueError("the zone's aliases exist already: point_at is called once, with both targets")
+        for short, domain in (("apex", self.domain), ("www", self.www_domain)):
+            self._alias(short, domain, load_balancer, evaluate_target_health=True)
+        # Route 53 cannot evaluate the health of a CloudFront distribution.
+        self._alias("static", self.static_domain, cdn, evaluate_target_health=False)
         return self.alias_records
 
-    def _alias(self, short: str, domain: str, target_name: pulumi.Input[str], target_zone_id: pulumi.Input[str],
-               evaluate_target_health: bool) -> None:
+    def _alias(self, short: str, domain: str, target: AliasTarget, evaluate_target_health: bool) -> None:
         for record_type in ("A", "AAAA"):
             self.alias_records[f"{short}-{record_type.lower()}"] = aws.route53.Record(
                 f"{self._name}-{short}-{record_type.lower()}", zone_id=self.zone_id, name=domain, type=record_type,
-                aliases=[{"name": target_name, "zone_id": target_zone_id,
+                aliases=[{"name": target.dns_name, "zone_id": target.zone_id,
                           "evaluate_target_health": evaluate_target_health}],
                 opts=pulumi.ResourceOptions(parent=self))

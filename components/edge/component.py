@@ -10,11 +10,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.edge.settings import EdgeSettings
+from components.security import HTTP_PORT, HTTPS_PORT
 from components.tagging import stack_tags
 
-HTTP_PORT = 80
-HTTPS_PORT = 443
 ACCESS_LOG_PREFIX = "alb"
+# How long a client may reuse one connection to a load balancer node: the most a zonal shift waits for clients to
+# leave an AZ (AWS suggests matching the recovery time goal rather than the default 3600 s).
+CLIENT_KEEP_ALIVE_SECONDS = 300
 # The rollback alarm's value: every 5xx a client got in the minute, from the load balancer or from a web server.
 ROLLBACK_EXPRESSION = "FILL(elb, 0) + FILL(targets, 0)"
 
@@ -38,6 +40,8 @@ class LoadBalancerArgs:
     logs_bucket_name: pulumi.Input[str]
     certificate_arn: pulumi.Input[str]
     alert_topic_arn: pulumi.Input[str]
+    # The chain's load balancer group, with its listener and target rules.
+    security_group: aws.ec2.SecurityGroup
     # The logs bucket's policy granting ELB log delivery: the ALB checks it can write when logging is enabled.
     log_delivery_policy: Optional[pulumi.Resource] = None
     # Customer-managed key of the stack's log groups (Logging's `kms_key_arn`), for the WAF log group.
@@ -72,21 +76,8 @@ class LoadBalancer(pulumi.ComponentResource):
 
         self._tags = tags
 
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-alb", description=f"{name} load balancer: HTTP and HTTPS from anywhere",
-            vpc_id=args.vpc_id, tags=tags(f"{name}-alb"), opts=child)
-        # Rules as their own resources (never inline), so adding one never rewrites the others.
-        # Dual stack: the apex and www carry AAAA aliases, so IPv6 clients reach the same two ports.
-        for port, label in ((HTTPS_PORT, "https"), (HTTP_PORT, "http")):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-alb-{label}", security_group_id=self.security_group.id, ip_protocol="tcp",
-                from_port=port, to_port=port, cidr_ipv4="0.0.0.0/0",
-                description=f"{label.upper()} from the internet", tags=tags(f"{name}-alb-{label}"), opts=child)
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-alb-{label}-ipv6", security_group_id=self.security_group.id, ip_protocol="tcp",
-                from_port=port, to_port=port, cidr_ipv6="::/0",
-                description=f"{label.upper()} from the IPv6 internet", tags=tags(f"{name}-alb-{label}-ipv6"),
-                opts=child)
+        # Its group and rules come from the security-group chain (components/security.py).
+        self.security_group = args.security_group
 
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb", name=f"{name}-alb", load_balancer_type="application", internal=False,
@@ -96,6 +87,12 @@ class LoadBalancer(pulumi.ComponentResource):
             enable_deletion_protection=args.protect,
             drop_invalid_header_fields=True,
             enable_http2=True,
+            # ARC zonal shift and autoshift may take an impaired AZ's load balancer node out of DNS. Cross-zone
+            # load balancing stays on (always on for an ALB, and the target group's stickiness needs it): a shift
+            # then also stops the other nodes sending to targets in that AZ. A client keeps its connection to the
+            # shifted node at most this long, instead of the default hour.
+            enable_zonal_shift=True,
+            client_keep_alive=CLIENT_KEEP_ALIVE_SECONDS,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=args.logs_bucket_name, prefix=ACCESS_LOG_PREFIX, enabled=True),
             tags=tags(f"{name}-alb"),
@@ -235,12 +232,3 @@ class LoadBalancer(pulumi.ComponentResource):
                         action_condition=waf.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs(
                             action=action)) for action in ("BLOCK", "COUNT", "EXCLUDED_AS_COUNT")])]),
             opts=child)
-
-    def allow_targets(self, name: str, security_group_id: pulumi.Input[str],
-                      port: int) -> aws.vpc.SecurityGroupEgressRule:
-        """Let the load balancer reach one group of targets on their port, and nothing else."""
-        return aws.vpc.SecurityGroupEgressRule(
-            f"{self._name}-alb-to-{name}", security_group_id=self.security_group.id, ip_protocol="tcp",
-            from_port=port, to_port=port, referenced_security_group_id=security_group_id,
-            description=f"to the {name} targets", tags=self._tags(f"{self._name}-alb-to-{name}"),
-            opts=pulumi.ResourceOptions(parent=self))

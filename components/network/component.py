@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components.network.settings import (
     INTERFACE_ENDPOINT_SERVICES, SUBNET_TIERS, NetworkSettings, subnet_cidr, subnet_slot)
+from components.iam import assume_role_policy
 from components.tagging import stack_tags
 
 
@@ -107,6 +108,7 @@ class Network(pulumi.ComponentResource):
 
         self.nat_gateways: dict[str, aws.ec2.NatGateway] = {}
         self.private_route_tables: dict[str, aws.ec2.RouteTable] = {}
+        self.private_default_routes: dict[str, aws.ec2.Route] = {}
         for az in zones:
             aws.ec2.RouteTableAssociation(f"{name}-public-{az}", subnet_id=self.subnets["public"][az].id,
                                           route_table_id=self.public_route_table.id, opts=child)
@@ -120,8 +122,9 @@ class Network(pulumi.ComponentResource):
                 f"{name}-private-{az}", vpc_id=self.vpc.id, tags=tags(f"{name}-private-{az}", Tier="private"),
                 opts=child)
             self.private_route_tables[az] = private_rt
-            aws.ec2.Route(f"{name}-private-{az}-default", route_table_id=private_rt.id,
-                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id, opts=child)
+            self.private_default_routes[az] = aws.ec2.Route(
+                f"{name}-private-{az}-default", route_table_id=private_rt.id, destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nat.id, opts=child)
             aws.ec2.RouteTableAssociation(f"{name}-private-{az}", subnet_id=self.subnets["private"][az].id,
                                           route_table_id=private_rt.id, opts=child)
 
@@ -184,11 +187,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-flow-logs", name=f"/vpc/{name}/flow-logs", retention_in_days=settings.flow_log_retention_days,
             kms_key_id=kms_key_arn, tags=tags(f"{name}-flow-logs"), opts=child)
         role = aws.iam.Role(
-            f"{name}-flow-logs", assume_role_policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                               "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}],
-            }), tags=tags(f"{name}-flow-logs"), opts=child)
+            f"{name}-flow-logs", assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com"), tags=tags(f"{name}-flow-logs"), opts=child)
         aws.iam.RolePolicy(
             f"{name}-flow-logs", role=role.id,
             policy=self.flow_log_group.arn.apply(lambda arn: json.dumps({

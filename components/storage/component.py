@@ -7,7 +7,6 @@ and access `logs`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -15,9 +14,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.settings import StorageSettings
+from components.iam import assume_role_policy, policy_document
 from components.tagging import stack_tags
 
 PURPOSES = ("assets", "releases", "backups", "logs")
+# Uploaded media live under this prefix of the assets bucket (served by the CDN like the static files); the web
+# servers may write there and nowhere else.
+MEDIA_PREFIX = "media/"
 
 # Losing one of these loses data nobody can rebuild: uploaded media, the releases a rollback needs, backups.
 # Access logs expire by design, so the logs bucket is not protected (a stack can be torn down with them).
@@ -47,10 +50,6 @@ def tls_only_statement(bucket_arn: str) -> dict[str, Any]:
         "Resource": [bucket_arn, f"{bucket_arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
-
-
-def policy_json(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def log_delivery_statements(bucket_arn: str, account_id: str, elb_account_arn: str | None) -> list[dict]:
@@ -141,12 +140,12 @@ class Storage(pulumi.ComponentResource):
         self.object_lock = self._object_lock("backups")
 
         for purpose in ("releases", "backups"):
-            self._policy(purpose, self.all_buckets[purpose].arn.apply(lambda arn: policy_json(tls_only_statement(arn))))
+            self._policy(purpose, self.all_buckets[purpose].arn.apply(lambda arn: policy_document(tls_only_statement(arn))))
 
         account_id = aws.get_caller_identity().account_id
         elb_account_arn = _elb_account_arn()
         self.log_delivery_policy = self._policy("logs", self.all_buckets["logs"].arn.apply(
-            lambda arn: policy_json(tls_only_statement(arn),
+            lambda arn: policy_document(tls_only_statement(arn),
                                     *log_delivery_statements(arn, account_id, elb_account_arn))))
 
         self.cloudfront_log_acl = self._cloudfront_log_acl()
@@ -262,18 +261,17 @@ class Storage(pulumi.ComponentResource):
                                            purpose="backups")
         self._lifecycle(key, self._backup_rules(settings), region=dr_region)
         self.replica_object_lock = self._object_lock(key, region=dr_region)
-        self._policy(key, self.replica_bucket.arn.apply(lambda arn: policy_json(tls_only_statement(arn))),
+        self._policy(key, self.replica_bucket.arn.apply(lambda arn: policy_document(tls_only_statement(arn))),
                      region=dr_region)
 
         label = f"{self._name}-backups-replication"
         self.replication_role = aws.iam.Role(
-            label, assume_role_policy=policy_json({
-                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "s3.amazonaws.com"}}),
+            label, assume_role_policy=assume_role_policy("s3.amazonaws.com"),
             tags=self._tags(label, "backups"), opts=self._opts())
         source, replica = self.all_buckets["backups"], self.replica_bucket
         aws.iam.RolePolicy(
             label, role=self.replication_role.id,
-            policy=pulumi.Output.all(source.arn, replica.arn).apply(lambda arns: policy_json(
+            policy=pulumi.Output.all(source.arn, replica.arn).apply(lambda arns: policy_document(
                 {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
                  "Resource": arns[0]},
                 # Object Lock retention and legal holds travel with each replicated version.

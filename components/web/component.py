@@ -11,12 +11,14 @@ from typing import Any, Mapping, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.tagging import stack_tags
+from components.storage.component import MEDIA_PREFIX
+from components.iam import assume_role_policy
+from components.tagging import tagger
+from components.database.bootstrap.component import db_user_arn
 from components.web.boot import AGENT_NAMESPACE, BootConfig, user_data
 from components.web.release import release_keys, require_uploaded
 from components.web.settings import WebSettings
 
-HTTPS_PORT = 443
 ROOT_DEVICE = "/dev/xvda"  # the root device name of Amazon Linux 2023 (and 2) images
 # A refresh pauses at half the fleet, so a bad release meets real traffic on half the servers and the 5xx alarm
 # has time to fire before the other half is replaced.
@@ -32,7 +34,6 @@ GROUP_METRICS = ("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupI
 
 @dataclass(frozen=True)
 class LoadBalancerInputs:
-    security_group_id: pulumi.Input[str]
     target_group_arn: pulumi.Input[str]
     target_group_arn_suffix: pulumi.Input[str]
     load_balancer_arn_suffix: pulumi.Input[str]
@@ -44,7 +45,7 @@ class LoadBalancerInputs:
 
     @classmethod
     def of(cls, lb: Any, health_check_path: str) -> "LoadBalancerInputs":
-        return cls(security_group_id=lb.security_group.id, target_group_arn=lb.target_group_arn,
+        return cls(target_group_arn=lb.target_group_arn,
                    target_group_arn_suffix=lb.target_group_arn_suffix, load_balancer_arn_suffix=lb.arn_suffix,
                    rollback_alarm_name=lb.rollback_alarm.name, health_check_path=health_check_path,
                    listeners=(lb.https_listener, lb.http_listener))
@@ -52,24 +53,27 @@ class LoadBalancerInputs:
 
 @dataclass(frozen=True)
 class DatabaseInputs:
-    endpoint: pulumi.Input[str]
-    master_secret_arn: pulumi.Input[str]
+    """How a server reaches the database as the application's own user. Never the master secret."""
+    address: pulumi.Input[str]
+    name: str
+    app_username: str
+    # The instance's DbiResourceId, which `rds-db:connect` names.
+    resource_id: pulumi.Input[str]
     session_store: pulumi.Input[Mapping[str, Any]]
-    security_group_id: pulumi.Input[str]
     port: int = 3306
-    # What must exist before a server boots (the instance, and with it its managed master secret).
+    # What must exist before a server boots: the instance and the application user the bootstrap creates.
     resources: Sequence[pulumi.Resource] = ()
 
     @classmethod
-    def of(cls, db: Any) -> "DatabaseInputs":
-        return cls(endpoint=db.endpoint, master_secret_arn=db.master_secret_arn, session_store=db.session_store,
-                   security_group_id=db.security_group.id, port=db.port, resources=(db.instance,))
+    def of(cls, db: Any, bootstrap: Any) -> "DatabaseInputs":
+        return cls(address=db.address, name=db.database_name, app_username=bootstrap.app_username,
+                   resource_id=db.instance.resource_id, session_store=db.session_store, port=db.port,
+                   resources=(db.instance, bootstrap.invocation))
 
 
 @dataclass(frozen=True)
 class CacheInputs:
     configuration_endpoint: pulumi.Input[str]
-    security_group_id: pulumi.Input[str]
     port: int = 11211
     transit_encryption: bool = True
     # What must exist before a server boots (the cluster its configuration endpoint names).
@@ -77,8 +81,7 @@ class CacheInputs:
 
     @classmethod
     def of(cls, cache: Any) -> "CacheInputs":
-        return cls(configuration_endpoint=cache.configuration_endpoint, security_group_id=cache.security_group.id,
-                   port=cache.port, transit_encryption=bool(getattr(cache, "transit_encryption", True)),
+        return cls(configuration_endpoint=cache.configuration_endpoint, port=cache.port, transit_encryption=bool(getattr(cache, "transit_encryption", True)),
                    resources=(cache.cluster,))
 
 
@@ -87,6 +90,10 @@ class StorageInputs:
     """Bucket names and ARNs by purpose; the web tier uses "releases" and "assets"."""
     bucket_names: Mapping[str, pulumi.Input[str]]
     bucket_arns: Mapping[str, pulumi.Input[str]]
+    # Where uploaded media go in the assets bucket: the only keys the servers may write.
+    media_prefix: str = MEDIA_PREFIX
+    # Where browsers fetch static files and media (the CDN).
+    static_base_url: pulumi.Input[str] = ""
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,10 @@ class LoggingInputs:
 class WebTierArgs:
     settings: WebSettings
     environment: str
-    vpc_id: pulumi.Input[str]
     private_subnet_ids: Mapping[str, pulumi.Input[str]]
+    # The chain's web group, and the rules a server needs before it boots (components/security.py).
+    security_group: aws.ec2.SecurityGroup
+    network_rules: Sequence[pulumi.Resource]
     load_balancer: LoadBalancerInputs
     database: DatabaseInputs
     cache: CacheInputs
@@ -154,10 +163,9 @@ class WebTier(pulumi.ComponentResource):
         release = require_release(settings)
         self.parameter_prefix = parameter_prefix(args.environment)
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
+        tags = tagger(args.environment, args.tags)
 
-        self._security_group(name, args, tags, child)
+        self.security_group = args.security_group
         self._parameters(name, args, release, tags, child)
         self._role(name, args, tags, child)
 
@@ -204,49 +212,24 @@ class WebTier(pulumi.ComponentResource):
             "release": release,
         })
 
-    # -- network -----------------------------------------------------------------------------------
-
-    def _security_group(self, name: str, args: WebTierArgs, tags, child: pulumi.ResourceOptions) -> None:
-        lb, db, cache = args.load_balancer, args.database, args.cache
-        port = args.settings.app_port
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-web", description=f"{name} web servers: the app port from the load balancer only",
-            vpc_id=args.vpc_id, tags=tags(f"{name}-web"), opts=child)
-        sg = self.security_group.id
-        self.ingress_from_load_balancer = aws.vpc.SecurityGroupIngressRule(
-            f"{name}-web-from-alb", security_group_id=sg, referenced_security_group_id=lb.security_group_id,
-            ip_protocol="tcp", from_port=port, to_port=port, description="app port from the load balancer",
-            tags=tags(f"{name}-web-from-alb"), opts=child)
-        self.egress_rules = {
-            "database": aws.vpc.SecurityGroupEgressRule(
-                f"{name}-web-to-database", security_group_id=sg, referenced_security_group_id=db.security_group_id,
-                ip_protocol="tcp", from_port=db.port, to_port=db.port, description="MySQL (data and sessions)",
-                tags=tags(f"{name}-web-to-database"), opts=child),
-            "cache": aws.vpc.SecurityGroupEgressRule(
-                f"{name}-web-to-cache", security_group_id=sg, referenced_security_group_id=cache.security_group_id,
-                ip_protocol="tcp", from_port=cache.port, to_port=cache.port, description="memcached",
-                tags=tags(f"{name}-web-to-cache"), opts=child),
-            # No interface endpoints: SSM, Secrets Manager, CloudWatch Logs and the package repositories are
-            # reached over HTTPS through the AZ's NAT gateway (S3 through the gateway endpoint).
-            "https": aws.vpc.SecurityGroupEgressRule(
-                f"{name}-web-to-https", security_group_id=sg, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
-                from_port=HTTPS_PORT, to_port=HTTPS_PORT, description="HTTPS to AWS APIs and package repositories",
-                tags=tags(f"{name}-web-to-https"), opts=child),
-        }
-
     # -- central configuration ---------------------------------------------------------------------
 
     def _parameters(self, name: str, args: WebTierArgs, release: str, tags, child: pulumi.ResourceOptions) -> None:
         db, cache, storage, logging = args.database, args.cache, args.storage, args.logging
+        # No credential of any kind: the application user signs in with IAM tokens the server makes itself.
         values: dict[str, pulumi.Input[str]] = {
-            "database/endpoint": db.endpoint,
-            "database/secret-arn": db.master_secret_arn,
+            "database/endpoint": db.address,
+            "database/port": str(db.port),
+            "database/name": db.name,
+            "database/user": db.app_username,
             "session-store": pulumi.Output.from_input(db.session_store).apply(
                 lambda store: json.dumps(store, sort_keys=True)),
             "cache/endpoint": cache.configuration_endpoint,
             "cache/tls": "true" if cache.transit_encryption else "false",
             "buckets/releases": storage.bucket_names["releases"],
             "buckets/assets": storage.bucket_names["assets"],
+            "assets/media-prefix": storage.media_prefix,
+            "cdn/static-base-url": storage.static_base_url,
             # What the stack last deployed, for people and deploy tools; each server runs the release its launch
             # template version pins.
             "release": release,
@@ -267,8 +250,7 @@ class WebTier(pulumi.ComponentResource):
         account = aws.get_caller_identity().account_id
         self.role = aws.iam.Role(
             f"{name}-web", description=f"{name} web servers",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]}),
+            assume_role_policy=assume_role_policy("ec2.amazonaws.com"),
             tags=tags(f"{name}-web"), opts=child)
         # Shell access through Session Manager: no SSH port, no key pair.
         self.ssm_core_attachment = aws.iam.RolePolicyAttachment(
@@ -278,15 +260,22 @@ class WebTier(pulumi.ComponentResource):
         parameters_arn = f"arn:{partition}:ssm:{region}:{account}:parameter{self.parameter_prefix}"
         log_arns = [args.logging.log_group_arns[kind] for kind in LOG_KINDS]
 
-        def document(releases_arn: str, secret_arn: str, log_group_arns: list[str]) -> str:
+        media = args.storage.media_prefix
+
+        def document(releases_arn: str, assets_arn: str, resource_id: str, log_group_arns: list[str]) -> str:
             return json.dumps({"Version": "2012-10-17", "Statement": [
                 {"Sid": "ReadReleases", "Effect": "Allow", "Action": "s3:GetObject",
                  "Resource": f"{releases_arn}/releases/*"},
+                # Uploads, their thumbnails and deletions: the media prefix and nothing else of the bucket. The
+                # bucket is encrypted with S3's own key (SSE-S3), so no KMS permission is needed.
+                {"Sid": "ManageMedia", "Effect": "Allow",
+                 "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                 "Resource": f"{assets_arn}/{media}*"},
                 {"Sid": "ReadOwnParameters", "Effect": "Allow",
                  "Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
                  "Resource": [parameters_arn.rstrip("/"), f"{parameters_arn}*"]},
-                {"Sid": "ReadDatabaseSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                 "Resource": secret_arn},
+                {"Sid": "ConnectAsApplicationUser", "Effect": "Allow", "Action": "rds-db:connect",
+                 "Resource": db_user_arn(partition, region, account, resource_id, args.database.app_username)},
                 {"Sid": "WriteOwnLogs", "Effect": "Allow",
                  "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                  "Resource": [arn for group in log_group_arns for arn in (group, f"{group}:log-stream:*")]},
@@ -300,8 +289,9 @@ class WebTier(pulumi.ComponentResource):
 
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-web", role=self.role.id,
-            policy=pulumi.Output.all(args.storage.bucket_arns["releases"], args.database.master_secret_arn,
-                                     *log_arns).apply(lambda v: document(v[0], v[1], list(v[2:]))),
+            policy=pulumi.Output.all(args.storage.bucket_arns["releases"], args.storage.bucket_arns["assets"],
+                                     args.database.resource_id, *log_arns).apply(
+                lambda v: document(v[0], v[1], v[2], list(v[3:]))),
             opts=child)
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-web", role=self.role.name, tags=tags(f"{name}-web"), opts=child)
@@ -309,11 +299,12 @@ class WebTier(pulumi.ComponentResource):
     # -- the group and its roll-outs -----------------------------------------------------------------
 
     def boot_dependencies(self, args: WebTierArgs) -> list[pulumi.Resource]:
-        """Everything a server reads or uses at boot: its configuration, its permissions, the database, cache and
-        log groups that configuration names. The parameters alone would wait for the endpoints, but not for the
-        permissions to read them."""
+        """Everything a server reads or uses at boot: its configuration, its permissions, the security-group rules
+        that let it reach the database and cache (and the load balancer reach it), the database with the
+        application user it signs in as, the cache and the log groups. The parameters alone would wait for the
+        endpoints, but not for the permissions, rules or user."""
         return [*self.parameters.values(), self.role_policy, self.ssm_core_attachment, self.instance_profile,
-                *args.database.resources, *args.cache.resources, *args.logging.log_groups]
+                *args.network_rules, *args.database.resources, *args.cache.resources, *args.logging.log_groups]
 
     def _verified_version(self, args: WebTierArgs, release: str) -> pulumi.Output[str]:
         """The template version the group runs, known only once the release is in the releases bucket: a stack

@@ -1,10 +1,8 @@
 """Dns with stand-ins for the load balancer (a bare ALB, so the alias records' links to it can be checked) and
-the CDN (an object carrying only what add_aliases reads), called the way the portal does: CloudFront first,
-then both once the load balancer exists."""
+the CDN (a fixed name and zone), pointed at both once, the way the portal does; a second call is refused."""
 
 import os
 import sys
-from types import SimpleNamespace
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, ROOT)
@@ -12,7 +10,7 @@ sys.path.insert(0, ROOT)
 import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 
-from components.dns.component import Dns, DnsArgs  # noqa: E402
+from components.dns.component import AliasTarget, Dns, DnsArgs  # noqa: E402
 from components.settings import settings_from_pulumi_config  # noqa: E402
 
 settings = settings_from_pulumi_config()
@@ -20,9 +18,13 @@ dns = Dns(settings.name, DnsArgs(settings=settings.dns, domain=settings.general.
                                  environment=settings.general.environment, protect=settings.general.protect))
 load_balancer = aws.lb.LoadBalancer("standin-alb", load_balancer_type="application", internal=False,
                                     subnets=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
-cdn = SimpleNamespace(domain_name=pulumi.Output.from_input("d111111abcdef8.cloudfront.net"),
-                      hosted_zone_id=pulumi.Output.from_input("Z2FDTNDATAQYW2"))
-first = dict(dns.add_aliases(cdn=cdn))
-second = dict(dns.add_aliases(load_balancer, cdn))
-pulumi.export("aliasesAfterFirstCall", sorted(first))
-pulumi.export("aliasesAfterSecondCall", sorted(second))
+cdn = AliasTarget(dns_name="d111111abcdef8.cloudfront.net", zone_id="Z2FDTNDATAQYW2")
+records = dict(dns.point_at(load_balancer=AliasTarget(dns_name=load_balancer.dns_name, zone_id=load_balancer.zone_id),
+                            cdn=cdn))
+try:
+    dns.point_at(load_balancer=cdn, cdn=cdn)
+    refused = ""
+except ValueError as error:
+    refused = str(error)
+pulumi.export("aliases", sorted(records))
+pulumi.export("secondCallRefused", refused)

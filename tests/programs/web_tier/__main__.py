@@ -15,6 +15,7 @@ from components.edge import settings as edge_settings  # noqa: E402
 from components.edge.component import LoadBalancer, LoadBalancerArgs  # noqa: E402
 from components.network import settings as network_settings  # noqa: E402
 from components.network.component import Network, NetworkArgs  # noqa: E402
+from components.security import SecurityGroups, SecurityGroupsArgs  # noqa: E402
 from components.settings import raw_portal_config  # noqa: E402
 from components.validation import ConfigKey, ConfigReader  # noqa: E402
 from components.web import settings as web_settings  # noqa: E402
@@ -35,6 +36,7 @@ web_settings.check_against_network(reader, web_cfg, len(network_cfg.availability
 reader.raise_if_problems()
 
 network = Network(name, NetworkArgs(settings=network_cfg, environment=stack))
+security = SecurityGroups(name, SecurityGroupsArgs(environment=stack, vpc_id=network.vpc_id, app_port=web_cfg.app_port))
 
 # -- stand-ins for the tiers other engineers build ---------------------------------------------------
 buckets = {purpose: aws.s3.Bucket(f"standin-{purpose}", bucket=f"{name}-{purpose}")
@@ -47,42 +49,35 @@ log_delivery_policy = aws.s3.BucketPolicy(
 topic = aws.sns.Topic("standin-alerts", name=f"{name}-alerts")
 logs_key = aws.kms.Key("standin-logs-key", description="stand-in for Logging's key", enable_key_rotation=True)
 certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
-database_sg = aws.ec2.SecurityGroup("standin-db", description="stand-in database", vpc_id=network.vpc_id)
-cache_sg = aws.ec2.SecurityGroup("standin-cache", description="stand-in cache", vpc_id=network.vpc_id)
 log_groups = {kind: aws.cloudwatch.LogGroup(f"standin-{kind}", name=f"/portal/{stack}/{kind}", retention_in_days=30)
               for kind in ("application", "system", "auth")}
 db_host = f"{name}-db.cabcdefghijk.eu-west-1.rds.amazonaws.com"
-secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-standin-AbCdEf"
+db_resource_id = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
+bootstrap = aws.lambda_.Invocation("standin-db-bootstrap", function_name=f"{name}-db-bootstrap", input="{}")
 
 # -- the traffic path ----------------------------------------------------------------------------------
 edge = LoadBalancer(name, LoadBalancerArgs(
     settings=edge_cfg, environment=stack, vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
     app_port=web_cfg.app_port, logs_bucket_name=buckets["logs"].bucket, certificate_arn=certificate_arn,
-    alert_topic_arn=topic.arn, log_delivery_policy=log_delivery_policy, log_kms_key_arn=logs_key.arn,
+    alert_topic_arn=topic.arn, security_group=security.groups["load_balancer"],
+    log_delivery_policy=log_delivery_policy, log_kms_key_arn=logs_key.arn,
     protect=protect))
 web = WebTier(name, WebTierArgs(
-    settings=web_cfg, environment=stack, vpc_id=network.vpc_id, private_subnet_ids=network.private_subnet_ids,
+    settings=web_cfg, environment=stack, private_subnet_ids=network.private_subnet_ids,
+    security_group=security.groups["web"],
+    network_rules=[*security.rules["load_balancer"], *security.rules["web"]],
     load_balancer=LoadBalancerInputs.of(edge, edge_cfg.health_check_path),
-    database=DatabaseInputs(endpoint=f"{db_host}:3306", master_secret_arn=secret_arn,
-                            session_store={"engine": "mysql", "host": db_host, "port": 3306, "table": "sessions",
-                                           "credentialsSecretArn": secret_arn, "tls": True},
-                            security_group_id=database_sg.id),
-    cache=CacheInputs(configuration_endpoint=f"{name}-cache.abc123.cfg.euw1.cache.amazonaws.com:11211",
-                      security_group_id=cache_sg.id),
+    database=DatabaseInputs(address=db_host, name="portal", app_username="portal_app", resource_id=db_resource_id,
+                            session_store={"table": "sessions", "columns": {
+                                "id": "sess_id", "data": "sess_data", "lifetime": "sess_lifetime", "time": "sess_time"}},
+                            resources=(bootstrap,)),
+    cache=CacheInputs(configuration_endpoint=f"{name}-cache.abc123.cfg.euw1.cache.amazonaws.com:11211"),
     storage=StorageInputs(bucket_names={k: b.bucket for k, b in buckets.items()},
-                          bucket_arns={k: b.arn for k, b in buckets.items()}),
+                          bucket_arns={k: b.arn for k, b in buckets.items()},
+                          static_base_url=f"https://static.{stack}.shop.example.com"),
     logging=LoggingInputs(log_group_names={k: g.name for k, g in log_groups.items()},
                           log_group_arns={k: g.arn for k, g in log_groups.items()},
                           log_groups=tuple(log_groups.values()))))
-edge.allow_targets("web", web.security_group.id, web_cfg.app_port)
-# What Portal does with the real tiers: the database and cache admit the web servers' group.
-aws.vpc.SecurityGroupIngressRule("standin-db-from-web", security_group_id=database_sg.id,
-                                 referenced_security_group_id=web.security_group.id, ip_protocol="tcp",
-                                 from_port=3306, to_port=3306)
-aws.vpc.SecurityGroupIngressRule("standin-cache-from-web", security_group_id=cache_sg.id,
-                                 referenced_security_group_id=web.security_group.id, ip_protocol="tcp",
-                                 from_port=11211, to_port=11211)
-
 pulumi.export("loadBalancerDnsName", edge.dns_name)
 pulumi.export("groupName", web.group_name)
 pulumi.export("launchTemplateId", web.launch_template_id)

@@ -12,6 +12,7 @@ from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
 from ._props import as_list, is_unknown, number, truthy
 from .availability import asg_zones, lb_zones, nat_az, private_egress
+from .web_tier import is_regional, mount_target_zones, web_zones
 
 KNOWN = lambda azs: [a for a in azs if not a.startswith("<")]  # noqa: E731
 
@@ -77,6 +78,13 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         return
     min_after = number(setting(config, "az-loss-survivable", "minWebCapacityAfterLoss")) or 1
     out = Breaks()
+    web = web_zones(g)
+    # A regional file system's web AZs without a mount target of their own reach it through another AZ's.
+    efs_gaps = {}
+    for fs in g.of("efs/fileSystem"):
+        if is_regional(fs):
+            zones, _ = mount_target_zones(g, fs)
+            efs_gaps[fs.urn] = (zones, [w for w in web if w not in zones])
     for az in azs:
         # Load balancers keep subnets elsewhere.
         for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
@@ -169,6 +177,12 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             if _s(fs.props.get("availabilityZoneName")) == az:
                 out.add(az, "shared files", fs, f"EFS file system {fs.label()} is One Zone in {az}",
                         "use a regional file system or S3")
+            zones, gap = efs_gaps.get(fs.urn, ([], []))
+            if az in zones and any(w != az for w in gap):
+                out.add(az, "shared files", fs,
+                        f"EFS file system {fs.label()} has no mount target in {', '.join(gap)}, so the web servers "
+                        f"there reach it through a mount target in another AZ",
+                        "add a mount target in every AZ of the web tier")
         # Lone instances that other resources depend on.
         for inst in g.of("ec2/instance"):
             users = [r for r in g.referrers(inst) if r.kind not in _NOT_DEPENDENTS]

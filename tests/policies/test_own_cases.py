@@ -2,11 +2,12 @@
 exact messages, each compliant variant passes, in preview and update mode."""
 import pytest
 
-from . import cases_containers, cases_data_services
+from . import cases_containers, cases_data_services, cases_exposure, cases_native, cases_web_tier
 from .own_cases import MODES, check_compliant, check_violation
 from .pk import run_policy
 
-CASE_MODULES = {"containers": cases_containers, "data_services": cases_data_services}
+CASE_MODULES = {"containers": cases_containers, "data_services": cases_data_services, "exposure": cases_exposure,
+                "native": cases_native, "web_tier": cases_web_tier}
 
 
 def _params(attr):

@@ -62,15 +62,6 @@ def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
     if not isinstance(inline, dict):
         inline = first(b.inputs, "versionings")
     state: Tuple[str, Optional[Node]] = ("absent", None)
-    if b.kind == _native.BUCKET:
-        inline = None
-        status = first(b.inputs, "versioningConfiguration", "status")
-        if is_unknown(status):
-            state = ("unknown", b)
-        elif status == "Enabled":
-            return ("Enabled", b)
-        elif status:
-            state = (str(status), b)
     if isinstance(inline, dict):
         en = inline.get("enabled")
         if is_unknown(en):
@@ -79,8 +70,11 @@ def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
             return ("Enabled", b)
         elif truthy(en) is False:
             state = ("Disabled", b)
-    for c in companions(g, b, "s3/bucketVersioning"):
-        status = first(c.props, "versioningConfiguration", "status")
+    # An aws-native bucket carries the companion's versioningConfiguration itself.
+    declared = [(b, b.inputs)] if b.kind == _native.BUCKET else []
+    declared += [(c, c.props) for c in companions(g, b, "s3/bucketVersioning")]
+    for c, props in declared:
+        status = first(props, "versioningConfiguration", "status")
         if is_unknown(status):
             state = ("unknown", c)
         elif status == "Enabled":

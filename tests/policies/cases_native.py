@@ -58,6 +58,12 @@ VIOLATING = [
     ("asg-min-capacity-per-az", "string-min-above-max", lambda s: s.set("native-asg", "minSize", "8").drop(
         "native-asg", "desiredCapacity"), None,
      [("native-asg", "Auto Scaling group 'native-asg' has minSize 8 above maxSize 6; raise maxSize.")]),
+    ("asg-min-capacity-per-az", "min-size-unknown-at-preview",
+     lambda s: s.add("random:index/randomInteger:RandomInteger", "n", {"min": 2.0, "max": 3.0}).set(
+         "native-asg", "minSize", ref("n", "2")), None,
+     {"preview": [("native-asg", "Auto Scaling group 'native-asg' sets minSize from a value that is unknown at "
+                                 "preview, so it cannot be verified; set it from configuration or a literal.")],
+      "update": []}),
     ("lb-multi-az", "one-subnet", lambda s: s.set("native-alb", "subnets", [ref("public-a")]), None,
      [("native-alb", "Load balancer 'native-alb' spans 1 AZ (us-east-1a); place it in subnets of at least 2 "
                      "Availability Zones.")]),

@@ -484,10 +484,19 @@ def nfs_server_reason(g: Graph, inst: Node) -> Optional[str]:
     return None
 
 
+def efs_one_zone(fs: Node) -> Optional[str]:
+    """The AZ a One Zone file system was given (the unknown sentinel when it comes from an output at preview);
+    None for a regional one. Only the program's `availabilityZoneName` says so: after a deploy the provider
+    reports an AZ name and id for every file system."""
+    zone = fs.inputs.get("availabilityZoneName")
+    return zone if isinstance(zone, str) and zone else None
+
+
 def _no_nfs_spof(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for fs in g.of("efs/fileSystem"):
-        zone = fs.props.get("availabilityZoneName") or fs.props.get("availabilityZoneId")
+        zone = efs_one_zone(fs)
         if zone:
+            zone = "an AZ unknown at preview" if is_unknown(zone) else zone
             yield fs, (f"EFS file system {fs.label()} is One Zone ({zone}) and is lost with that AZ; remove "
                        f"availabilityZoneName to make it regional, or keep shared files in S3.")
     for inst in g.of("ec2/instance"):

@@ -11,7 +11,7 @@ from ._base import stack_policy
 from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
 from ._props import as_list, is_unknown, number, truthy
-from .availability import asg_zones, lb_zones, nat_az, private_egress
+from .availability import asg_zones, efs_one_zone, lb_zones, nat_az, private_egress
 from .web_tier import is_regional, mount_target_zones, web_zones
 
 KNOWN = lambda azs: [a for a in azs if not a.startswith("<")]  # noqa: E731
@@ -36,7 +36,7 @@ def stack_azs(g: Graph) -> List[str]:
     for n in g.of("rds/instance", "ec2/instance", "elasticache/cluster", "rds/clusterInstance"):
         add(n.props.get("availabilityZone"))
     for n in g.of("efs/fileSystem"):
-        add(n.props.get("availabilityZoneName"))
+        add(efs_one_zone(n))
     for n in g.of("elasticache/cluster"):
         for a in as_list(n.props.get("preferredAvailabilityZones")):
             add(a)
@@ -174,7 +174,7 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         "spread preferredCacheClusterAzs over the AZs")
         # Shared files.
         for fs in g.of("efs/fileSystem"):
-            if _s(fs.props.get("availabilityZoneName")) == az:
+            if _s(efs_one_zone(fs)) == az:
                 out.add(az, "shared files", fs, f"EFS file system {fs.label()} is One Zone in {az}",
                         "use a regional file system or S3")
             zones, gap = efs_gaps.get(fs.urn, ([], []))

@@ -9,7 +9,7 @@ from typing import Iterable, List, Tuple
 
 from ._base import stack_policy
 from ._graph import Graph, Node, azs_of
-from .availability import ASG, asg_has_lb, asg_zones
+from .availability import ASG, asg_has_lb, asg_zones, efs_one_zone
 
 EFS, MOUNT_TARGET = "efs/fileSystem", "efs/mountTarget"
 TARGET_GROUP = "lb/targetGroup"
@@ -48,7 +48,7 @@ def mount_target_zones(g: Graph, fs: Node) -> Tuple[List[str], List[Node]]:
 
 
 def is_regional(fs: Node) -> bool:
-    return not (fs.props.get("availabilityZoneName") or fs.props.get("availabilityZoneId"))
+    return efs_one_zone(fs) is None
 
 
 # --- efs-mount-target-in-every-web-az ----------------------------------------------------------------------

@@ -85,6 +85,12 @@ VIOLATING = [
     ("az-loss-survivable", "efs-mount-targets-outside-a-web-az",
      lambda s: _mount_target(_subnet_c(s).remove("files-b"), "files-c", ref("private-c")), None,
      [("files", _LOSS.format(lost="us-east-1a or us-east-1c", gap="us-east-1b"))]),
+    # --- no-nfs-single-point-of-failure: One Zone is the program's availabilityZoneName, even from an output ---
+    ("no-nfs-single-point-of-failure", "one-zone-from-an-output",
+     lambda s: s.set("files", "availabilityZoneName", ref("private-a", "us-east-1a")).remove("files-b"), None,
+     {mode: [("files", f"EFS file system 'files' is One Zone ({zone}) and is lost with that AZ; remove "
+                       f"availabilityZoneName to make it regional, or keep shared files in S3.")]
+      for mode, zone in (("preview", "an AZ unknown at preview"), ("update", "us-east-1a"))}),
     # --- load-balancer-target-group-registered ---
     (LISTENER_RULE, "group-not-attached", lambda s: s.drop("web-asg", "targetGroupArns"), None,
      [("web-asg", _503.format(asg="web-asg", by="listener 'https'", tg="web-tg"))]),

@@ -32,7 +32,7 @@ SUBNET = PREFIX + "ec2/subnet"
 # aws-native property name -> the aws name the rules read, per native kind. References keep working because
 # property dependencies are renamed the same way.
 RENAMES: Dict[str, Dict[str, str]] = {
-    ASG: {"vpcZoneIdentifier": "vpcZoneIdentifiers", "loadBalancerNames": "loadBalancers"},
+    ASG: {"vpcZoneIdentifier": "vpcZoneIdentifiers"},
     LB: {"type": "loadBalancerType"},
     DB_INSTANCE: {"sourceDbInstanceIdentifier": "replicateSourceDb", "dbClusterIdentifier": "clusterIdentifier"},
     BUCKET: {"bucketName": "bucket"},
@@ -65,8 +65,6 @@ def translate(kind: str, props: Dict[str, Any]) -> Dict[str, Any]:
     renames = RENAMES.get(kind)
     if renames:
         props = {renames.get(k, k): v for k, v in props.items()}
-    if kind == LB and "internal" not in props and isinstance(props.get("scheme"), str):
-        props["internal"] = props["scheme"] == "internal"
     tags = props.get("tags")
     if isinstance(tags, list):  # CloudFormation tags are [{key, value}]
         props["tags"] = {t.get("key"): t.get("value") for t in tags if isinstance(t, dict) and t.get("key")}

@@ -271,5 +271,5 @@ MANIFEST: Dict[str, Entry] = {
     "efs-mount-target-in-every-web-az": Entry(M, "web_tier", ("NEW-20",),
         "A regional EFS file system must have a mount target in every AZ of the web tier (its load-balanced Auto Scaling groups)."),
     "load-balancer-target-group-registered": Entry(M, "web_tier", ("NEW-21",),
-        "A target group a listener forwards to must have something registering into it when a web Auto Scaling group is attached to no load balancer."),
+        "A target group a listener forwards to must not be left empty while an Auto Scaling group of the stack is attached to no load balancer (the site would answer 503)."),
 }

@@ -77,6 +77,10 @@ VIOLATING = [
     ("rds-multi-az", "multi-az-unset", lambda s: s.drop("native-db", "multiAz"), None,
      [("native-db", "RDS instance 'native-db' is single-AZ; set multiAz to true so it fails over to a standby in "
                     "another AZ.")]),
+    ("rds-multi-az", "aws-native-0.x-token-spelling",
+     lambda s: s.retype("native-db", "aws-native:rds:DBInstance").set("native-db", "multiAz", False), None,
+     [("native-db", "RDS instance 'native-db' is single-AZ; set multiAz to true so it fails over to a standby in "
+                    "another AZ.")]),
     ("rds-multi-az", "aurora-one-member", lambda s: s.remove("native-aurora-2"), None,
      [("native-aurora", "RDS cluster 'native-aurora' has 1 instance(s); add a second cluster instance so a reader in "
                         "another AZ can be promoted.")]),

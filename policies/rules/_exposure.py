@@ -30,7 +30,7 @@ def _elastic_ips(g: Graph, inst: Node) -> List[PublicPath]:
 
 
 def _lands_in_default_vpc(g: Graph, inst: Node) -> bool:
-    p = inst.props
+    p = inst.inputs  # after a deploy the provider reports the subnet AWS chose
     if p.get("subnetId") or p.get("networkInterfaces") or p.get("primaryNetworkInterface"):
         return False
     spec = first(p, "launchTemplate")

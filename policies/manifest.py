@@ -267,4 +267,9 @@ MANIFEST: Dict[str, Entry] = {
         "Redshift clusters must run on more than one node and take a final snapshot on deletion."),
     "secret-version-not-literal": Entry(M, "data_services", ("NEW-19",),
         "Secrets Manager secret versions must not carry a value written in the program or its stack configuration."),
+    # --- the web tier's surroundings ---------------------------------------------------------------------------
+    "efs-mount-target-in-every-web-az": Entry(M, "web_tier", ("NEW-20",),
+        "A regional EFS file system must have a mount target in every AZ of the web tier (its load-balanced Auto Scaling groups)."),
+    "load-balancer-target-group-registered": Entry(M, "web_tier", ("NEW-21",),
+        "A target group a listener forwards to must not be left empty while an Auto Scaling group of the stack is attached to no load balancer (the site would answer 503)."),
 }

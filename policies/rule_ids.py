@@ -157,4 +157,6 @@ RULE_IDS: Dict[str, str] = {
     'NEW-17': 'Container capacity vs AZs (ECS service tasks, EKS node group minimum)',
     'NEW-18': 'Load-balanced containers not reachable around the load balancer',
     'NEW-19': 'No secret value written in the program or its config (Secrets Manager secret versions)',
+    'NEW-20': 'Shared file system reachable from every web AZ (EFS mount target per AZ of the web tier)',
+    'NEW-21': 'Load balancer forwards to targets that exist (no target group left empty while the web group is unattached)',
 }

@@ -6,13 +6,13 @@ from typing import List
 from pulumi_policy import Policy
 
 from . import (availability, az_loss, backup, cache, cdn, compute, containers, data_services, database, dns,
-               monitoring, network, shape, storage, transport)
+               monitoring, network, shape, storage, transport, web_tier)
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from manifest import MANIFEST  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULES = (availability, az_loss, database, storage, transport, cdn, dns, network, compute, cache, monitoring, backup,
-           shape, containers, data_services)
+           shape, containers, data_services, web_tier)
 
 
 def all_policies() -> List[Policy]:

@@ -7,6 +7,7 @@ import functools
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from . import _native
 from ._props import get, is_unknown, plain
 
 # Deprecated / alternative modules that carry the same resources.
@@ -20,9 +21,10 @@ _MODULE_ALIASES = {
 
 @functools.lru_cache(maxsize=4096)
 def kind_of(token: str) -> str:
-    """`aws:alb/targetGroup:TargetGroup` -> `lb/targetGroup`; `aws:s3/bucketVersioningV2:...` -> `s3/bucketVersioning`."""
+    """`aws:alb/targetGroup:TargetGroup` -> `lb/targetGroup`; `aws:s3/bucketVersioningV2:...` -> `s3/bucketVersioning`;
+    `aws-native:rds:DbInstance` -> `native:rds/instance` (see _native)."""
     if not token.startswith("aws:") or "/" not in token:
-        return token
+        return _native.native_kind(token) or token
     module, rest = token[4:].split("/", 1)
     typ = rest.split(":", 1)[0]
     module = _MODULE_ALIASES.get(module, module)
@@ -33,6 +35,8 @@ def kind_of(token: str) -> str:
     return f"{module}/{typ}"
 
 
+SUBNET_KINDS = ("ec2/subnet", "ec2/defaultSubnet", _native.SUBNET)
+
 KIND_NAMES = {
     "autoscaling/group": "Auto Scaling group", "lb/loadBalancer": "Load balancer",
     "elb/loadBalancer": "Classic load balancer", "lb/targetGroup": "Target group", "lb/listener": "Listener",
@@ -40,6 +44,8 @@ KIND_NAMES = {
     "elasticache/cluster": "Cache cluster", "elasticache/replicationGroup": "Replication group",
     "ec2/instance": "Instance", "ec2/launchTemplate": "Launch template", "s3/bucket": "Bucket",
     "efs/fileSystem": "EFS file system", "cloudfront/distribution": "Distribution", "route53/record": "Record",
+    _native.ASG: "Auto Scaling group", _native.LB: "Load balancer", _native.DB_INSTANCE: "RDS instance",
+    _native.DB_CLUSTER: "RDS cluster", _native.BUCKET: "Bucket",
 }
 
 
@@ -66,12 +72,14 @@ class Node:
         # Converted on first use: most policies look at a few kinds only, and stacks can be large.
         self._raw_props, self._props = props, None
         self._raw_provider, self._provider_props = provider, None
-        self._input_keys = set(input_keys) if input_keys else None
+        self._input_keys = {_native.rename(self.kind, k) for k in input_keys} if input_keys else None
 
     @property
     def props(self) -> Dict[str, Any]:
         if self._props is None:
             props = plain(self._raw_props) or {}
+            if self.kind.startswith(_native.PREFIX):
+                props = _native.translate(self.kind, props)
             if self._input_keys is not None:
                 # Stack policies see outputs: during preview a computed output the program never set (a route's
                 # instanceId, a database's replicateSourceDb) is unknown. The engine sends a property dependency
@@ -150,7 +158,7 @@ class Graph:
                 n.parent = by_id[id(r.parent)]
             pdeps = getattr(r, "property_dependencies", None) or {}
             for key, deps in pdeps.items():
-                n.deps[key] = [by_id[id(d)] for d in deps if id(d) in by_id]
+                n.deps[_native.rename(n.kind, key)] = [by_id[id(d)] for d in deps if id(d) in by_id]
             n.all_deps = [by_id[id(d)] for d in (getattr(r, "dependencies", None) or []) if id(d) in by_id]
         self.by_urn = {n.urn: n for n in self.nodes}
         self._by_kind: Dict[str, List[Node]] = {}
@@ -198,10 +206,10 @@ class Graph:
         found: List[Node] = []
         for key in keys:
             for d in self.refs(node, key):
-                if d.kind in ("ec2/subnet", "ec2/defaultSubnet"):
+                if d.kind in SUBNET_KINDS:
                     targets = [d]
                 elif d.kind in ("rds/subnetGroup", "elasticache/subnetGroup"):
-                    targets = self.refs(d, "subnetIds", "ec2/subnet", "ec2/defaultSubnet")
+                    targets = self.refs(d, "subnetIds", *SUBNET_KINDS)
                 else:
                     targets = []
                 for t in targets:

@@ -1,14 +1,19 @@
 """Availability rules: spread over AZs, health checks, no single servers, safe rollouts."""
 from typing import Iterable, List, Optional, Tuple
 
+from . import _native
 from ._base import resource_policy, stack_policy
+from ._exposure import public_paths
 from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
-from ._sg import groups_of, rules_of_group
+from ._sg import WORLD, groups_of, rules_of_group
 
 LB_KINDS = ("lb/loadBalancer", "elb/loadBalancer")
 ASG = "autoscaling/group"
+# The core availability rules also judge the aws-native forms (rules/_native.py).
+CORE_ASG_KINDS = (ASG, _native.ASG)
+CORE_LB_KINDS = LB_KINDS + (_native.LB,)
 
 
 def _cannot_verify(node: Node, what: str) -> str:
@@ -87,19 +92,21 @@ def _fmt_azs(azs: List[str]) -> str:
 # --- asg-multi-az ------------------------------------------------------------------------------------------
 def _asg_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     need = int(setting(config, "asg-multi-az", "minAvailabilityZones"))
-    for asg in g.of(ASG):
+    for asg in g.of(*CORE_ASG_KINDS):
         azs, _, decided = asg_zones(g, asg)
         if not decided:
             yield asg, (f"Auto Scaling group {asg.label()} has subnets that cannot be resolved through the stack "
-                        f"graph; pass subnets created in this stack (or literal subnet IDs) in vpcZoneIdentifiers.")
+                        f"graph; pass subnets created in this stack (or literal subnet IDs) in "
+                        f"{_native.field(asg.kind, 'vpcZoneIdentifiers')}.")
         elif len(azs) < need:
             yield asg, (f"Auto Scaling group {asg.label()} spans {_n_azs(azs)} ({_fmt_azs(azs)}); "
-                        f"give vpcZoneIdentifiers subnets in at least {need} Availability Zones.")
+                        f"give {_native.field(asg.kind, 'vpcZoneIdentifiers')} subnets in at least {need} "
+                        f"Availability Zones.")
 
 
 # --- asg-min-capacity-per-az -------------------------------------------------------------------------------
 def _asg_min_capacity(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    for asg in g.of(ASG):
+    for asg in g.of(*CORE_ASG_KINDS):
         azs, _, decided = asg_zones(g, asg)
         lo, hi = asg.props.get("minSize"), asg.props.get("maxSize")
         desired = asg.props.get("desiredCapacity")
@@ -121,8 +128,8 @@ def _asg_min_capacity(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 # --- lb-multi-az -------------------------------------------------------------------------------------------
 def _lb_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     need = int(setting(config, "lb-multi-az", "minAvailabilityZones"))
-    for lb in g.of(*LB_KINDS):
-        if lb.kind == "lb/loadBalancer" and lb.props.get("loadBalancerType") == "gateway":
+    for lb in g.of(*CORE_LB_KINDS):
+        if lb.kind != "elb/loadBalancer" and lb.props.get("loadBalancerType") == "gateway":
             continue
         azs, _, decided = lb_zones(g, lb)
         if not decided:
@@ -230,18 +237,28 @@ def instance_web_reason(g: Graph, inst: Node) -> Optional[str]:
         for rule in rules_of_group(g, sg):
             if rule.direction == "ingress" and not rule.all_ports and any(rule.covers(p) for p in WEB_PORTS):
                 return f"its security group {sg.label()} admits web traffic on {rule.ports_text()}"
+            if rule.direction == "ingress" and rule.all_ports and rule.from_world:
+                # A server open on every port from anywhere serves the web whatever it runs.
+                paths = public_paths(g, inst)
+                reach = f", and it has a public address through {paths[0].text}" if paths else ""
+                return f"its security group {sg.label()} admits all ports from {_world(rule)}{reach}"
     return None
 
 
+def _world(rule) -> str:
+    return next(c for c in rule.cidrs if c in WORLD)
+
+
 def _web_groups(g: Graph, asg: Node) -> Optional[str]:
-    """Why an Auto Scaling group serves web traffic itself: its template's security group admits web ports."""
+    """Why an Auto Scaling group serves web traffic itself: its template's security group admits web ports, or
+    every port, from the internet."""
     templates = [t for key in ("launchTemplate", "mixedInstancesPolicy", "launchConfiguration")
                  for t in g.refs(asg, key, "ec2/launchTemplate", "ec2/launchConfiguration")]
     for t in templates:
         for sg in groups_of(g, t):
             for rule in rules_of_group(g, sg):
-                if rule.direction == "ingress" and rule.from_world and not rule.all_ports and \
-                        any(rule.covers(p) for p in WEB_PORTS):
+                if rule.direction == "ingress" and rule.from_world and (
+                        rule.all_ports or any(rule.covers(p) for p in WEB_PORTS)):
                     return f"security group {sg.label()} of {t.label()} admits {rule.ports_text()} from the internet"
     return None
 
@@ -265,21 +282,21 @@ def _web_servers_in_asg(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 # --- rds-multi-az ------------------------------------------------------------------------------------------
 def _rds_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    for db in g.of("rds/instance"):
-        if db.props.get("replicateSourceDb"):
-            continue
+    for db in g.of("rds/instance", _native.DB_INSTANCE):
+        if db.props.get("replicateSourceDb") or db.props.get("clusterIdentifier"):
+            continue  # a read replica, or (aws-native) a member of a cluster, judged with its cluster
         multi = db.props.get("multiAz")
         if is_unknown(multi):
             yield db, _cannot_verify(db, "multiAz")
         elif truthy(multi) is not True:
             yield db, (f"RDS instance {db.label()} is single-AZ; set multiAz to true so it fails over to a standby "
                        f"in another AZ.")
-    for cl in g.of("rds/cluster"):
+    for cl in g.of("rds/cluster", _native.DB_CLUSTER):
         if cl.props.get("dbClusterInstanceClass"):
             continue  # Multi-AZ DB cluster: one writer and two readers in three AZs by construction.
         if str(cl.props.get("engineMode") or "provisioned") == "serverless":
             continue
-        members = g.referrers(cl, ("rds/clusterInstance",), ("clusterIdentifier",))
+        members = g.referrers(cl, ("rds/clusterInstance", _native.DB_INSTANCE), ("clusterIdentifier",))
         azs = {m.props.get("availabilityZone") for m in members}
         pinned = {a for a in azs if isinstance(a, str) and not is_unknown(a)}
         if len(members) < 2:
@@ -467,10 +484,19 @@ def nfs_server_reason(g: Graph, inst: Node) -> Optional[str]:
     return None
 
 
+def efs_one_zone(fs: Node) -> Optional[str]:
+    """The AZ a One Zone file system was given (the unknown sentinel when it comes from an output at preview);
+    None for a regional one. Only the program's `availabilityZoneName` says so: after a deploy the provider
+    reports an AZ name and id for every file system."""
+    zone = fs.inputs.get("availabilityZoneName")
+    return zone if isinstance(zone, str) and zone else None
+
+
 def _no_nfs_spof(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for fs in g.of("efs/fileSystem"):
-        zone = fs.props.get("availabilityZoneName") or fs.props.get("availabilityZoneId")
+        zone = efs_one_zone(fs)
         if zone:
+            zone = "an AZ unknown at preview" if is_unknown(zone) else zone
             yield fs, (f"EFS file system {fs.label()} is One Zone ({zone}) and is lost with that AZ; remove "
                        f"availabilityZoneName to make it regional, or keep shared files in S3.")
     for inst in g.of("ec2/instance"):

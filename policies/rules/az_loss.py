@@ -11,7 +11,8 @@ from ._base import stack_policy
 from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
 from ._props import as_list, is_unknown, number, truthy
-from .availability import asg_zones, lb_zones, nat_az, private_egress
+from .availability import asg_zones, efs_one_zone, lb_zones, nat_az, private_egress
+from .web_tier import is_regional, mount_target_zones, web_zones
 
 KNOWN = lambda azs: [a for a in azs if not a.startswith("<")]  # noqa: E731
 
@@ -35,7 +36,7 @@ def stack_azs(g: Graph) -> List[str]:
     for n in g.of("rds/instance", "ec2/instance", "elasticache/cluster", "rds/clusterInstance"):
         add(n.props.get("availabilityZone"))
     for n in g.of("efs/fileSystem"):
-        add(n.props.get("availabilityZoneName"))
+        add(efs_one_zone(n))
     for n in g.of("elasticache/cluster"):
         for a in as_list(n.props.get("preferredAvailabilityZones")):
             add(a)
@@ -77,6 +78,13 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         return
     min_after = number(setting(config, "az-loss-survivable", "minWebCapacityAfterLoss")) or 1
     out = Breaks()
+    web = web_zones(g)
+    # A regional file system's web AZs without a mount target of their own reach it through another AZ's.
+    efs_gaps = {}
+    for fs in g.of("efs/fileSystem"):
+        if is_regional(fs):
+            zones, _ = mount_target_zones(g, fs)
+            efs_gaps[fs.urn] = (zones, [w for w in web if w not in zones])
     for az in azs:
         # Load balancers keep subnets elsewhere.
         for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
@@ -166,9 +174,15 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         "spread preferredCacheClusterAzs over the AZs")
         # Shared files.
         for fs in g.of("efs/fileSystem"):
-            if _s(fs.props.get("availabilityZoneName")) == az:
+            if _s(efs_one_zone(fs)) == az:
                 out.add(az, "shared files", fs, f"EFS file system {fs.label()} is One Zone in {az}",
                         "use a regional file system or S3")
+            zones, gap = efs_gaps.get(fs.urn, ([], []))
+            if az in zones and any(w != az for w in gap):
+                out.add(az, "shared files", fs,
+                        f"EFS file system {fs.label()} has no mount target in {', '.join(gap)}, so the web servers "
+                        f"there reach it through a mount target in another AZ",
+                        "add a mount target in every AZ of the web tier")
         # Lone instances that other resources depend on.
         for inst in g.of("ec2/instance"):
             users = [r for r in g.referrers(inst) if r.kind not in _NOT_DEPENDENTS]

@@ -4,6 +4,7 @@ import re
 from typing import Iterable, List, Tuple
 
 from ._base import resource_policy, stack_policy
+from ._exposure import public_paths
 from ._graph import Graph, Node
 from ._props import as_list, first, is_unknown, number, truthy
 
@@ -79,16 +80,30 @@ def _hop_limit(node: Node, config) -> Iterable[str]:
                f"metadataOptions.httpPutResponseHopLimit to 1.")
 
 
-def _public_ip(node: Node, config) -> Iterable[str]:
-    p = node.props
-    if node.kind in (INSTANCE, LC) and truthy(p.get("associatePublicIpAddress")) is True:
-        yield f"{_label(node)} gets a public IP; set associatePublicIpAddress to false and sit behind the load balancer."
-    if node.kind == LT:
-        for ni in as_list(p.get("networkInterfaces")):
-            if isinstance(ni, dict) and truthy(ni.get("associatePublicIpAddress")) is True:
-                yield (f"{_label(node)} gives instances a public IP; set networkInterfaces[].associatePublicIpAddress "
-                       f"to \"false\".")
-                break
+_PUBLIC_PATH_FIX = {
+    "flag": "{what} gets a public IP; set associatePublicIpAddress to false and sit behind the load balancer.",
+    "subnet": ("{what} gets a public IP from {via}; launch it in a private subnet (or set associatePublicIpAddress "
+               "to false) and sit behind the load balancer."),
+    "eip": "{what} has a public address through {via}; remove it and sit behind the load balancer.",
+    "default-vpc": ("{what} has no subnet, so it lands in the default VPC, whose subnets give every instance a public "
+                    "IP; set subnetId to a private subnet of the stack's VPC and sit behind the load balancer."),
+}
+
+
+def _public_ip(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for node in g.of(INSTANCE, LT, LC):
+        p = node.props
+        if node.kind == INSTANCE:
+            for path in public_paths(g, node):
+                yield node, _PUBLIC_PATH_FIX[path.how].format(what=_label(node), via=path.text)
+        if node.kind == LC and truthy(node.inputs.get("associatePublicIpAddress")) is True:
+            yield node, _PUBLIC_PATH_FIX["flag"].format(what=_label(node))
+        if node.kind == LT:
+            for ni in as_list(p.get("networkInterfaces")):
+                if isinstance(ni, dict) and truthy(ni.get("associatePublicIpAddress")) is True:
+                    yield node, (f"{_label(node)} gives instances a public IP; set "
+                                 f"networkInterfaces[].associatePublicIpAddress to \"false\".")
+                    break
 
 
 def _monitoring(node: Node, config) -> Iterable[str]:
@@ -224,7 +239,7 @@ POLICIES = [
     stack_policy("imdsv2-required", _imdsv2),
     stack_policy("ebs-encrypted", _ebs),
     resource_policy("imds-hop-limit", (INSTANCE, LT, LC), _hop_limit),
-    resource_policy("no-public-ip-on-instances", (INSTANCE, LT, LC), _public_ip),
+    stack_policy("no-public-ip-on-instances", _public_ip),
     resource_policy("detailed-monitoring", (INSTANCE, LT, LC), _monitoring),
     resource_policy("instance-profile-attached", (INSTANCE, LT, LC), _profile),
     resource_policy("user-data-no-secrets", (INSTANCE, LT, LC), _user_data),

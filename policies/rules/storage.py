@@ -2,6 +2,7 @@
 import json
 from typing import Any, Iterable, List, Optional, Tuple
 
+from . import _native
 from ._base import resource_policy, stack_policy
 from ._config import matches, setting
 from ._graph import Graph, Node
@@ -69,8 +70,11 @@ def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
             return ("Enabled", b)
         elif truthy(en) is False:
             state = ("Disabled", b)
-    for c in companions(g, b, "s3/bucketVersioning"):
-        status = first(c.props, "versioningConfiguration", "status")
+    # An aws-native bucket carries the companion's versioningConfiguration itself.
+    declared = [(b, b.inputs)] if b.kind == _native.BUCKET else []
+    declared += [(c, c.props) for c in companions(g, b, "s3/bucketVersioning")]
+    for c, props in declared:
+        status = first(props, "versioningConfiguration", "status")
         if is_unknown(status):
             state = ("unknown", c)
         elif status == "Enabled":
@@ -81,7 +85,7 @@ def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
 
 
 def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    for b in g.of(BUCKET):
+    for b in g.of(BUCKET, _native.BUCKET):
         if not is_data_bucket(b, config, "s3-data-bucket-versioned"):
             continue
         state, by = versioning_state(g, b)
@@ -95,8 +99,10 @@ def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                       f"literal \"Enabled\".")
         else:
             tag = setting(config, "s3-data-bucket-versioned", "dataTag")
-            yield b, (f"{_label(b)} holds data but is not versioned; add an aws.s3.BucketVersioning with status "
-                      f"\"Enabled\" for it (or tag it {tag}=false if it holds none).")
+            how = ("set versioningConfiguration.status to \"Enabled\"" if b.kind == _native.BUCKET else
+                   "add an aws.s3.BucketVersioning with status \"Enabled\" for it")
+            yield b, (f"{_label(b)} holds data but is not versioned; {how} (or tag it {tag}=false if it holds "
+                      f"none).")
 
 
 # --- s3-data-bucket-encrypted ------------------------------------------------------------------------------

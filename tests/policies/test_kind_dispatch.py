@@ -16,11 +16,13 @@ from pulumi_policy import policy as framework
 
 from .pk import POLICIES, policy_resources  # noqa: I001 - puts the pack on sys.path first
 from .fixtures import DEPRECATED, T, compliant, deprecated
+from .cases_native import N as NATIVE, stack as native_stack
 from .mutations import M
 
 import framework_cache  # noqa: E402
 from framework_cache import KindDispatch, applies_to  # noqa: E402
 from rules import _base, all_policies  # noqa: E402
+from rules._graph import kind_of  # noqa: E402
 
 SERVICER = framework._PolicyAnalyzerServicer  # pylint: disable=protected-access
 PATCHED = ("Analyze", "AnalyzeStack", "_configure_runtime_settings")
@@ -129,8 +131,9 @@ def _tokens():
         if module == "s3":
             typ, cls = rest.split(":", 1)
             aliased.add(f"aws:s3/{typ}V2:{cls}V2")
-    return sorted(found | aliased | {"pulumi:pulumi:Stack", "pulumi:providers:aws", "shop:index:Tier",
-                                     "kubernetes:core/v1:Pod", "aws-native:s3:Bucket"})
+    return sorted(found | aliased | set(NATIVE.values()) | {
+        "pulumi:pulumi:Stack", "pulumi:providers:aws", "shop:index:Tier", "kubernetes:core/v1:Pod",
+        "aws-native:rds:DBInstance", "aws-native:rds:DBCluster", "aws-native:ec2:Vpc"})
 
 
 def test_a_resource_meets_exactly_the_policies_that_look_at_its_kind():
@@ -176,13 +179,25 @@ def test_a_policy_without_declared_kinds_meets_every_resource(dispatch):
     assert seen == urns and half_declared == urns
 
 
+def test_aws_native_tokens_have_kinds_of_their_own_and_meet_no_resource_policy():
+    """aws-native spells most settings differently, so only the stack rules that list its kinds judge it."""
+    dispatch = KindDispatch(all_policies())
+    kinds = {kind_of(t) for t in NATIVE.values()}
+    assert kinds == {"native:lb/loadBalancer", "native:autoscaling/group", "native:rds/instance", "native:rds/cluster",
+                     "native:s3/bucket", "native:ec2/subnet"}
+    assert kind_of("aws-native:rds:DBInstance") == kind_of("aws-native:rds:DbInstance") == "native:rds/instance"
+    assert kind_of("aws-native:ec2:Vpc") == "aws-native:ec2:Vpc"
+    for token in list(NATIVE.values()) + ["aws-native:rds:DBInstance", "aws-native:ec2:Vpc"]:
+        assert dispatch(token) == [], token
+
+
 # --- unchanged findings -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["preview", "update"])
-@pytest.mark.parametrize("form", ["current", "deprecated"])
+@pytest.mark.parametrize("form", ["current", "deprecated", "aws-native"])
 @pytest.mark.parametrize("stack", ["prod", "staging"])
 def test_compliant_stacks_get_byte_identical_responses(dispatch, stack, form, mode):
-    s = compliant(stack)
+    s = native_stack(stack) if form == "aws-native" else compliant(stack)
     if form == "deprecated":
         s = deprecated(s)
     serv = servicer(all_policies())

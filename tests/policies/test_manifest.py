@@ -15,7 +15,7 @@ CATALOGUE = {f"{letter}{i}" for letter, n in zip("ABCDEFGHIJKL", (18, 18, 10, 9,
 STARRED = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "A11", "A12", "A13", "A14", "A17",
            "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11", "B12", "B14", "B15",
            "J3", "J4", "J6", "K1", "K2", "K3", "A18", "B18"}
-NEW = {f"NEW-{i}" for i in range(1, 20)}
+NEW = {f"NEW-{i}" for i in range(1, 22)}
 # What the pack deliberately does not check, and why (kept short and honest).
 NOT_COVERED = {
     "J4": "certificate expiry needs the live ACM API; a preview-time pack must stay offline and deterministic",
@@ -149,6 +149,8 @@ EXPECTED = {
     'dynamodb-point-in-time-recovery': ('mandatory', ('B18',)),
     'redshift-multi-node-final-snapshot': ('mandatory', ('A18', 'NEW-16')),
     'secret-version-not-literal': ('mandatory', ('NEW-19',)),
+    'efs-mount-target-in-every-web-az': ('mandatory', ('NEW-20',)),
+    'load-balancer-target-group-registered': ('mandatory', ('NEW-21',)),
 }
 
 STACK_POLICIES = {
@@ -158,7 +160,7 @@ STACK_POLICIES = {
     "s3-data-bucket-versioned", "s3-data-bucket-encrypted", "s3-bucket-not-public",
     "http-listener-redirects-to-https", "zone-apex-alias", "imdsv2-required", "ebs-encrypted",
     "ecs-service-multi-az", "ecs-tasks-private-behind-load-balancer", "eks-node-group-multi-az",
-    "secret-version-not-literal",
+    "secret-version-not-literal", "efs-mount-target-in-every-web-az", "load-balancer-target-group-registered",
 }
 
 

@@ -116,6 +116,10 @@ BROKEN = {
         "test": {("dynamodb-point-in-time-recovery", "aws:dynamodb/table:Table", "carts"),
                  ("redshift-multi-node-final-snapshot", "aws:redshift/cluster:Cluster", "warehouse")},
         "deprecated": {("secret-version-not-literal", "aws:secretsmanager/secretVersion:SecretVersion", "api")}},
+    "broken_web_tier": {
+        "test": {("efs-mount-target-in-every-web-az", "aws:efs/fileSystem:FileSystem", "shared"),
+                 ("az-loss-survivable", "aws:efs/fileSystem:FileSystem", "shared")},
+        "deprecated": {("load-balancer-target-group-registered", ASG, "web")}},
 }
 CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
 

@@ -66,7 +66,8 @@ class Supervisor:
         return output
 
     def kill(self, name: str) -> float:
-        """SIGKILL to the whole group: a server dying, not shutting down. Returns the time of death."""
+        """SIGKILL to the whole group: a server dying, not shutting down. Returns when the signal was sent (so a
+        time measured from it is never shorter than the truth); on return no process of the group is left."""
         return self.stop(name, signal.SIGKILL)
 
     def stop(self, name: str, signum: int = signal.SIGTERM, grace: float = 10) -> float:
@@ -80,8 +81,11 @@ class Supervisor:
         except subprocess.TimeoutExpired:
             _killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        # The rest of the group (php -S workers) may outlive the leader by a moment; it must not linger.
-        _killpg(proc.pid, signal.SIGKILL)
+        # The rest of the group (php -S workers) may outlive the leader by a moment, still accepting connections.
+        deadline = time.monotonic() + 5
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            _killpg(proc.pid, signal.SIGKILL)
+            time.sleep(0.005)
         self._forget(name)
         return died
 
@@ -115,6 +119,18 @@ def _killpg(pgid: int, signum: int) -> None:
         os.killpg(pgid, signum)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of group `pgid` still runs (zombies, which hold no socket, do not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
 
 
 def _exit_on_signal(signum: int, _frame) -> None:

@@ -81,7 +81,8 @@ class MariaDB:
                                    f"--socket={self.socket}", f"--port={self.port}", "--bind-address=127.0.0.1",
                                    f"--pid-file={self.dir}/mariadb.pid", "--skip-name-resolve", "--skip-log-bin",
                                    "--innodb-buffer-pool-size=32M", *_as_root_args()])
-        wait_until("MariaDB", lambda: self.socket.exists() and _connects(self.port), 30)
+        # Polled finely: the drill times the servers' return from the moment the database accepts connections.
+        wait_until("MariaDB", lambda: self.socket.exists() and _connects(self.port), 30, interval=0.01)
 
     def create_application_user(self) -> None:
         """The database and the application's own user, as the database tier provides them."""
@@ -205,52 +206,10 @@ class HAProxy:
     def start(self, in_service: list[AppServer], new: list[AppServer]) -> None:
         """`in_service` start as healthy targets; `new` start as targets that have not passed a check yet."""
         self.dir.mkdir()
-        servers = in_service + new
-        c = self.check
-        lines = "\n".join(f"    server {s.name} 127.0.0.1:{s.port} check cookie {s.name}" for s in servers)
-        (self.dir / "haproxy.cfg").write_text(f"""\
-global
-    stats socket {self.socket} mode 600 level admin
-    server-state-file {self.dir}/servers.state
-
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    # The ALB's health check: the stack's interval, timeout and thresholds, and nothing faster
-    # (no fastinter/downinter, no passive "observe" marking a server down on failed requests).
-    timeout check {c.timeout}s
-    load-server-state-from-file global
-    # A connection refused by a dead server is retried once on another one.
-    retries 1
-    option redispatch
-
-frontend shop
-    bind 127.0.0.1:{self.port}
-    default_backend {self.BACKEND}
-
-backend {self.BACKEND}
-    balance roundrobin
-    cookie {self.COOKIE} insert indirect nocache httponly maxlife {c.stickiness_seconds}s
-    option httpchk GET {c.path}
-    http-check expect status 200
-    default-server inter {c.interval}s rise {c.healthy_threshold} fall {c.unhealthy_threshold}
-    http-response set-header X-Served-By %s
-{lines}
-""")
-        # HAProxy's own state-file format (`show servers state`): op_state 2 = running with full health (rise + fall
-        # - 1), op_state 0 with health 0 = down, needing `rise` passed checks, like a newly registered ALB target.
-        healthy = c.healthy_threshold + c.unhealthy_threshold - 1
-        state = ["1", "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight "
-                 "srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state "
-                 "srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl "
-                 "srv_check_port srv_check_addr srv_agent_addr srv_agent_port"]
-        for number, server in enumerate(servers, start=1):
-            op, health = ("2", healthy) if server in in_service else ("0", 0)
-            state.append(f"3 {self.BACKEND} {number} {server.name} 127.0.0.1 {op} 0 1 1 0 1 0 {health} 6 0 0 0 - "
-                         f"{server.port} - 0 0 - - 0")
-        (self.dir / "servers.state").write_text("\n".join(state) + "\n")
+        config, state = haproxy_files(self.check, [(s.name, s.port) for s in in_service],
+                                      [(s.name, s.port) for s in new], self.port, self.socket, self.dir / "servers.state")
+        (self.dir / "haproxy.cfg").write_text(config)
+        (self.dir / "servers.state").write_text(state)
         self.sup.start("haproxy", [binary("haproxy"), "-db", "-f", str(self.dir / "haproxy.cfg")])
         wait_until("HAProxy", lambda: self.socket.exists() and _connects(self.port), 10)
 
@@ -276,3 +235,54 @@ backend {self.BACKEND}
         text = self.admin("show stat").lstrip("# ")
         return {row["svname"]: row for row in csv.DictReader(io.StringIO(text))
                 if row["pxname"] == self.BACKEND and row["svname"] not in ("FRONTEND", "BACKEND")}
+
+
+def haproxy_files(check: HealthCheck, in_service: list[tuple[str, int]], new: list[tuple[str, int]], port: int,
+                  admin_socket: Path, state_file: Path) -> tuple[str, str]:
+    """HAProxy's configuration and its initial server-state file, for servers given as (name, port)."""
+    servers = in_service + new
+    lines = "\n".join(f"    server {name} 127.0.0.1:{server_port} check cookie {name}" for name, server_port in servers)
+    config = f"""\
+global
+    stats socket {admin_socket} mode 600 level admin
+    server-state-file {state_file}
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    # The ALB's health check: the stack's interval, timeout and thresholds, and nothing faster
+    # (no fastinter/downinter, no passive "observe" marking a server down on failed requests).
+    timeout check {check.timeout}s
+    load-server-state-from-file global
+    # A connection refused by a dead server is retried once, on another server.
+    retries 1
+    option redispatch
+
+frontend shop
+    bind 127.0.0.1:{port}
+    default_backend {HAProxy.BACKEND}
+
+backend {HAProxy.BACKEND}
+    balance roundrobin
+    cookie {HAProxy.COOKIE} insert indirect nocache httponly maxlife {check.stickiness_seconds}s
+    option httpchk GET {check.path}
+    http-check expect status 200
+    default-server inter {check.interval}s rise {check.healthy_threshold} fall {check.unhealthy_threshold}
+    http-response set-header X-Served-By %s
+{lines}
+"""
+    # HAProxy's own state-file format (`show servers state`): op_state 2 with full health (rise + fall - 1) is a
+    # server in service; op_state 0 with health 0 is down and needs `rise` passed checks, like a newly registered
+    # ALB target. Without it HAProxy would start every server up, a broken one included, until its first check.
+    healthy = check.healthy_threshold + check.unhealthy_threshold - 1
+    state = ["1", "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight "
+             "srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state "
+             "srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl "
+             "srv_check_port srv_check_addr srv_agent_addr srv_agent_port"]
+    for number, (name, server_port) in enumerate(servers, start=1):
+        op, health = (2, healthy) if (name, server_port) in in_service else (0, 0)
+        state.append(f"3 {HAProxy.BACKEND} {number} {name} 127.0.0.1 {op} 0 1 1 0 1 0 {health} 6 0 0 0 - "
+                     f"{server_port} - 0 0 - - 0")
+    return config, "\n".join(state) + "\n"

@@ -51,15 +51,20 @@ class Supervisor:
             self._tell_guardian(f"+{proc.pid}")
         return proc
 
-    def run(self, name: str, argv: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> str:
-        """Runs a short command to completion; returns its output, raises DrillError with it on failure."""
-        proc = self.start(name, argv, env)
+    def wait(self, name: str, timeout: float) -> int:
+        """Waits for a short command started with `start`; returns its exit status."""
         try:
-            code = proc.wait(timeout)
+            code = self._procs[name].wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill(name)
             raise DrillError(f"{name}: still running after {timeout:.0f} s") from None
         self._forget(name)
+        return code
+
+    def run(self, name: str, argv: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> str:
+        """Runs a short command to completion; returns its output, raises DrillError with it on failure."""
+        self.start(name, argv, env)
+        code = self.wait(name, timeout)
         output = (self.run_dir / f"{name}.log").read_text(errors="replace")
         if code != 0:
             raise DrillError(f"{name} failed (exit {code}): {output.strip()[-2000:]}")

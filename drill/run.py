@@ -134,11 +134,11 @@ class Drill:
         good = releases / RELEASE / "portal.tar.gz"
         broken = self._broken_release(good, releases)
         for name, server in self.servers.items():
-            server.boot(self.sup, broken if name == BROKEN_SERVER else good,
-                        BROKEN_RELEASE if name == BROKEN_SERVER else RELEASE, self.db, self.cache, c.path)
+            server.boot(broken if name == BROKEN_SERVER else good,
+                        BROKEN_RELEASE if name == BROKEN_SERVER else RELEASE, self.db, self.cache)
         self.scenario_concurrent_migrations()
         for server in self.servers.values():
-            server.start(self.sup)
+            server.start(self.sup, c.path)
         for name in GOOD_SERVERS:
             response = self.healthz(self.servers[name])
             if response.status != 200:
@@ -168,10 +168,11 @@ class Drill:
 
     def scenario_concurrent_migrations(self) -> None:
         self.say(f"booting {len(self.servers)} servers at once: each runs bin/migrate.php")
-        procs = {name: server.start_migrate(self.sup) for name, server in self.servers.items()}
+        for server in self.servers.values():
+            server.start_migrate(self.sup)
         outputs = {}
-        for name, proc in procs.items():
-            code = proc.wait(60)
+        for name in self.servers:
+            code = self.sup.wait(f"{name}-migrate", 60)
             outputs[name] = (code, (self.dir / f"{name}-migrate.log").read_text().strip())
         appliers = [name for name, (_, out) in outputs.items() if " applied " in out]
         recorded = self.db.sql("SELECT COUNT(*) FROM portal.schema_migrations").strip()
@@ -306,8 +307,11 @@ def table(rows: list[Row]) -> str:
     header = ("scenario", "expectation", "measured", "result")
     lines = [(r.scenario, r.expectation, r.measured, "pass" if r.passed else "FAIL") for r in rows]
     widths = [max(len(line[i]) for line in [header, *lines]) for i in range(4)]
-    fmt = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-    return "\n".join([fmt(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(fmt, lines)])
+
+    def line(cells) -> str:
+        return "| " + " | ".join(cell.ljust(width) for cell, width in zip(cells, widths)) + " |"
+
+    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, lines)])
 
 
 def main(argv: list[str] | None = None) -> int:

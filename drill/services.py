@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drill.processes import Supervisor
-from drill.stack import ROOT, DrillError, HealthCheck
+from drill.stack import DrillError, HealthCheck
 
 DB_NAME = "portal"
 DB_USER = "portal_app"
@@ -136,20 +136,17 @@ class AppServer:
     name: str
     root: Path
     port: int
-    migrate_output: str = ""
 
     @property
     def current(self) -> Path:
         return self.root / "opt/portal/current"
 
-    def boot(self, sup: Supervisor, archive: Path, release: str, db: MariaDB, cache: Memcached,
-             health_path: str) -> None:
+    def boot(self, archive: Path, release: str, db: MariaDB, cache: Memcached) -> None:
         release_dir = self.root / "opt/portal/releases" / release
         release_dir.mkdir(parents=True)
         with tarfile.open(archive) as tar:
             tar.extractall(release_dir, filter="data")
         self.current.symlink_to(release_dir)
-        self.health_path = health_path
         etc, run_dir, logs, health = (self.root / p for p in ("etc/portal", "run/portal", "var/log/portal",
                                                               "var/lib/portal/health"))
         for folder in (etc, run_dir, logs, health):
@@ -180,7 +177,7 @@ class AppServer:
         return sup.start(f"{self.name}-migrate", [binary("php"), "bin/migrate.php"],
                          env={"PORTAL_CONFIG": str(self.config_path)}, cwd=self.current)
 
-    def start(self, sup: Supervisor) -> None:
+    def start(self, sup: Supervisor, health_path: str) -> None:
         # The boot script writes the marker as its very last step, once the release is configured and migrated.
         self.marker.write_text(self.current.resolve().name + "\n")
         # The built-in server with workers stands in for httpd + PHP-FPM; router.php does what the boot script's
@@ -189,7 +186,7 @@ class AppServer:
                               "-d", f"error_log={self.root}/var/log/portal/php.log",
                               "-S", f"127.0.0.1:{self.port}", "-t", str(self.current / "public"), str(ROUTER)],
                   env={"PORTAL_CONFIG": str(self.config_path), "PHP_CLI_SERVER_WORKERS": "4",
-                       "PORTAL_HEALTH_PATH": self.health_path}, cwd=self.current)
+                       "PORTAL_HEALTH_PATH": health_path}, cwd=self.current)
         wait_until(f"{self.name} (php -S)", lambda: _connects(self.port), 10)
 
 

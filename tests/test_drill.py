@@ -16,6 +16,8 @@ import pytest
 
 from drill.processes import RUN_TAG
 from drill.run import table, Row
+from drill.services import haproxy_files
+from drill.stack import health_check
 from preflight.config import load_stack_config
 from components.settings import load_settings
 
@@ -147,4 +149,25 @@ def test_the_table_has_a_row_per_scenario_with_its_result():
         "|----------|-------------|----------|--------|",
         "| 1 a      | x <= 2 s    | 1.00 s   | pass   |",
         "| 2 b      | y           | z        | FAIL   |",
+    ]
+
+
+def test_haproxy_checks_exactly_as_the_stack_load_balancer_does(tmp_path):
+    edge = staging_edge()
+    config, state = haproxy_files(health_check("staging"), [("app1", 8001), ("app2", 8002)], [("app3", 8003)], 8000,
+                                  tmp_path / "admin.sock", tmp_path / "servers.state")
+    assert f"    option httpchk GET {edge.health_check_path}\n    http-check expect status 200\n" in config
+    assert (f"    default-server inter {edge.health_check_interval_seconds}s rise {edge.healthy_threshold} "
+            f"fall {edge.unhealthy_threshold}\n") in config
+    assert f"    timeout check {edge.health_check_timeout_seconds}s\n" in config
+    assert f"maxlife {edge.stickiness_seconds}s" in config
+    # Nothing that would make HAProxy faster than the ALB it stands in for.
+    settings = "\n".join(line for line in config.splitlines() if not line.strip().startswith("#"))
+    for faster in ("fastinter", "downinter", "observe", "on-error", "spread-checks"):
+        assert faster not in settings
+    healthy = edge.healthy_threshold + edge.unhealthy_threshold - 1
+    assert state.splitlines()[2:] == [
+        f"3 web 1 app1 127.0.0.1 2 0 1 1 0 1 0 {healthy} 6 0 0 0 - 8001 - 0 0 - - 0",
+        f"3 web 2 app2 127.0.0.1 2 0 1 1 0 1 0 {healthy} 6 0 0 0 - 8002 - 0 0 - - 0",
+        "3 web 3 app3 127.0.0.1 0 0 1 1 0 1 0 0 6 0 0 0 - 8003 - 0 0 - - 0",
     ]

@@ -46,8 +46,10 @@ def release_files(release: str) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for folder in SHIPPED_FOLDERS:
         for path in sorted((APP / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(APP).as_posix()] = path.read_bytes()
+            # Editor and OS droppings (.DS_Store, .swp) and bytecode never ship.
+            relative = path.relative_to(APP)
+            if path.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
+                files[relative.as_posix()] = path.read_bytes()
     files[SESSIONS_MIGRATION] = SESSIONS_SQL.read_bytes()
     files["RELEASE"] = f"{release}\n".encode()
     return files

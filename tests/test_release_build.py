@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import tarfile
 from pathlib import Path
@@ -87,3 +88,15 @@ def test_php_files_parse(path):
     result = subprocess.run(["php", "-l", path], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.match(r"No syntax errors detected", result.stdout)
+
+
+def test_hidden_files_and_bytecode_never_ship(tmp_path, monkeypatch):
+    app = tmp_path / "app"
+    shutil.copytree(ROOT / "app", app)
+    (app / "public" / ".DS_Store").write_bytes(b"x")
+    (app / "src" / "__pycache__").mkdir()
+    (app / "src" / "__pycache__" / "x.pyc").write_bytes(b"x")
+    monkeypatch.setattr(build, "APP", app)
+    names = set(build.release_files("r3"))
+    assert "public/index.php" in names
+    assert not [n for n in names if ".DS_Store" in n or "__pycache__" in n]

@@ -24,9 +24,10 @@ final class Catalog
     {
         try {
             $cached = $this->cache->get(self::CACHE_KEY);
-            if ($cached !== null) {
+            $products = $cached === null ? null : json_decode($cached, true, flags: JSON_THROW_ON_ERROR);
+            if (is_array($products)) {
                 $this->cacheStatus = 'hit';
-                return json_decode($cached, true, flags: JSON_THROW_ON_ERROR);
+                return $products;
             }
             $this->cacheStatus = 'miss';
         } catch (CacheError|\JsonException $e) {

@@ -1,10 +1,12 @@
 """The application's memcached client (app/src/MemcachedClient.php) against small stand-ins: ElastiCache auto
-discovery, a plain memcached without it, and a cache that is down (a CacheError, quickly, never a hang)."""
+discovery, a plain memcached without it, TLS with the server's name verified, and a cache that is down or hung
+(a CacheError, quickly, never a hang)."""
 
 from __future__ import annotations
 
 import json
 import socketserver
+import ssl
 import subprocess
 import threading
 import time
@@ -16,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENT = """
 require 'app/src/bootstrap.php';
 $cache = new Portal\\MemcachedClient(['configurationEndpoint' => $argv[1], 'autoDiscovery' => $argv[2] === '1',
-                                      'tls' => false]);
+                                      'tls' => $argv[3] === '1']);
 try {
     $cache->set('catalog', "a value\\r\\nEND\\r\\nthat looks like a reply", 60);
     echo json_encode(['got' => $cache->get('catalog'), 'missing' => $cache->get('nothing')]);
@@ -64,9 +66,22 @@ class Handler(socketserver.StreamRequestHandler):
                 self.wfile.write(b"END\r\n")
 
 
-def run_client(endpoint: str, discovery: bool, tmp_path: Path) -> dict:
-    result = subprocess.run(["php", "-r", CLIENT, endpoint, "1" if discovery else "0"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=20, env={"TMPDIR": str(tmp_path)})
+class TlsFakeMemcached(FakeMemcached):
+    """The same, behind TLS, as ElastiCache with in-transit encryption."""
+
+    def __init__(self, context: ssl.SSLContext, nodes: str | None = None):
+        self.context = context
+        super().__init__(nodes)
+
+    def get_request(self):
+        sock, address = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True), address
+
+
+def run_client(endpoint: str, discovery: bool, tmp_path: Path, tls: bool = False, ca: Path | None = None) -> dict:
+    env = {"TMPDIR": str(tmp_path), **({"SSL_CERT_FILE": str(ca)} if ca else {})}
+    result = subprocess.run(["php", "-r", CLIENT, endpoint, "1" if discovery else "0", "1" if tls else "0"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=20, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -114,3 +129,32 @@ def test_a_cache_that_stops_answering_times_out_within_half_a_second(tmp_path):
         assert run_client(address, False, tmp_path) == {"error": f"timeout reading from {address}"}
         assert time.monotonic() - started < 2
         hung.shutdown()
+
+
+@pytest.fixture(scope="module")
+def localhost_certificate(tmp_path_factory) -> tuple[Path, ssl.SSLContext]:
+    """A self-signed certificate for `localhost` that the PHP client trusts through SSL_CERT_FILE."""
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(folder / "key.pem"),
+                    "-out", str(folder / "cert.pem")], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return folder / "cert.pem", context
+
+
+def test_tls_with_auto_discovery_verifies_each_server_by_name(tmp_path, localhost_certificate):
+    ca, context = localhost_certificate
+    node = TlsFakeMemcached(context)
+    endpoint = TlsFakeMemcached(context, nodes=f"localhost|127.0.0.1|{node.server_address[1]}")
+    result = run_client(f"localhost:{endpoint.server_address[1]}", True, tmp_path, tls=True, ca=ca)
+    assert result == {"got": "a value\r\nEND\r\nthat looks like a reply", "missing": None}
+    assert (endpoint.commands, node.commands) == (["config"], ["set", "get", "get"])
+
+
+def test_tls_refuses_a_server_whose_certificate_names_another_host(tmp_path, localhost_certificate):
+    ca, context = localhost_certificate
+    node = TlsFakeMemcached(context)
+    result = run_client(f"127.0.0.1:{node.server_address[1]}", False, tmp_path, tls=True, ca=ca)
+    assert result["error"].startswith(f"cannot connect to 127.0.0.1:{node.server_address[1]}")
+    assert node.store == {}

@@ -10,6 +10,9 @@ namespace Portal;
  */
 final class Health
 {
+    // Each connect and each read has its own limit. A healthy database and a dead cache answer in about 1.5 s; only
+    // a database that accepts connections and then hangs can take longer (2 s connect, 2 s per read), and that
+    // check fails anyway, whether it answers 503 or the load balancer gives up first.
     public const DATABASE_TIMEOUT_SECONDS = 2.0;
     public const CACHE_TIMEOUT_SECONDS = 0.5;
 

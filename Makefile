@@ -6,7 +6,7 @@ STACK ?= staging
 PACK := policies
 NODE_PACKS := tests/policy_packs/node
 
-.PHONY: venv node-packs test preview preview-json parity up bench schema docs release-demo
+.PHONY: venv node-packs test preview preview-json parity up bench schema docs release-demo release drill
 
 venv: $(VENV)/.installed
 
@@ -25,6 +25,7 @@ $(NODE_PACKS)/node_modules/.installed: $(NODE_PACKS)/package-lock.json $(NODE_PA
 	@cd $(NODE_PACKS) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
+# pytest includes the failover drill (tests/test_drill.py), which needs the Debian packages .ci/run installs.
 test: venv node-packs
 	$(PY) -m pytest -q
 	$(PY) -m preflight --stack staging --stack prod --policy-pack $(PACK)
@@ -45,6 +46,15 @@ bench: venv
 
 schema: venv
 	$(PY) -m components.schema --write
+
+# The application release: build/releases/$(RELEASE)/portal.tar.gz and its .sha256, byte-identical on rebuild.
+release: venv
+	@test -n "$(RELEASE)" || { echo "make release: set RELEASE=<release id>, e.g. make release RELEASE=2026.12.06-1" >&2; exit 2; }
+	$(PY) app/build.py "$(RELEASE)"
+
+# The failover drill: the release on this machine with MariaDB, memcached, php -S and HAProxy (README, Failover drill).
+drill: venv
+	$(PY) -m drill
 
 # Regenerates the README's tables (config keys, outputs, policies) from their sources.
 docs: venv

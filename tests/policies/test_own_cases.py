@@ -2,11 +2,12 @@
 exact messages, each compliant variant passes, in preview and update mode."""
 import pytest
 
-from . import cases_containers, cases_data_services
+from . import cases_containers, cases_data_services, cases_false_alarms
 from .own_cases import MODES, check_compliant, check_violation
 from .pk import run_policy
 
-CASE_MODULES = {"containers": cases_containers, "data_services": cases_data_services}
+CASE_MODULES = {"containers": cases_containers, "data_services": cases_data_services,
+                "false_alarms": cases_false_alarms}
 
 
 def _params(attr):

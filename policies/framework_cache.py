@@ -231,5 +231,8 @@ def install() -> bool:
     shim.MessageToDict = lambda message, *args, **kwargs: (
         message_to_dict(message) if not args and not kwargs else json_format.MessageToDict(message, *args, **kwargs))
     framework.json_format = shim
-    framework.deserialize_properties = IdentityMemo(framework.deserialize_properties)
+    # pulumi-policy drops the secret mark while converting; rules/_secrets.py keeps which paths had it, so a
+    # value from secret config is not mistaken for a plaintext literal.
+    from rules._secrets import recording
+    framework.deserialize_properties = IdentityMemo(recording(framework.deserialize_properties))
     return True

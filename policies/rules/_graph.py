@@ -8,7 +8,6 @@ import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from ._props import get, is_unknown, plain
-from ._secrets import secret_paths
 
 # Deprecated / alternative modules that carry the same resources.
 _MODULE_ALIASES = {
@@ -68,7 +67,6 @@ class Node:
         self._raw_props, self._props = props, None
         self._raw_provider, self._provider_props = provider, None
         self._input_keys = set(input_keys) if input_keys else None
-        self._secret_keys: Optional[frozenset] = None
 
     @property
     def props(self) -> Dict[str, Any]:
@@ -89,13 +87,6 @@ class Node:
         if self._input_keys is None:
             return self.props
         return {k: v for k, v in self.props.items() if k in self._input_keys}
-
-    @property
-    def secret_keys(self) -> frozenset:
-        """Top-level properties that arrived secret, whole or in part (see _secrets)."""
-        if self._secret_keys is None:
-            self._secret_keys = frozenset(p[0] for p in secret_paths(self._raw_props) if p)
-        return self._secret_keys
 
     @props.setter
     def props(self, value: Dict[str, Any]) -> None:

@@ -1,67 +1,80 @@
-"""Which properties arrived secret.
+"""Whether a value comes from secret stack config.
 
-The engine sends secret values (from secret config, or any output marked secret) in the secret envelope, and
-pulumi-policy unwraps it while converting a request, before any policy runs, so a policy sees a value from
-secret config exactly like a plaintext literal. The pack's own process (framework_cache.install) records, while
-converting, the paths that were secret; `secret_paths` answers from that record, or from envelopes still present
-where a host hands the raw properties to a validator.
+On the wire a secret is an envelope, but it tells nothing about where a value came from: pulumi-aws's SDK wraps
+every input its schema marks secret (an RDS `password`, a secret version's `secretString`) in `Output.secret`, so
+a literal arrives as secret as a value from secret config does, and pulumi-policy removes the envelope anyway.
+What does tell is the stack config the engine hands the pack in ConfigureStack: its values and which keys are
+secret. A value equal to a secret config value (or to a string inside one holding JSON) came from secret config,
+which is encrypted in the stack file and the state; one equal to a plain config value sits in the stack file in
+clear text. The pack's process records the config (framework_cache.install); a host that calls validators
+directly uses `stack_config`.
 """
+import contextlib
+import json
 import threading
-from collections import OrderedDict
-from typing import Any, FrozenSet, Iterator, Tuple
+from typing import Any, Iterable, Iterator, Mapping, Optional, Set
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-# As many as the conversion memo keeps: one entry per converted resource that had a secret.
-MAX_ENTRIES = 200_000
-
-Path = Tuple[Any, ...]
-_recorded: "OrderedDict[int, Tuple[Any, FrozenSet[Path]]]" = OrderedDict()
 _lock = threading.Lock()
+_values = {"secret": frozenset(), "plain": frozenset()}
 
 
-def envelope_paths(data: Any, path: Path = ()) -> Iterator[Path]:
-    """Paths of secret envelopes in wire-form properties (behind pulumi-policy's proxies or not)."""
-    data = target_of(data)
-    if isinstance(data, dict):
-        if data.get(SIG_KEY) == SECRET_SIG:
-            yield path
-            return
-        for key, value in data.items():
-            yield from envelope_paths(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from envelope_paths(value, path + (i,))
-
-
-def recording(deserialize):
-    """`deserialize` (pulumi-policy's property conversion) that also records which paths were secret."""
-    def deserialize_recording(props, *args, **kwargs):
-        value = deserialize(props, *args, **kwargs)
-        paths = frozenset(envelope_paths(props))
-        if paths:
-            with _lock:
-                _recorded[id(value)] = (value, paths)  # held, so the id is not reused while recorded
-                if len(_recorded) > MAX_ENTRIES:
-                    _recorded.popitem(last=False)
-        return value
-
-    deserialize_recording.__wrapped__ = deserialize  # type: ignore[attr-defined]
-    return deserialize_recording
-
-
-def target_of(value: Any) -> Any:
-    """The plain object behind a pulumi-policy proxy (the proxy answers the key `__target`)."""
-    if isinstance(value, (dict, list, str)) or value is None:
-        return value
+def _strings(value: str) -> Set[str]:
+    """The value, and the strings inside it when it is JSON (config.require_secret_object)."""
+    out = {value}
     try:
-        return value["__target"]
-    except Exception:  # noqa: BLE001 - not a proxy
-        return value
+        parsed = json.loads(value)
+    except ValueError:
+        return out
+    stack = [parsed]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.add(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out
 
 
-def secret_paths(props: Any) -> FrozenSet[Path]:
-    target = target_of(props)
-    hit = _recorded.get(id(target))
-    recorded = hit[1] if hit is not None and hit[0] is target else frozenset()
-    return recorded | frozenset(envelope_paths(target))
+def configure(config: Mapping[str, str], secret_keys: Iterable[str]) -> None:
+    secret_keys = set(secret_keys)
+    secret: Set[str] = set()
+    plain: Set[str] = set()
+    for key, value in config.items():
+        if isinstance(value, str) and value:
+            (secret if key in secret_keys else plain).update(_strings(value))
+    with _lock:
+        _values["secret"], _values["plain"] = frozenset(secret - plain), frozenset(plain)
+
+
+@contextlib.contextmanager
+def stack_config(config: Mapping[str, str], secret_keys: Iterable[str]) -> Iterator[None]:
+    before = dict(_values)
+    configure(config, secret_keys)
+    try:
+        yield
+    finally:
+        with _lock:
+            _values.update(before)
+
+
+def config_origin(value: Any) -> Optional[str]:
+    """"secret" for a value of secret stack config, "plain" for one of plain config, None otherwise."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value in _values["plain"]:
+        return "plain"
+    if value in _values["secret"]:
+        return "secret"
+    return None
+
+
+def recording_configure_stack(configure_stack):
+    """The analyzer's ConfigureStack, recording the stack config first (pulumi-policy keeps only the tags)."""
+    def ConfigureStack(self, request, context):  # noqa: N802 - the gRPC method name
+        configure(dict(getattr(request, "config", {}) or {}), list(getattr(request, "config_secret_keys", []) or []))
+        return configure_stack(self, request, context)
+
+    ConfigureStack.__wrapped__ = configure_stack  # type: ignore[attr-defined]
+    return ConfigureStack

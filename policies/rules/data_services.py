@@ -5,6 +5,7 @@ from ._base import resource_policy, stack_policy
 from ._config import matches, setting
 from ._graph import Graph, Node
 from ._props import first, fmt_num, is_unknown, number, truthy
+from ._secrets import config_origin
 
 TABLE, REDSHIFT, SECRET_VERSION = "dynamodb/table", "redshift/cluster", "secretsmanager/secretVersion"
 _NAMES = {TABLE: "DynamoDB table", REDSHIFT: "Redshift cluster", SECRET_VERSION: "Secret version"}
@@ -64,7 +65,7 @@ def _secret_value(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                 continue  # unset, or built from another resource (a generated password, another secret)
             if is_unknown(value):
                 continue  # computed without a resource of the stack (an invoke): nothing written in the program
-            if key in v.secret_keys:
+            if config_origin(v.props.get(key)) == "secret":
                 continue  # secret config: encrypted in the config and the state
             yield v, (f"{_label(v)} sets {key} from a plaintext literal or a non-secret config value, so the value "
                       f"is written unencrypted in the program or its stack configuration; make it secret config "

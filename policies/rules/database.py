@@ -6,6 +6,7 @@ from ._base import resource_policy, stack_policy
 from ._config import is_production, setting
 from ._graph import Graph, Node
 from ._props import as_list, fmt_num, is_unknown, number, truthy
+from ._secrets import config_origin
 
 DB_KINDS = ("rds/instance", "rds/cluster")
 
@@ -90,7 +91,7 @@ def _master_password(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue
         if g.refs(db, key):
             continue  # comes from another resource (a generated password, a Secrets Manager secret)
-        if key in db.secret_keys:
+        if config_origin(db.props.get(key)) == "secret":
             continue  # secret config: encrypted in the config and the state, like a generated password
         yield db, (f"{_label(db)} takes its master password from a plaintext literal or a non-secret config value, "
                    f"so it is stored unencrypted in the program or its stack configuration; set "

@@ -62,6 +62,9 @@ VIOLATING = [
     ("secret-version-not-literal", "literal-string",
      lambda s: _literal_version(s, secretString='{"password": "correct-horse-battery"}'), None,
      [("api-secret-v2", _LITERAL.format(name="api-secret-v2", key="secretString"))]),
+    ("secret-version-not-literal", "secret-envelope-is-not-secret-config",
+     lambda s: _literal_version(s, secretString={SECRET_ENVELOPE[0]: SECRET_ENVELOPE[1], "value": "from-config"}),
+     None, [("api-secret-v2", _LITERAL.format(name="api-secret-v2", key="secretString"))]),
     ("secret-version-not-literal", "literal-binary",
      lambda s: _literal_version(s, secretBinary="c2VjcmV0LWtleS1ieXRlcw=="), None,
      [("api-secret-v2", _LITERAL.format(name="api-secret-v2", key="secretBinary"))]),
@@ -71,9 +74,6 @@ VIOLATING = [
 ]
 
 COMPLIANT = [
-    ("secret-version-not-literal", "secret-config-value",
-     lambda s: _literal_version(s, secretString={SECRET_ENVELOPE[0]: SECRET_ENVELOPE[1], "value": "from-config"}),
-     None),
     ("dynamodb-point-in-time-recovery", "list-form",
      lambda s: s.set("carts", "pointInTimeRecovery", [{"enabled": True, "recoveryPeriodInDays": 35.0}]), None),
     ("redshift-multi-node-final-snapshot", "nodes-only", lambda s: s.drop("warehouse", "clusterType"), None),

@@ -30,7 +30,8 @@ def stack(name="prod"):
 
 
 def secret(value):
-    """A value as the engine sends a secret (from secret config, or any output marked secret)."""
+    """A value as the engine sends a secret: pulumi-aws's SDK wraps every input its schema marks secret (an RDS
+    password, a secret version's value), a literal as much as a value from secret config."""
     return {SECRET[0]: SECRET[1], "value": value}
 
 
@@ -95,8 +96,19 @@ def _unset(label, image):
 
 
 # --- secret config ---------------------------------------------------------------------------------------------
-def _plain_password(s, key="password", value="from-plain-config", db="db"):
-    return s.drop(db, "manageMasterUserPassword").set(db, key, value)
+def from_config(s, key, value, secret_config):
+    """Stack config as the engine hands it to the pack (ConfigureStack): the value, and whether its key is secret."""
+    s.config[f"shop:{key}"] = value
+    if secret_config:
+        s.secret_keys.add(f"shop:{key}")
+    return s
+
+
+def _password(s, value, secret_config, key="password", db="db"):
+    """The master password from stack config; the input arrives secret either way (see `secret`)."""
+    if db == "db":
+        s.drop("db", "manageMasterUserPassword")
+    return from_config(s, "dbPassword", value, secret_config).set(db, key, secret(value))
 
 
 def _aurora(s):
@@ -218,11 +230,18 @@ VIOLATING = [
      {"imdsv2ImageIds": ["ami-0feedc0de0000001"]},
      {"preview": [("web-lt", _unset("Launch template 'web-lt'", "(an id not known until deploy)"))], "update": []}),
     # Secret config: plaintext still fails, on an instance and an Aurora cluster.
-    ("rds-master-password-managed", "non-secret-config-value", lambda s: _plain_password(s), None,
+    ("rds-master-password-managed", "non-secret-config-value", lambda s: _password(s, "from-plain-config", False),
+     None, [("db", _PLAIN_DB.format(what="RDS instance 'db'"))]),
+    ("rds-master-password-managed", "literal-beside-secret-config",
+     lambda s: from_config(s, "apiKey", "from-secret-config", True).drop("db", "manageMasterUserPassword").set(
+         "db", "password", secret("a-literal-in-the-program")), None,
      [("db", _PLAIN_DB.format(what="RDS instance 'db'"))]),
     ("rds-master-password-managed", "cluster-literal",
-     lambda s: _aurora(s).set("aurora", "masterPassword", "s3cr3t-pw"), None,
+     lambda s: _aurora(s).set("aurora", "masterPassword", secret("s3cr3t-pw")), None,
      [("aurora", _PLAIN_DB.format(what="RDS cluster 'aurora'"))]),
+    ("rds-master-password-managed", "value-in-plain-and-secret-config",
+     lambda s: from_config(_password(s, "reused-Passw0rd", True), "legacyPassword", "reused-Passw0rd", False), None,
+     [("db", _PLAIN_DB.format(what="RDS instance 'db'"))]),
     # Log buckets: a data bucket that receives no logs still needs versioning (the deprecated writer form too).
     ("s3-data-bucket-versioned", "bucket-logging-elsewhere",
      lambda s: _log_target(s, "deprecated").set("assets-logging", "targetBucket", ref("logs")).remove(
@@ -301,10 +320,17 @@ COMPLIANT = [
     ("imdsv2-required", "al2023-public-parameter",
      lambda s: s.set("web-lt", "imageId", AL2023_SSM).drop("web-lt", "metadataOptions.httpTokens"), None),
     # Secret config: encrypted in config and state, like a generated password.
-    ("rds-master-password-managed", "instance-secret-config",
-     lambda s: _plain_password(s, value=secret("from-secret-config")), None),
+    ("rds-master-password-managed", "instance-secret-config", lambda s: _password(s, "from-secret-config", True),
+     None),
     ("rds-master-password-managed", "cluster-secret-config",
-     lambda s: _aurora(s).set("aurora", "masterPassword", secret("from-secret-config")), None),
+     lambda s: _password(_aurora(s), "from-secret-config", True, key="masterPassword", db="aurora"), None),
+    ("rds-master-password-managed", "secret-config-object",
+     lambda s: from_config(s.drop("db", "manageMasterUserPassword").set("db", "password", secret("pw-in-object")),
+                           "database", '{"user": "shop", "password": "pw-in-object"}', True), None),
+    ("secret-version-not-literal", "secret-config-value",
+     lambda s: from_config(s, "apiKey", '{"key": "sk_live_1"}', True).add(
+         "aws:secretsmanager/secretVersion:SecretVersion", "api-key-v1",
+         {"secretId": "shop/payment-api", "secretString": secret('{"key": "sk_live_1"}')}), None),
     # Advisory.
     ("certificate-covers-aliases", "relative-record-names", relative_names, None),
     ("certificate-covers-aliases", "relative-names-zone-looked-up",

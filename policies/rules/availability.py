@@ -454,7 +454,12 @@ def nfs_server_reason(g: Graph, inst: Node) -> Optional[str]:
 
 def _no_nfs_spof(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for fs in g.of("efs/fileSystem"):
-        zone = fs.props.get("availabilityZoneName") or fs.props.get("availabilityZoneId")
+        keys = [k for k in ("availabilityZoneName", "availabilityZoneId") if fs.props.get(k)]
+        zone = fs.props.get(keys[0]) if keys else None
+        if is_unknown(zone):
+            if not fs.deps.get(keys[0]):
+                continue  # the provider's computed output at preview, not a setting of the program
+            zone = "an AZ not known until deploy"
         if zone:
             yield fs, (f"EFS file system {fs.label()} is One Zone ({zone}) and is lost with that AZ; remove "
                        f"availabilityZoneName to make it regional, or keep shared files in S3.")

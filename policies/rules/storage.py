@@ -174,11 +174,12 @@ def _not_public(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         for by, acl in acls:
             if acl in PUBLIC_ACLS:
                 yield b, f"{_label(b)} is made public by ACL {acl} on {by.label()}; use the private ACL (or none)."
-        for c in companions(g, b, "s3/bucketAcl"):
-            uris = [v for v in find_values(c.props.get("accessControlPolicy"), "uri") if v in PUBLIC_GRANTEES]
+        grants = [(c.props.get("accessControlPolicy"), c.label()) for c in companions(g, b, "s3/bucketAcl")]
+        grants.append((b.inputs.get("grants"), "its inline grants"))  # the deprecated inline form
+        for source, by in grants:
+            uris = [v for v in find_values(source, "uri") if v in PUBLIC_GRANTEES]
             if uris:
-                yield b, (f"{_label(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {c.label()}; remove "
-                          f"that grant.")
+                yield b, f"{_label(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {by}; remove that grant."
         for by, doc in bucket_policies(g, b):
             if _public_statement(doc):
                 yield b, (f"{_label(b)} has a policy ({by.label()}) that allows Principal \"*\" without a condition; "

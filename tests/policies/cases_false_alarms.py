@@ -180,6 +180,10 @@ VIOLATING = [
      lambda s: bare(s, token=T["bucket-v2"]).add(T["acl-v2"], "media-acl", {"bucket": ref("media"),
                                                                            "acl": "public-read"}), None,
      [("media", f"{_MEDIA} is made public by ACL public-read on 'media-acl'; use the private ACL (or none).")]),
+    ("s3-bucket-not-public", "bare-bucket-v2-inline-grant",
+     lambda s: bare(s, token=T["bucket-v2"]).set("media", "grants", [
+         {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permissions": ["READ"]}]), None,
+     [("media", f"{_MEDIA} grants access to AllUsers through its inline grants; remove that grant.")]),
     ("s3-bucket-not-public", "bare-bucket-block-turned-off",
      lambda s: bare(s).add(T["pab"], "media-pab", {"bucket": ref("media"), "blockPublicAcls": True,
                                                    "blockPublicPolicy": False, "ignorePublicAcls": True,

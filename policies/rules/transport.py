@@ -93,9 +93,8 @@ def _lb_deletion_protection(node: Node, config) -> Iterable[str]:
                f"enableDeletionProtection to true.")
 
 
-def _writes_no_logs(node: Node) -> bool:
-    """A Network Load Balancer writes access logs for its TLS listeners only: with none there is nothing to log."""
-    return str(node.props.get("loadBalancerType") or "") == "network" and node.kind == LB
+def _is_nlb(node: Node) -> bool:
+    return node.kind == LB and str(node.props.get("loadBalancerType") or "") == "network"
 
 
 def _may_be_tls(listener: Node) -> bool:
@@ -111,7 +110,9 @@ def _access_logs(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         if node.kind == LB:
             if isinstance(logs, dict) and truthy(logs.get("enabled")) is True and logs.get("bucket"):
                 continue
-            if _writes_no_logs(node) and not any(
+            # A Network Load Balancer writes access logs for its TLS listeners only: without one there is nothing
+            # to log.
+            if _is_nlb(node) and not any(
                     _may_be_tls(l) for l in g.referrers(node, (LISTENER,), ("loadBalancerArn",))):
                 continue
             yield node, (f"Load balancer {node.label()} writes no access logs; set accessLogs with enabled true and "

@@ -20,7 +20,7 @@ T = {"bucket": F["bucket"], "bucket-v2": "aws:s3/bucketV2:BucketV2", "pab": F["p
      "logging-v2": "aws:s3/bucketLoggingV2:BucketLoggingV2", "tg": F["tg"], "alb-tg": "aws:alb/targetGroup:TargetGroup",
      "lb": F["lb"], "listener": F["listener"], "website": "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
      "provider": "pulumi:providers:aws", "cluster": F["cluster"], "clusterinst": F["clusterinst"],
-     "zone": "aws:route53/zone:Zone", "record": F["record"], "ami": "aws:ec2/amiCopy:AmiCopy"}
+     "ami": "aws:ec2/amiCopy:AmiCopy"}
 SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 AL2023_SSM = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 

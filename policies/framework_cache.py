@@ -232,4 +232,19 @@ def install() -> bool:
         message_to_dict(message) if not args and not kwargs else json_format.MessageToDict(message, *args, **kwargs))
     framework.json_format = shim
     framework.deserialize_properties = IdentityMemo(framework.deserialize_properties)
+    install_config_recording()
+    return True
+
+
+def install_config_recording() -> bool:
+    """Records the stack config ConfigureStack carries (values and secret keys), which pulumi-policy drops, so a
+    password from secret config is not mistaken for a plaintext one (rules/_secrets.py)."""
+    try:
+        from pulumi_policy import policy as framework
+        servicer = framework._PolicyAnalyzerServicer  # pylint: disable=protected-access
+    except (ImportError, AttributeError):
+        return False
+    from rules._secrets import recording_configure_stack
+    if not hasattr(servicer.ConfigureStack, "__wrapped__"):
+        servicer.ConfigureStack = recording_configure_stack(servicer.ConfigureStack)
     return True

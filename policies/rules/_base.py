@@ -8,6 +8,7 @@ from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidat
 
 from ._config import SCHEMAS
 from ._graph import Graph, Node, kind_of, node_from_args
+from ._props import UNKNOWNS
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from manifest import MANIFEST, MANDATORY  # noqa: E402  pylint: disable=wrong-import-position
@@ -21,6 +22,15 @@ def _meta(name: str):
     level = EnforcementLevel.MANDATORY if entry.level == MANDATORY else EnforcementLevel.ADVISORY
     schema = PolicyConfigSchema(SCHEMAS[name]) if SCHEMAS.get(name) else None
     return entry, level, schema
+
+
+def readable(message: str) -> str:
+    """The message without the engine's unknown sentinels, which mean nothing to a reader: a value a message
+    quotes from the stack may be an ID or output not allocated until deploy."""
+    for sentinel in UNKNOWNS:
+        if sentinel in message:
+            message = message.replace(sentinel, "an id not known until deploy")
+    return message
 
 
 def _crash(node: Node, e: Exception) -> str:
@@ -42,7 +52,7 @@ def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> Re
         except Exception as e:  # noqa: BLE001 - fail closed, and say so, rather than abort the whole analysis
             messages = [_crash(node, e)]
         for message in messages:
-            report_violation(message, None)
+            report_violation(readable(message), None)
 
     policy = ResourceValidationPolicy(name=name, description=entry.description, validate=validate,
                                       enforcement_level=level, config_schema=schema)
@@ -80,7 +90,7 @@ def stack_policy(name: str, check: StackCheck) -> StackValidationPolicy:
             found = [(None, f"The policy could not evaluate this stack ({type(e).__name__}: {e}); report it to "
                             f"the pack's maintainers.")]
         for node, message in found:
-            report_violation(message, node.urn if node is not None else None)
+            report_violation(readable(message), node.urn if node is not None else None)
 
     return StackValidationPolicy(name=name, description=entry.description, validate=validate,
                                  enforcement_level=level, config_schema=schema)

@@ -31,6 +31,8 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
         "minUnhealthyThreshold": {"type": "integer", "default": 2, "description": "Smallest unhealthy threshold."},
         "maxUnhealthyThreshold": {"type": "integer", "default": 5, "description": "Largest unhealthy threshold."},
         "maxIntervalSeconds": {"type": "integer", "default": 60, "description": "Longest health check interval."},
+    },
+    "target-group-health-check-path": {
         "forbiddenPaths": {"type": "array", "items": {"type": "string"}, "default": ["/"],
                            "description": "Health check paths that do not exercise the application."},
     },
@@ -120,8 +122,15 @@ SCHEMAS: Dict[str, Dict[str, Dict[str, Any]]] = {
     "secret-version-not-literal": {
         "configSecretVersions": {
             "type": "array", "items": {"type": "string"}, "default": [],
-            "description": "Glob patterns of secret versions whose value comes from secret stack config (policies "
-                           "receive secrets unwrapped, so they cannot tell it from a literal).",
+            "description": "Glob patterns of secret versions exempted by name (kept for existing configs: a value "
+                           "from secret config passes on its own).",
+        },
+    },
+    "imdsv2-required": {
+        "imdsv2ImageIds": {
+            "type": "array", "items": {"type": "string"}, "default": [],
+            "description": "Image ids (or glob patterns) registered to require IMDSv2, such as the Amazon Linux 2023 "
+                           "AMIs the stack launches; their instances and launch templates need no httpTokens.",
         },
     },
 }

@@ -161,13 +161,16 @@ def _asg_elb_health_check(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 # --- target-group-health-check -----------------------------------------------------------------------------
+
 def _tg_health_check(node: Node, config) -> Iterable[str]:
+    """An enabled check with sane thresholds. Without a healthCheck block AWS checks anyway (HTTP GET / expecting
+    200 for HTTP(S) groups, a TCP connection for NLB groups), so only a disabled check is missing; whether / is an
+    application page is target-group-health-check-path's advice."""
     name = "target-group-health-check"
     max_healthy = number(setting(config, name, "maxHealthyThreshold"))
     min_unhealthy = number(setting(config, name, "minUnhealthyThreshold"))
     max_unhealthy = number(setting(config, name, "maxUnhealthyThreshold"))
     max_interval = number(setting(config, name, "maxIntervalSeconds"))
-    forbidden = list(setting(config, name, "forbiddenPaths"))
     p = node.props
     if node.kind == "elb/loadBalancer":
         hc = first(p, "healthCheck")
@@ -177,38 +180,20 @@ def _tg_health_check(node: Node, config) -> Iterable[str]:
         target = hc.get("target")
         if isinstance(target, str) and not is_unknown(target):
             proto = target.split(":", 1)[0].upper()
-            path = "/" + target.split("/", 1)[1] if "/" in target else None
             if proto not in ("HTTP", "HTTPS"):
                 yield (f"Classic load balancer {node.label()} checks {target}, which does not exercise the "
                        f"application; use an HTTP(S) target on an application path such as HTTP:80/healthz.")
-            elif path is None or path in forbidden:
-                yield (f"Classic load balancer {node.label()} checks {target}; point the health check target at an "
-                       f"application endpoint (e.g. /healthz), not {path or '/'}.")
-        interval, timeout = number(hc.get("interval")), number(hc.get("timeout"))
-        healthy, unhealthy = number(hc.get("healthyThreshold")), number(hc.get("unhealthyThreshold"))
     else:
         if p.get("targetType") == "lambda":
             return
-        proto = str(p.get("protocol") or "HTTP").upper()
         hc = first(p, "healthCheck")
         if not isinstance(hc, dict):
-            yield (f"Target group {node.label()} relies on the default health check (path /, no matcher); set "
-                   f"healthCheck with an application path, a matcher and thresholds.")
             return
         if truthy(hc.get("enabled")) is False:
             yield f"Target group {node.label()} disables its health check; set healthCheck.enabled to true."
             return
-        hc_proto = str(hc.get("protocol") or proto).upper()
-        if hc_proto in ("HTTP", "HTTPS"):
-            path = hc.get("path")
-            if not is_unknown(path) and (not path or path in forbidden):
-                yield (f"Target group {node.label()} health-checks path {path or '/ (default)'}, which does not "
-                       f"exercise the application; set healthCheck.path to an application endpoint such as /healthz.")
-            if not hc.get("matcher"):
-                yield (f"Target group {node.label()} has no health check matcher; set healthCheck.matcher "
-                       f"(e.g. \"200\") so only a healthy answer counts.")
-        interval, timeout = number(hc.get("interval")), number(hc.get("timeout"))
-        healthy, unhealthy = number(hc.get("healthyThreshold")), number(hc.get("unhealthyThreshold"))
+    interval, timeout = number(hc.get("interval")), number(hc.get("timeout"))
+    healthy, unhealthy = number(hc.get("healthyThreshold")), number(hc.get("unhealthyThreshold"))
     label = ("Classic load balancer " if node.kind == "elb/loadBalancer" else "Target group ") + node.label()
     if interval is not None and timeout is not None and timeout >= interval:
         yield f"{label} has a health check timeout ({fmt_num(timeout)}s) not below its interval ({fmt_num(interval)}s); make the timeout shorter than the interval."

@@ -1,4 +1,5 @@
 """CloudFront rules."""
+import re
 from typing import Iterable, Tuple
 
 from ._base import resource_policy, stack_policy
@@ -55,22 +56,38 @@ def _waf(node: Node, config) -> Iterable[str]:
                f"(created in us-east-1).")
 
 
-def _origin_tls(node: Node, config) -> Iterable[str]:
-    for o in as_list(node.props.get("origins")):
-        if not isinstance(o, dict):
-            continue
-        c = first(o, "customOriginConfig")
-        if not isinstance(c, dict):
-            continue
-        policy = c.get("originProtocolPolicy")
-        if policy in ("http-only", "match-viewer"):
-            yield (f"Distribution {node.label()} reaches origin {o.get('originId')} with {policy}; set "
-                   f"originProtocolPolicy to \"https-only\".")
-        protocols = [x for x in as_list(c.get("originSslProtocols")) if not is_unknown(x)]
-        old = [x for x in protocols if x in ("SSLv3", "TLSv1", "TLSv1.1")]
-        if old:
-            yield (f"Distribution {node.label()} allows {', '.join(old)} to origin {o.get('originId')}; set "
-                   f"originSslProtocols to [\"TLSv1.2\"].")
+# S3 website endpoints (bucket.s3-website-REGION.amazonaws.com or bucket.s3-website.REGION.amazonaws.com) answer
+# only over HTTP, so http-only is the one policy that works for them.
+WEBSITE_ENDPOINT = re.compile(r"\.s3-website[.-][a-z0-9-]+\.amazonaws\.com(\.cn)?$")
+WEBSITE_KINDS = ("s3/bucketWebsiteConfiguration",)
+
+
+def _website_origin(g: Graph, cf: Node, origin: dict) -> bool:
+    domain = origin.get("domainName")
+    if isinstance(domain, str) and not is_unknown(domain):
+        return bool(WEBSITE_ENDPOINT.search(domain.lower()))
+    # Unknown until deploy: a website endpoint if the origins refer to a website configuration of the stack.
+    return any(d.kind in WEBSITE_KINDS or (d.kind == "s3/bucket" and d.inputs.get("website"))
+               for d in g.refs(cf, "origins"))
+
+
+def _origin_tls(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for node in g.of(CF):
+        for o in as_list(node.props.get("origins")):
+            if not isinstance(o, dict):
+                continue
+            c = first(o, "customOriginConfig")
+            if not isinstance(c, dict):
+                continue
+            policy = c.get("originProtocolPolicy")
+            if policy in ("http-only", "match-viewer") and not _website_origin(g, node, o):
+                yield node, (f"Distribution {node.label()} reaches origin {o.get('originId')} with {policy}; set "
+                             f"originProtocolPolicy to \"https-only\".")
+            protocols = [x for x in as_list(c.get("originSslProtocols")) if not is_unknown(x)]
+            old = [x for x in protocols if x in ("SSLv3", "TLSv1", "TLSv1.1")]
+            if old:
+                yield node, (f"Distribution {node.label()} allows {', '.join(old)} to origin {o.get('originId')}; "
+                             f"set originSslProtocols to [\"TLSv1.2\"].")
 
 
 def _origin_failover(node: Node, config) -> Iterable[str]:
@@ -135,7 +152,7 @@ POLICIES = [
     resource_policy("cloudfront-viewer-https-tls12", (CF,), _viewer_tls),
     resource_policy("cloudfront-access-logs", (CF,), _access_logs),
     resource_policy("cloudfront-waf", (CF,), _waf),
-    resource_policy("cloudfront-origin-tls", (CF,), _origin_tls),
+    stack_policy("cloudfront-origin-tls", _origin_tls),
     resource_policy("cloudfront-origin-failover", (CF,), _origin_failover),
     resource_policy("cloudfront-s3-origin-access-control", (CF,), _s3_oac),
     stack_policy("cloudfront-certificate-us-east-1", _cert_region),

@@ -5,6 +5,7 @@ from typing import Iterable, List, Tuple
 
 from ._base import resource_policy, stack_policy
 from ._exposure import public_paths
+from ._config import matches, setting
 from ._graph import Graph, Node
 from ._props import as_list, first, is_unknown, number, truthy
 
@@ -22,6 +23,16 @@ def _templates_of(g: Graph, inst: Node) -> List[Node]:
 
 
 # --- imdsv2-required ---------------------------------------------------------------------------------------
+# The public SSM parameters of Amazon Linux 2023 images (launch templates resolve them at launch).
+AL2023_PARAMETER = re.compile(r"^resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-")
+
+
+def _image_requires_imdsv2(image, config) -> bool:
+    if not isinstance(image, str) or not image or is_unknown(image):
+        return False
+    return bool(AL2023_PARAMETER.match(image)) or matches(image, setting(config, "imdsv2-required", "imdsv2ImageIds"))
+
+
 def _imdsv2(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     if any(n.props.get("httpTokens") == "required" for n in g.of("ec2/instanceMetadataDefaults")):
         return
@@ -33,8 +44,27 @@ def _imdsv2(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         if node.kind == INSTANCE and tokens is None and any(
                 first(t.props, "metadataOptions", "httpTokens") == "required" for t in _templates_of(g, node)):
             continue
-        yield node, (f"{_label(node)} allows IMDSv1 (httpTokens {tokens or 'unset'}), which SSRF can abuse to "
-                     f"steal its role credentials; set metadataOptions.httpTokens to \"required\".")
+        if tokens is not None:
+            yield node, (f"{_label(node)} allows IMDSv1 (httpTokens {tokens}), which SSRF can abuse to steal its "
+                         f"role credentials; set metadataOptions.httpTokens to \"required\".")
+            continue
+        # Unset, the image decides: Amazon Linux 2023 images are registered to require IMDSv2. Only the image id
+        # is visible here, so the user names such images in imdsv2ImageIds.
+        image = node.props.get("ami" if node.kind == INSTANCE else "imageId")
+        if node.kind == INSTANCE and image is None:
+            image = next((t.props.get("imageId") for t in _templates_of(g, node) if t.props.get("imageId")), None)
+        if _image_requires_imdsv2(image, config):
+            continue
+        if is_unknown(image):
+            shown = "(an id not known until deploy)"
+        elif isinstance(image, str) and image:
+            shown = image
+        else:
+            shown = "(not set here)"
+        yield node, (f"{_label(node)} leaves metadataOptions.httpTokens unset, so it allows IMDSv1 unless its image "
+                     f"{shown} requires IMDSv2 (as Amazon Linux 2023 images do), which the policy cannot see from "
+                     f"here; set metadataOptions.httpTokens to \"required\" to make it explicit, or list the image id "
+                     f"in imdsv2ImageIds.")
 
 
 # --- ebs-encrypted -----------------------------------------------------------------------------------------

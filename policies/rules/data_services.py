@@ -5,6 +5,7 @@ from ._base import resource_policy, stack_policy
 from ._config import matches, setting
 from ._graph import Graph, Node
 from ._props import first, fmt_num, is_unknown, number, truthy
+from ._secrets import config_origin
 
 TABLE, REDSHIFT, SECRET_VERSION = "dynamodb/table", "redshift/cluster", "secretsmanager/secretVersion"
 _NAMES = {TABLE: "DynamoDB table", REDSHIFT: "Redshift cluster", SECRET_VERSION: "Secret version"}
@@ -64,10 +65,12 @@ def _secret_value(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                 continue  # unset, or built from another resource (a generated password, another secret)
             if is_unknown(value):
                 continue  # computed without a resource of the stack (an invoke): nothing written in the program
-            yield v, (f"{_label(v)} sets {key} from a literal or stack configuration, so the value is written in "
-                      f"the program or its config and kept in the state; generate it in the stack (e.g. "
-                      f"random.RandomPassword) or let the service create it. If it is a secret config value, name "
-                      f"the version in configSecretVersions: policies receive secrets unwrapped and cannot tell.")
+            if config_origin(v.props.get(key)) == "secret":
+                continue  # secret config: encrypted in the config and the state
+            yield v, (f"{_label(v)} sets {key} from a plaintext literal or a non-secret config value, so the value "
+                      f"is written unencrypted in the program or its stack configuration; make it secret config "
+                      f"(pulumi config set --secret), generate it in the stack (e.g. random.RandomPassword) or let "
+                      f"the service create it.")
             break
 
 

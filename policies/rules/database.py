@@ -6,6 +6,7 @@ from ._base import resource_policy, stack_policy
 from ._config import is_production, setting
 from ._graph import Graph, Node
 from ._props import as_list, fmt_num, is_unknown, number, truthy
+from ._secrets import config_origin
 
 DB_KINDS = ("rds/instance", "rds/cluster")
 
@@ -90,9 +91,12 @@ def _master_password(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue
         if g.refs(db, key):
             continue  # comes from another resource (a generated password, a Secrets Manager secret)
-        yield db, (f"{_label(db)} takes its master password from a literal or stack configuration, so it sits in "
-                   f"the program, config and state; set manageMasterUserPassword to true (or read it from a secret "
-                   f"resource).")
+        if config_origin(db.props.get(key)) == "secret":
+            continue  # secret config: encrypted in the config and the state, like a generated password
+        yield db, (f"{_label(db)} takes its master password from a plaintext literal or a non-secret config value, "
+                   f"so it is stored unencrypted in the program or its stack configuration; set "
+                   f"manageMasterUserPassword to true, or make it secret config (pulumi config set --secret) or a "
+                   f"generated password (random.RandomPassword).")
 
 
 def _deletion_protection(node: Node, config) -> Iterable[str]:
@@ -112,13 +116,25 @@ def _log_exports(node: Node, config) -> Iterable[str]:
                f"failures can be diagnosed.")
 
 
-def _performance_insights(node: Node, config) -> Iterable[str]:
+def _insights_on(node: Node) -> bool:
     p = node.props
-    if truthy(p.get("performanceInsightsEnabled")) or (number(p.get("monitoringInterval")) or 0) > 0 \
-            or p.get("databaseInsightsMode") == "advanced":
-        return
-    yield (f"{_label(node)} has neither Performance Insights nor enhanced monitoring; set "
-           f"performanceInsightsEnabled to true or monitoringInterval to 60 or less.")
+    return bool(truthy(p.get("performanceInsightsEnabled")) or (number(p.get("monitoringInterval")) or 0) > 0
+                or p.get("databaseInsightsMode") == "advanced")
+
+
+def _performance_insights(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for node in g.of("rds/instance", "rds/cluster"):
+        if _insights_on(node):
+            continue
+        if node.kind == "rds/cluster" and _is_aurora(node):
+            # Aurora sets Performance Insights and enhanced monitoring per instance (aws.rds.ClusterInstance).
+            targets = [i for i in g.referrers(node, ("rds/clusterInstance",), ("clusterIdentifier",))
+                       if not _insights_on(i)]
+        else:
+            targets = [node]
+        for t in targets:
+            yield t, (f"{_label(t)} has neither Performance Insights nor enhanced monitoring; set "
+                      f"performanceInsightsEnabled to true or monitoringInterval to 60 or less.")
 
 
 def _auto_minor(node: Node, config) -> Iterable[str]:
@@ -236,7 +252,7 @@ POLICIES = [
     stack_policy("rds-master-password-managed", _master_password),
     resource_policy("rds-deletion-protection", DB_KINDS, _deletion_protection),
     resource_policy("rds-log-exports", DB_KINDS, _log_exports),
-    resource_policy("rds-performance-insights", DB_KINDS, _performance_insights),
+    stack_policy("rds-performance-insights", _performance_insights),
     resource_policy("rds-auto-minor-version-upgrade", DB_KINDS + ("rds/clusterInstance",), _auto_minor),
     resource_policy("rds-storage-autoscaling", ("rds/instance",), _storage_autoscaling),
     resource_policy("rds-backup-window-no-overlap", DB_KINDS, _windows),

@@ -95,8 +95,13 @@ def _acm_dns(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield cert, (f"Certificate {cert.label()} is validated by {method}, which needs a person for every "
                          f"renewal; set validationMethod to \"DNS\".")
             continue
-        records = g.referrers(cert, (RECORD,))
         validations = g.referrers(cert, ("acm/certificateValidation",), ("certificateArn",))
+        # Programs that build the records in a loop over domainValidationOptions (often with an explicit provider
+        # for the certificate and its validation) hand the records to the validation, not a reference to the
+        # certificate to every record.
+        records = g.referrers(cert, (RECORD,)) or [r for v in validations for r in g.refs(v, "validationRecordFqdns")]
+        if not records and any(v.props.get("validationRecordFqdns") for v in validations):
+            records = validations
         if not records or not validations:
             yield cert, (f"Certificate {cert.label()} has no DNS validation records or CertificateValidation in the "
                          f"stack; create the records from domainValidationOptions and an "
@@ -140,9 +145,18 @@ def _certs_behind(g: Graph, refs: List[Node]) -> List[Node]:
     return out
 
 
+def _relative_match(names: List[str], host: str) -> bool:
+    """A record name relative to a zone whose name is not known here (looked up, not created): covered when a
+    name ends in it plus a zone suffix."""
+    return "." not in host and any(n.startswith(host + ".") or n.startswith("*.") for n in names)
+
+
 def _alias_certificates(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    # Record names may be relative to their zone ("www" in shop.example.com): compare fully qualified names.
+    fqdn = {rec.urn: name for _, recs in record_names(g).values() for rec, name in recs}
     for rec in g.of(RECORD):
-        host = _norm(rec.props.get("name"))
+        host = fqdn.get(rec.urn)
+        relative = _zone_key(g, rec)[1] is None
         if not host or str(rec.props.get("type") or "").upper() not in ("A", "AAAA", "CNAME"):
             continue
         for target in g.refs(rec, "aliases"):
@@ -153,17 +167,21 @@ def _alias_certificates(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                 refs += [c for l in listeners for lc in g.referrers(l, ("lb/listenerCertificate",), ("listenerArn",))
                          for c in g.refs(lc, "certificateArn")]
                 certs = _certs_behind(g, refs)
-                if listeners and certs and not any(_covers(_cert_names(c), host) for c in certs):
+                if listeners and certs and not any(_covers(_cert_names(c), host) or
+                                                   (relative and _relative_match(_cert_names(c), host))
+                                                   for c in certs):
                     yield rec, (f"Record {rec.label()} sends {host} to load balancer {target.label()}, whose HTTPS "
                                 f"certificate does not cover it; add {host} to the certificate's "
                                 f"subjectAlternativeNames.")
             elif target.kind == "cloudfront/distribution":
                 aliases = [a.lower() for a in as_list(target.props.get("aliases")) if isinstance(a, str)]
-                if not is_unknown(target.props.get("aliases")) and host not in aliases:
+                if not is_unknown(target.props.get("aliases")) and host not in aliases and not (
+                        relative and _relative_match(aliases, host)):
                     yield rec, (f"Record {rec.label()} sends {host} to distribution {target.label()}, which does not "
                                 f"list it in aliases; add {host} to the distribution's aliases.")
                 certs = _certs_behind(g, g.refs(target, "viewerCertificate"))
-                if certs and not any(_covers(_cert_names(c), host) for c in certs):
+                if certs and not any(_covers(_cert_names(c), host) or
+                                     (relative and _relative_match(_cert_names(c), host)) for c in certs):
                     yield rec, (f"Record {rec.label()} sends {host} to distribution {target.label()}, whose certificate "
                                 f"does not cover it; add {host} to the certificate's subjectAlternativeNames.")
 

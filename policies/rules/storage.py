@@ -85,9 +85,10 @@ def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
 
 
 def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    log_buckets = _log_buckets(g)
     for b in g.of(BUCKET, _native.BUCKET):
-        if not is_data_bucket(b, config, "s3-data-bucket-versioned"):
-            continue
+        if b.urn in log_buckets or not is_data_bucket(b, config, "s3-data-bucket-versioned"):
+            continue  # logs are written once and expired, never restored: versioning only keeps more of them
         state, by = versioning_state(g, b)
         if state == "Enabled":
             continue
@@ -116,16 +117,19 @@ def _has_sse(data: Any) -> Optional[bool]:
 
 
 def _encrypted(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    # Since January 2023 AWS encrypts every bucket with SSE-S3 whatever the program declares, so a bucket that
+    # declares nothing is encrypted: this is advice to make the choice explicit, not a finding of plaintext data.
     for b in g.of(BUCKET):
         if not is_data_bucket(b, config, "s3-data-bucket-encrypted"):
             continue
         sources = [b.inputs.get("serverSideEncryptionConfiguration"), b.inputs.get("serverSideEncryptionConfigurations")]
         sources += [c.props for c in companions(g, b, "s3/bucketServerSideEncryptionConfiguration")]
         results = [_has_sse(s) for s in sources if s]
-        if True in results:
+        if True in results or None in results:
             continue
-        yield b, (f"{_label(b)} holds data but declares no default encryption; add an "
-                  f"aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"AES256\" or \"aws:kms\".")
+        yield b, (f"{_label(b)} holds data and relies on the SSE-S3 encryption AWS applies to every bucket; declare "
+                  f"an aws.s3.BucketServerSideEncryptionConfiguration (sseAlgorithm \"AES256\", or \"aws:kms\" with "
+                  f"a key you control) so the choice is explicit.")
 
 
 # --- s3-bucket-not-public ----------------------------------------------------------------------------------
@@ -164,32 +168,41 @@ def bucket_policies(g: Graph, b: Node) -> List[Tuple[Node, Optional[dict]]]:
     return out
 
 
+ACL_OWNERSHIPS = ("BucketOwnerPreferred", "ObjectWriter")
+
+
 def _not_public(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    account_block = any(all(truthy(a.props.get(f)) is True for f in PAB_FLAGS)
-                        for a in g.of("s3/accountPublicAccessBlock"))
+    # Since April 2023 a new bucket has Block Public Access on and ACLs disabled (BucketOwnerEnforced): a bucket
+    # is public only through what the program declares, so only that is a finding.
+    log_buckets = _log_buckets(g)
     for b in g.of(BUCKET):
         acls = [(b, b.props.get("acl"))] + [(c, c.props.get("acl")) for c in companions(g, b, "s3/bucketAcl")]
         for by, acl in acls:
             if acl in PUBLIC_ACLS:
                 yield b, f"{_label(b)} is made public by ACL {acl} on {by.label()}; use the private ACL (or none)."
-        for c in companions(g, b, "s3/bucketAcl"):
-            uris = [v for v in find_values(c.props.get("accessControlPolicy"), "uri") if v in PUBLIC_GRANTEES]
+        grants = [(c.props.get("accessControlPolicy"), c.label()) for c in companions(g, b, "s3/bucketAcl")]
+        grants.append((b.inputs.get("grants"), "its inline grants"))  # the deprecated inline form
+        for source, by in grants:
+            uris = [v for v in find_values(source, "uri") if v in PUBLIC_GRANTEES]
             if uris:
-                yield b, (f"{_label(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {c.label()}; remove "
-                          f"that grant.")
+                yield b, f"{_label(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {by}; remove that grant."
         for by, doc in bucket_policies(g, b):
             if _public_statement(doc):
                 yield b, (f"{_label(b)} has a policy ({by.label()}) that allows Principal \"*\" without a condition; "
                           f"grant only specific principals, e.g. CloudFront through Origin Access Control.")
-        blocks = companions(g, b, "s3/bucketPublicAccessBlock")
-        for pab in blocks:
+        for pab in companions(g, b, "s3/bucketPublicAccessBlock"):
             off = [f for f in PAB_FLAGS if truthy(pab.props.get(f)) is not True]
             if off:
                 yield b, (f"{_label(b)} has public access block {pab.label()} with {', '.join(off)} off; set all "
                           f"four flags to true.")
-        if not blocks and not account_block and is_data_bucket(b, config, "s3-bucket-not-public"):
-            yield b, (f"{_label(b)} holds data but has no public access block; add an aws.s3.BucketPublicAccessBlock "
-                      f"with all four flags true.")
+        if b.urn in log_buckets or not is_data_bucket(b, config, "s3-bucket-not-public"):
+            continue  # CloudFront standard logs and ACL-based log delivery need ACLs enabled
+        for oc in companions(g, b, "s3/bucketOwnershipControls"):
+            mode = first(oc.props, "rule", "objectOwnership")
+            if mode in ACL_OWNERSHIPS:
+                yield b, (f"{_label(b)} turns ACLs back on through ownership controls {oc.label()} (objectOwnership "
+                          f"{mode}), so object ACLs can grant access again; keep objectOwnership "
+                          f"\"BucketOwnerEnforced\" (the default).")
 
 
 # --- s3-backup-bucket-hardened -----------------------------------------------------------------------------

@@ -93,15 +93,32 @@ def _lb_deletion_protection(node: Node, config) -> Iterable[str]:
                f"enableDeletionProtection to true.")
 
 
-def _access_logs(node: Node, config) -> Iterable[str]:
-    logs = first(node.props, "accessLogs")
-    if node.kind == LB:
-        if not isinstance(logs, dict) or truthy(logs.get("enabled")) is not True or not logs.get("bucket"):
-            yield (f"Load balancer {node.label()} writes no access logs; set accessLogs with enabled true and the "
-                   f"logs bucket (SSE-S3, with the ELB log-delivery bucket policy).")
-    else:
-        if not isinstance(logs, dict) or truthy(logs.get("enabled")) is False or not logs.get("bucket"):
-            yield f"Classic load balancer {node.label()} writes no access logs; set accessLogs.bucket."
+def _is_nlb(node: Node) -> bool:
+    return node.kind == LB and str(node.props.get("loadBalancerType") or "") == "network"
+
+
+def _may_be_tls(listener: Node) -> bool:
+    proto = listener.props.get("protocol")
+    if isinstance(proto, str) and not is_unknown(proto):
+        return proto.upper() == "TLS"
+    return bool(listener.props.get("certificateArn")) or is_unknown(proto)
+
+
+def _access_logs(g: Graph, config) -> Iterable[Tuple[Node, str]]:
+    for node in g.of(LB, CLB):
+        logs = first(node.props, "accessLogs")
+        if node.kind == LB:
+            if isinstance(logs, dict) and truthy(logs.get("enabled")) is True and logs.get("bucket"):
+                continue
+            # A Network Load Balancer writes access logs for its TLS listeners only: without one there is nothing
+            # to log.
+            if _is_nlb(node) and not any(
+                    _may_be_tls(l) for l in g.referrers(node, (LISTENER,), ("loadBalancerArn",))):
+                continue
+            yield node, (f"Load balancer {node.label()} writes no access logs; set accessLogs with enabled true and "
+                         f"the logs bucket (SSE-S3, with the ELB log-delivery bucket policy).")
+        elif not isinstance(logs, dict) or truthy(logs.get("enabled")) is False or not logs.get("bucket"):
+            yield node, f"Classic load balancer {node.label()} writes no access logs; set accessLogs.bucket."
 
 
 def _alb_waf(g: Graph, config) -> Iterable[Tuple[Node, str]]:
@@ -176,11 +193,46 @@ def _deregistration(node: Node, config) -> Iterable[str]:
                f"deregistrationDelay to at most {fmt_num(limit)}.")
 
 
+# Network Load Balancer target group protocols: their health checks default to a TCP connection (no path).
+TRANSPORT_PROTOCOLS = ("TCP", "UDP", "TCP_UDP", "TLS")
+
+
+def _health_check_path(node: Node, config) -> Iterable[str]:
+    """For many programs / is the application itself, so a check on / is advice, not a defect."""
+    forbidden = list(setting(config, "target-group-health-check-path", "forbiddenPaths"))
+    hint = "if {path} is not a page that exercises the application, {fix} (e.g. {example})."
+    hc = first(node.props, "healthCheck")
+    if node.kind == CLB:
+        target = hc.get("target") if isinstance(hc, dict) else None
+        if not isinstance(target, str) or is_unknown(target) or not target.upper().startswith("HTTP"):
+            return
+        path = "/" + target.split("/", 1)[1] if "/" in target else "/"
+        if path in forbidden:
+            example = target.split("/", 1)[0] + "/healthz"
+            yield f"Classic load balancer {node.label()} checks {target}; " + hint.format(
+                path=path, fix="point the target at an endpoint that does", example=example)
+        return
+    if node.props.get("targetType") == "lambda" or (isinstance(hc, dict) and truthy(hc.get("enabled")) is False):
+        return
+    hc = hc if isinstance(hc, dict) else {}
+    proto = str(node.props.get("protocol") or "HTTP").upper()
+    default_hc = "TCP" if proto in TRANSPORT_PROTOCOLS else proto
+    if str(hc.get("protocol") or default_hc).upper() not in ("HTTP", "HTTPS"):
+        return
+    path = hc.get("path")
+    if is_unknown(path):
+        return
+    shown = path or "/ (the default)"
+    if (path or "/") in forbidden:
+        yield f"Target group {node.label()} health-checks path {shown}; " + hint.format(
+            path=path or "/", fix="set healthCheck.path to an endpoint that does", example="/healthz")
+
+
 POLICIES = [
     stack_policy("http-listener-redirects-to-https", _http_redirects),
     resource_policy("https-listener-modern-tls", (LISTENER, CLB), _modern_tls),
     resource_policy("lb-deletion-protection", (LB,), _lb_deletion_protection),
-    resource_policy("lb-access-logs", (LB, CLB), _access_logs),
+    stack_policy("lb-access-logs", _access_logs),
     stack_policy("alb-waf", _alb_waf),
     resource_policy("alb-drop-invalid-headers", (LB,), _drop_invalid_headers),
     resource_policy("lb-desync-mitigation", (LB, CLB), _desync),
@@ -188,5 +240,6 @@ POLICIES = [
     resource_policy("clb-cross-zone-and-draining", (CLB,), _clb_cross_zone),
     stack_policy("waf-logging", _waf_logging),
     resource_policy("listener-certificate-from-acm", (LISTENER, "lb/listenerCertificate", CLB), _acm_certificates),
+    resource_policy("target-group-health-check-path", ("lb/targetGroup", CLB), _health_check_path),
     resource_policy("target-group-deregistration-delay", ("lb/targetGroup",), _deregistration),
 ]

@@ -29,10 +29,9 @@ _PITR = ("DynamoDB table 'carts' has no point-in-time recovery, so a bad write o
 _SINGLE = ("Redshift cluster 'warehouse' runs on a single node ({shown}), which keeps no copy of its data inside the "
            "cluster: a failed node means restoring from a snapshot; use clusterType \"multi-node\" with "
            "numberOfNodes of at least 2.")
-_LITERAL = ("Secret version '{name}' sets {key} from a literal or stack configuration, so the value is written in the "
-            "program or its config and kept in the state; generate it in the stack (e.g. random.RandomPassword) or "
-            "let the service create it. If it is a secret config value, name the version in configSecretVersions: "
-            "policies receive secrets unwrapped and cannot tell.")
+_LITERAL = ("Secret version '{name}' sets {key} from a plaintext literal or a non-secret config value, so the value is "
+            "written unencrypted in the program or its stack configuration; make it secret config (pulumi config set "
+            "--secret), generate it in the stack (e.g. random.RandomPassword) or let the service create it.")
 
 
 def _literal_version(s, name="api-secret-v2", **props):
@@ -63,7 +62,7 @@ VIOLATING = [
     ("secret-version-not-literal", "literal-string",
      lambda s: _literal_version(s, secretString='{"password": "correct-horse-battery"}'), None,
      [("api-secret-v2", _LITERAL.format(name="api-secret-v2", key="secretString"))]),
-    ("secret-version-not-literal", "secret-config-value-looks-literal",
+    ("secret-version-not-literal", "secret-envelope-is-not-secret-config",
      lambda s: _literal_version(s, secretString={SECRET_ENVELOPE[0]: SECRET_ENVELOPE[1], "value": "from-config"}),
      None, [("api-secret-v2", _LITERAL.format(name="api-secret-v2", key="secretString"))]),
     ("secret-version-not-literal", "literal-binary",

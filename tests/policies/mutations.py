@@ -100,17 +100,13 @@ case("asg-elb-health-check", "attachment-resource",
      lambda s: s.drop("web-asg", "targetGroupArns").drop("web-asg", "healthCheckType").add(
          "aws:autoscaling/attachment:Attachment", "web-attach",
          {"autoscalingGroupName": ref("web-asg"), "lbTargetGroupArn": ref("web-tg")}))
-case("target-group-health-check", "root-path", lambda s: s.set("web-tg", "healthCheck.path", "/"))
-case("target-group-health-check", "no-matcher", lambda s: s.drop("web-tg", "healthCheck.matcher"))
 case("target-group-health-check", "disabled", lambda s: s.set("web-tg", "healthCheck.enabled", False))
-case("target-group-health-check", "no-block", lambda s: s.drop("web-tg", "healthCheck"))
 case("target-group-health-check", "timeout-not-below-interval", lambda s: s.set("web-tg", "healthCheck.timeout", 10.0))
 case("target-group-health-check", "slow-healthy", lambda s: s.set("web-tg", "healthCheck.healthyThreshold", 10.0))
 case("target-group-health-check", "unhealthy-one", lambda s: s.set("web-tg", "healthCheck.unhealthyThreshold", 1.0))
 case("target-group-health-check", "long-interval", lambda s: s.set("web-tg", "healthCheck.interval", 120.0))
 case("target-group-health-check", "classic-tcp",
      lambda s: clb(s).set("classic", "healthCheck.target", "TCP:8080"))
-case("target-group-health-check", "classic-root", lambda s: clb(s).set("classic", "healthCheck.target", "HTTP:8080/"))
 case("target-group-health-check", "classic-none", lambda s: clb(s).drop("classic", "healthCheck"))
 case("web-servers-in-asg", "target-group-attachment",
      lambda s: instance(s, vpcSecurityGroupIds=[]).add(T["tga"], "lone-attach",
@@ -222,8 +218,6 @@ case("s3-data-bucket-versioned", "suspended",
      lambda s: s.set("assets-versioning", "versioningConfiguration.status", "Suspended"))
 case("s3-data-bucket-versioned", "no-companion", lambda s: s.remove("assets-versioning"))
 case("s3-data-bucket-versioned", "inline-disabled", lambda s: bucket_v2_inline(s, "assets", versioned=False))
-case("s3-data-bucket-versioned", "logs-by-pattern", lambda s: s.drop("logs", "tags").remove("logs-versioning"),
-     {"nonDataBucketPatterns": ["*assets*"]})
 case("s3-data-bucket-encrypted", "no-companion", lambda s: s.remove("assets-sse"))
 case("s3-data-bucket-encrypted", "inline-missing", lambda s: bucket_v2_inline(s, "assets", encrypted=False))
 case("s3-bucket-not-public", "inline-acl", lambda s: s.set("logs", "acl", "public-read"))
@@ -235,7 +229,6 @@ case("s3-bucket-not-public", "acl-grant",
              "type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"}}]}}))
 case("s3-bucket-not-public", "public-policy", lambda s: s.set("assets-policy", "policy", PUBLIC_POLICY))
 case("s3-bucket-not-public", "block-off", lambda s: s.set("backups-pab", "blockPublicPolicy", False))
-case("s3-bucket-not-public", "data-bucket-without-block", lambda s: s.remove("assets-pab"))
 
 # --- transport and exposure ------------------------------------------------------------------------------------
 case("http-listener-redirects-to-https", "forward",

@@ -24,6 +24,7 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy  # noq
 
 from manifest import MANIFEST  # noqa: E402
 from rules import all_policies  # noqa: E402
+from rules._secrets import stack_config  # noqa: E402
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PROJECT = "shop"
@@ -71,6 +72,9 @@ class Stack:
     def __init__(self, stack: str = "prod") -> None:
         self.stack = stack
         self.res: Dict[str, Res] = {}
+        # Stack config as the engine hands it to the pack (ConfigureStack): values and the keys that are secret.
+        self.config: Dict[str, str] = {}
+        self.secret_keys: set = set()
 
     def add(self, token: str, name: str, props: Optional[dict] = None, parent: Optional[str] = None,
             protect: bool = False, depends_on: tuple = ()) -> "Stack":
@@ -188,25 +192,30 @@ def run_policy(name: str, stack: Stack, config: Optional[dict] = None, mode: str
         return report
 
     try:
-        if isinstance(policy, ResourceValidationPolicy):
-            for w in wire:
-                args = ResourceValidationArgs(w["type"], unknown_checking_proxy(copy.deepcopy(w["inputs"])), w["urn"],
-                                              w["name"], _opts(w), None, config)
-                policy.validate(args, reporter(w["urn"]))
-        else:
-            resources = {}
-            for w in wire:
-                resources[w["urn"]] = PolicyResource(w["type"], unknown_checking_proxy(copy.deepcopy(w["outputs"])),
-                                                     w["urn"], w["name"], _opts(w), None, None, [], {})
-            for w in wire:
-                r = resources[w["urn"]]
-                r.parent = resources.get(w["parent"]) if w["parent"] else None
-                r.dependencies = [resources[d] for d in w["dependencies"]]
-                r.property_dependencies = {k: [resources[u] for u in v] for k, v in w["property_dependencies"].items()}
-            policy.validate(StackValidationArgs(list(resources.values()), config), reporter(None))
+        with stack_config(stack.config, stack.secret_keys):
+            _validate(policy, wire, config, reporter)
     except UnknownValueError as e:
         raise AssertionError(f"policy {name} would be skipped during preview: {e.message}") from e
     return found
+
+
+def _validate(policy, wire, config, reporter) -> None:
+    if isinstance(policy, ResourceValidationPolicy):
+        for w in wire:
+            args = ResourceValidationArgs(w["type"], unknown_checking_proxy(copy.deepcopy(w["inputs"])), w["urn"],
+                                          w["name"], _opts(w), None, config)
+            policy.validate(args, reporter(w["urn"]))
+    else:
+        resources = {}
+        for w in wire:
+            resources[w["urn"]] = PolicyResource(w["type"], unknown_checking_proxy(copy.deepcopy(w["outputs"])),
+                                                 w["urn"], w["name"], _opts(w), None, None, [], {})
+        for w in wire:
+            r = resources[w["urn"]]
+            r.parent = resources.get(w["parent"]) if w["parent"] else None
+            r.dependencies = [resources[d] for d in w["dependencies"]]
+            r.property_dependencies = {k: [resources[u] for u in v] for k, v in w["property_dependencies"].items()}
+        policy.validate(StackValidationArgs(list(resources.values()), config), reporter(None))
 
 
 def policy_resources(stack: Stack, mode: str = "preview") -> List[PolicyResource]:

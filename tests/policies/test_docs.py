@@ -25,7 +25,7 @@ def test_policy_table_matches_manifest():
 
 
 def test_config_table_lists_every_key():
-    rows = re.findall(r"^\| `([a-z0-9-]+)` \| `([A-Za-z]+)` \|", _doc(), re.M)
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| `([A-Za-z0-9]+)` \|", _doc(), re.M)
     assert sorted(rows) == sorted((p, k) for p, props in SCHEMAS.items() for k in props)
 
 

@@ -2,13 +2,14 @@
 exact messages, each compliant variant passes, in preview and update mode."""
 import pytest
 
-from . import cases_containers, cases_data_services, cases_exposure, cases_native, cases_web_tier
+from . import cases_containers, cases_data_services, cases_exposure, cases_native, cases_web_tier, cases_false_alarms
 from .own_cases import MODES, check_compliant, check_violation
 from .pk import run_policy
 from .test_robustness import ODD, _replace_all
 
 CASE_MODULES = {"containers": cases_containers, "data_services": cases_data_services, "exposure": cases_exposure,
-                "native": cases_native, "web_tier": cases_web_tier}
+                "native": cases_native, "web_tier": cases_web_tier,
+                "false_alarms": cases_false_alarms}
 
 
 def _params(attr):

@@ -94,9 +94,6 @@ BROKEN = {
     "broken_deletion_protection": {
         "prod": {("rds-deletion-protection", RDS, "db"), ("lb-deletion-protection", LB, "web")},
         "production": {("rds-deletion-protection", RDS, "db"), ("lb-deletion-protection", ALB, "web")}},
-    "broken_bucket_unencrypted": {
-        "test": {("s3-data-bucket-encrypted", "aws:s3/bucket:Bucket", "invoices")},
-        "deprecated": {("s3-data-bucket-encrypted", "aws:s3/bucketV2:BucketV2", "invoices")}},
     "broken_tls_policy": {
         "test": {("https-listener-modern-tls", "aws:lb/listener:Listener", "https")},
         "deprecated": {("https-listener-modern-tls", "aws:alb/listener:Listener", "https")}},

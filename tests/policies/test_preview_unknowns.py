@@ -130,15 +130,17 @@ def test_a_safety_setting_unknown_at_preview_is_reported_not_skipped(policy, res
 
 
 def test_secret_inputs_arrive_unwrapped_and_are_judged():
-    """The engine sends secrets in an envelope; pulumi-policy unwraps it, so a secret literal password is still a
-    literal the program carries (the pack cannot tell a config secret from plaintext, and flags both)."""
+    """The engine sends secrets in an envelope; pulumi-policy unwraps it, and the SDK wraps a literal password as
+    well, so the envelope proves nothing: without stack config naming it secret the value is judged a literal
+    (test_secret_config.py has the secret-config case)."""
     s = compliant()
     s.drop("db", "manageMasterUserPassword")
     s.set("db", "password", {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
                              "value": "from-config-secret"})
     diags = [d for d in _analyze_all(s) if d[0] == "rds-master-password-managed"]
     assert diags == [("rds-master-password-managed",
-                      "The RDS master password must be managed by RDS (Secrets Manager) or come from a secret resource, "
-                      "never a plaintext value.\nRDS instance 'db' takes its master password from a literal or stack "
-                      "configuration, so it sits in the program, config and state; set manageMasterUserPassword to true "
-                      "(or read it from a secret resource).", "db")]
+                      "The RDS master password must be managed by RDS (Secrets Manager), generated, or secret config, "
+                      "never a plaintext value.\nRDS instance 'db' takes its master password from a plaintext literal "
+                      "or a non-secret config value, so it is stored unencrypted in the program or its stack "
+                      "configuration; set manageMasterUserPassword to true, or make it secret config (pulumi config "
+                      "set --secret) or a generated password (random.RandomPassword).", "db")]

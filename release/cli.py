@@ -365,7 +365,8 @@ def parser() -> argparse.ArgumentParser:
             "The release id comes from the archive's RELEASE file (or --release, which must match it) and follows "
             "the stack's portal:release rule. A release already there with different content is refused.")
     p.add_argument("--stack", required=True, help="the stack whose releasesBucketName receives the archive")
-    p.add_argument("--archive", required=True, type=Path, help="portal.tar.gz (RELEASE, public/, bin/migrate.php)")
+    p.add_argument("--archive", required=True, type=Path, help="portal.tar.gz (RELEASE, public/index.php, public/healthz.php; "
+                                                            "bin/migrate.php when the release migrates a schema)")
     p.add_argument("--release", help="release id (default: the archive's RELEASE file)")
     p.add_argument("--outputs", type=Path, metavar="FILE",
                    help="the stack's outputs as `pulumi stack output --json --stack S` prints them, instead of "

@@ -99,8 +99,8 @@ def test_upload_reports_every_input_problem_at_once(world, tmp_path):
     result = run_tool(world, "upload", "--stack", "staging", "--archive", str(broken), "--release", "Bad id!")
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"release: --archive '{broken}': must hold RELEASE, public/index.php, public/healthz.php, bin/migrate.php "
-        "at its root (missing: public/index.php, public/healthz.php, bin/migrate.php)",
+        f"release: --archive '{broken}': must hold RELEASE, public/index.php, public/healthz.php at its root "
+        "(missing: public/index.php, public/healthz.php)",
         "release: --release 'Bad id!': must be 1 to 64 letters, digits, dots, underscores or hyphens, starting "
         "with a letter or digit (it becomes an S3 prefix and a directory name)"]
     assert s3().list_objects_v2(Bucket=bucket(world, "staging")).get("KeyCount") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -61,9 +62,21 @@ def test_a_release_flag_that_disagrees_with_the_archive_is_refused(tmp_path):
 def test_every_archive_problem_is_reported_at_once(tmp_path):
     archive = build_archive("x", path=tmp_path / "portal.tar.gz", members=("RELEASE", "public/index.php"))
     assert release_of_archive(archive, "Bad id!")[2] == [
-        f"--archive '{archive}': must hold RELEASE, public/index.php, public/healthz.php, bin/migrate.php at its "
-        "root (missing: public/healthz.php, bin/migrate.php)",
+        f"--archive '{archive}': must hold RELEASE, public/index.php, public/healthz.php at its root (missing: "
+        "public/healthz.php)",
         f"--release 'Bad id!': {RULE}"]
+
+
+def test_a_release_without_a_schema_needs_no_migration_script(tmp_path):
+    archive = build_archive("2026-12-06.1", path=tmp_path / "portal.tar.gz",
+                            members=("RELEASE", "public/index.php", "public/healthz.php"))
+    assert release_of_archive(archive, None)[1:] == ("2026-12-06.1", [])
+
+
+def test_the_boot_script_runs_the_migration_script_only_when_the_release_has_one():
+    # The archive rule above and the boot script must agree: a release without bin/migrate.php boots.
+    boot = (Path(__file__).resolve().parents[2] / "components/web/boot.sh").read_text()
+    assert 'if [[ -f "${RELEASE_DIR}/bin/migrate.php" ]]; then' in boot
 
 
 def test_an_archive_that_is_not_a_gzip_tar_or_missing_is_named(tmp_path):

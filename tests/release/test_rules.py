@@ -10,7 +10,8 @@ import pytest
 from components.validation import ConfigReader
 from components.web import settings as web_settings
 from components.web.boot import BootConfig, user_data
-from release.aws import checksum_line, release_in_user_data
+from components.edge.settings import rollback_alarm_name
+from release.aws import checksum_line, release_in_user_data, stack_rollback_alarm
 from release.rules import release_of_archive, release_problems
 from tests.release.world import build_archive
 
@@ -99,6 +100,16 @@ def test_the_running_release_is_read_back_from_the_boot_script_the_stack_renders
 def test_user_data_without_a_release_line_names_no_release():
     assert release_in_user_data("") is None
     assert release_in_user_data("IyEvYmluL2Jhc2gKZWNobyBoaQo=") is None  # "#!/bin/bash\necho hi\n"
+
+
+@pytest.mark.parametrize("environment", ["staging", "prod", "qa-2"])
+def test_the_tool_names_the_rollback_alarm_the_stack_creates(environment):
+    from components.settings import load_settings
+    from components.web.component import parameter_prefix
+
+    settings = load_settings({"environment": environment}, environment)
+    assert stack_rollback_alarm(parameter_prefix(environment)) == rollback_alarm_name(settings.name)
+    assert stack_rollback_alarm("/shop/") is None
 
 
 def test_the_checksum_file_is_what_sha256sum_prints():

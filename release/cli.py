@@ -172,19 +172,43 @@ def promote(args: argparse.Namespace, deps: Deps) -> int:
 def rollback(args: argparse.Namespace, deps: Deps) -> int:
     view = StackView(args.stack, deps)
     running = view.fleet.running()
-    earlier = [r for r in view.releases.records(record_name(args.stack))
-               if (r.get("release"), r.get("amiId")) != (running.release, running.image)]
+    name = record_name(args.stack)
+    others = [r for r in view.releases.records(name)
+              if (r.get("release"), r.get("amiId")) != (running.release, running.image)]
+    # A release this command left is not one to come back to (else a second rollback would return to it);
+    # deploying it again writes a new record without the mark.
+    left = [r for r in others if r.get("rolledBackAt")]
+    earlier = [r for r in others if not r.get("rolledBackAt")]
     if not earlier:
+        since = (f", except those rollback left since ({', '.join(str(r['release']) for r in left)})" if left else "")
         raise Refused(f"--stack {args.stack!r}: no release other than the running one ({running.release}) "
-                      f"succeeded on it; nothing to roll back to")
+                      f"succeeded on it{since}; nothing to roll back to"
+                      + (" (deploy one by name to run it again)" if left else ""))
     last = earlier[-1]
     release, image = str(last["release"]), str(last.get("amiId") or "")
     problems = release_problems(release, image=image, image_flag="the recorded amiId")
     if problems:
         raise Refused(problems)
-    return _roll_out(view, deps, release, image, args.timeout_minutes, announce=(
+    skipped = [r for r in left if str(r.get("finishedAt", "")) > str(last.get("finishedAt", ""))]
+    code = _roll_out(view, deps, release, image, args.timeout_minutes, announce=(
         f"{args.stack}: rolling back from {running.release} to {release} (image {image}), which succeeded there at "
-        f"{last.get('finishedAt')}"))
+        f"{last.get('finishedAt')}" + ("; skipped: " + ", ".join(
+            f"{r['release']} (rolled back from at {r['rolledBackAt']})" for r in skipped) if skipped else "")))
+    _record_rollback(view.releases, name, running, release)
+    return code
+
+
+def _record_rollback(releases: Releases, stack: str, left: Running, release: str) -> None:
+    """After a successful rollback: the new record says what it replaced, and the release left is marked."""
+    record = releases.record(release, stack)
+    if record is None or left.release is None:
+        return
+    record["rolledBackFrom"] = left.release
+    releases.put_record(release, stack, record)
+    previous = releases.record(left.release, stack)
+    if previous and (previous.get("release"), previous.get("amiId")) == (left.release, left.image):
+        previous.update(rolledBackAt=record.get("finishedAt"), rolledBackTo=release)
+        releases.put_record(left.release, stack, previous)
 
 
 def status(args: argparse.Namespace, deps: Deps) -> int:
@@ -422,7 +446,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("rollback", "deploy again the last release that succeeded on a stack before the running one",
             "Reads the stack's success records (releases/*/promotions/<stack>.json) and deploys the newest one "
-            "whose release and image differ from what the servers run.")
+            "whose release and image differ from what the servers run, skipping releases an earlier rollback left "
+            "(marked rolledBackAt in their record): a second rollback goes further back instead of returning to "
+            "the release the first one left. Deploying such a release again by name clears the mark.")
     p.add_argument("--stack", required=True)
     timeout(p)
 

@@ -430,7 +430,9 @@ def parser() -> argparse.ArgumentParser:
             "Sets portal:release and portal:amiId, runs pulumi up --policy-pack policies, then shows the refresh "
             "(percentage, instances replaced, healthy targets per AZ) until it ends. After a rollback it names the "
             "alarm that fired and puts portal:release, portal:amiId and <parameterPrefix>release back to what the "
-            "servers run. A success is recorded in releases/<id>/promotions/<stack>.json (what promote checks).")
+            "servers run. A success is recorded in releases/<id>/promotions/<stack>.json (what promote checks). "
+            "Refused before any change while a rollback alarm of the group's instance refresh is in ALARM (the "
+            "refresh would fail at once); INSUFFICIENT_DATA does not block.")
     p.add_argument("--stack", required=True)
     p.add_argument("--release", required=True, help="an uploaded release id")
     p.add_argument("--image", help="the image (ami-...) to pin with it (default: the stack's portal:amiId)")

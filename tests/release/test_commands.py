@@ -486,6 +486,8 @@ def test_help_says_what_each_command_does(capsys):
     for argv, phrase in ((["--help"], "Exit codes: 0 done, 1 the rollout failed"),
                          (["upload", "--help"], "Upload a release archive and its .sha256"),
                          (["deploy", "--help"], "Roll an uploaded, verified release out on a stack"),
+                         (["deploy", "--help"], "Refused before any change while a rollback alarm of the group's "
+                                                "instance refresh is in ALARM"),
                          (["promote", "--help"], "Refused unless the source stack recorded a successful refresh"),
                          (["rollback", "--help"], "Deploy again the last release that succeeded"),
                          (["rollback", "--help"], "a second rollback goes further back instead of returning to the "

@@ -264,7 +264,7 @@ def _status_of(view: StackView) -> dict[str, Any]:
 
 def _alarm_problems(view: StackView, latest: Refresh | None) -> list[str]:
     """A refresh that starts with one of its alarms in ALARM fails at once and rolls back: one line per alarm.
-    INSUFFICIENT_DATA does not stop a refresh (a new stack's alarm has no data until traffic arrives)."""
+    INSUFFICIENT_DATA does not stop a refresh (a new stack's alarm has no data yet) and is not refused."""
     fleet = view.fleet
     return [f"{view.flag} {view.name!r}: rollback alarm {name} is in ALARM, so an instance refresh started now would "
             "fail at once and roll back; wait until it is OK, or investigate what sets it off (docs/releases.md: "
@@ -419,8 +419,9 @@ def parser() -> argparse.ArgumentParser:
             "The release id comes from the archive's RELEASE file (or --release, which must match it) and follows "
             "the stack's portal:release rule. A release already there with different content is refused.")
     p.add_argument("--stack", required=True, help="the stack whose releasesBucketName receives the archive")
-    p.add_argument("--archive", required=True, type=Path, help="portal.tar.gz (RELEASE, public/index.php, public/healthz.php; "
-                                                            "bin/migrate.php when the release migrates a schema)")
+    p.add_argument("--archive", required=True, type=Path,
+                   help="portal.tar.gz (RELEASE, public/index.php, public/healthz.php; bin/migrate.php when the "
+                        "release migrates a schema)")
     p.add_argument("--release", help="release id (default: the archive's RELEASE file)")
     p.add_argument("--outputs", type=Path, metavar="FILE",
                    help="the stack's outputs as `pulumi stack output --json --stack S` prints them, instead of "

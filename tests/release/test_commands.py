@@ -383,6 +383,16 @@ def test_deploy_is_refused_while_the_stacks_rollback_alarm_is_in_alarm(world, tm
     assert staging.config == {"portal:release": "2026-12-01.1", "portal:amiId": FIRST_IMAGE}
 
 
+def test_an_alarm_in_alarm_is_reported_with_the_other_problems(world):
+    set_alarm("portal-staging-alb-5xx", "ALARM")
+    result = run_tool(world, "deploy", "--stack", "staging", "--release", NEW)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"release: --release '{NEW}': is not uploaded (portal.tar.gz, portal.tar.gz.sha256 missing under "
+        f"s3://portal-staging-releases-a1b2c3d/releases/{NEW}/); upload it first with `python -m release upload`",
+        alarm_refusal("staging", "portal-staging-alb-5xx")]
+
+
 def test_a_deploy_right_after_an_automatic_rollback_waits_for_the_alarm(world, tmp_path):
     world.refreshes.plan = "rollback"
     assert upload_and_deploy(world, tmp_path, NEW).code == 1  # the alarm fired and is still in ALARM

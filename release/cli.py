@@ -284,8 +284,12 @@ def _preconditions(view: StackView, release: str, image: str | None) -> tuple[Ve
         image = view.ops.get_config(IMAGE_KEY) or ""
         problems += (release_problems(release, image=image, image_flag=f"{view.name}'s {IMAGE_KEY}") if image
                      else [f"--image: not given and {view.name} has no {IMAGE_KEY} to keep"])
-    latest = view.fleet.latest_refresh()
-    problems += _alarm_problems(view, latest)
+    latest = None
+    try:
+        latest = view.fleet.latest_refresh()
+        problems += _alarm_problems(view, latest)
+    except Refused as error:  # outputs the fleet needs are missing, or its group is gone
+        problems += error.problems
     if problems:
         raise Refused(problems)
     return verified, image, latest

@@ -393,6 +393,15 @@ def test_an_alarm_in_alarm_is_reported_with_the_other_problems(world):
         alarm_refusal("staging", "portal-staging-alb-5xx")]
 
 
+def test_a_missing_group_output_is_reported_with_the_other_problems(world):
+    del world.stacks["staging"].outputs["autoScalingGroupName"]
+    result = run_tool(world, "deploy", "--stack", "staging", "--release", NEW)
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"release: --release '{NEW}': is not uploaded")
+    assert lines[1] == "release: stack 'staging': output autoScalingGroupName is missing (the release tool reads it)"
+
+
 def test_a_deploy_right_after_an_automatic_rollback_waits_for_the_alarm(world, tmp_path):
     world.refreshes.plan = "rollback"
     assert upload_and_deploy(world, tmp_path, NEW).code == 1  # the alarm fired and is still in ALARM

@@ -15,6 +15,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from components.edge.settings import rollback_alarm_name
 from release.errors import Refused
 from release.rules import ARCHIVE_NAME
 
@@ -203,6 +204,17 @@ def release_in_user_data(user_data_b64: str | None) -> str | None:
     return words[0] if len(words) == 1 else None
 
 
+# The web tier's parameter prefix is /portal/<environment>/ (components/web), and every physical name of the stack
+# starts with portal-<environment> (PortalSettings.name).
+_PARAMETER_PREFIX = re.compile(r"/portal/([^/]+)/")
+
+
+def stack_rollback_alarm(parameter_prefix: str) -> str | None:
+    """The rollback alarm the stack creates, by its name (None for a prefix the web tier does not make)."""
+    found = _PARAMETER_PREFIX.fullmatch(parameter_prefix)
+    return rollback_alarm_name(f"portal-{found.group(1)}") if found else None
+
+
 class Fleet:
     """One stack's web tier: its group, launch template, target health, alarms and release parameter."""
 
@@ -211,6 +223,7 @@ class Fleet:
         self.elbv2, self.cloudwatch = clients.client("elbv2"), clients.client("cloudwatch")
         self.ssm = clients.client("ssm")
         self.group_name, self.parameter = group, f"{parameter_prefix}release"
+        self.stack_alarm = stack_rollback_alarm(parameter_prefix)
 
     def group(self) -> dict[str, Any]:
         found = self.autoscaling.describe_auto_scaling_groups(
@@ -247,11 +260,21 @@ class Fleet:
             AutoScalingGroupName=self.group_name, MaxRecords=1)["InstanceRefreshes"]
         return Refresh.of(found[0]) if found else None
 
+    def rollback_alarms(self, latest: Refresh | None) -> tuple[str, ...]:
+        """The alarms the group's next instance refresh rolls back on. pulumi up starts every refresh with the same
+        preferences, so the last refresh's alarms are the next one's; before the first refresh (or once Auto
+        Scaling no longer lists it), the stack's own rollback alarm by name."""
+        if latest is not None and latest.alarms:
+            return latest.alarms
+        return (self.stack_alarm,) if self.stack_alarm else ()
+
     def alarms_in_alarm(self, names: tuple[str, ...]) -> list[str]:
         if not names:
             return []
-        found = self.cloudwatch.describe_alarms(AlarmNames=list(names))["MetricAlarms"]
-        return sorted(a["AlarmName"] for a in found if a["StateValue"] == "ALARM")
+        # An instance refresh takes composite alarms too; without AlarmTypes only metric alarms are listed.
+        found = self.cloudwatch.describe_alarms(AlarmNames=list(names), AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+        return sorted(a["AlarmName"] for kind in ("MetricAlarms", "CompositeAlarms") for a in found.get(kind, [])
+                      if a["StateValue"] == "ALARM")
 
     def recorded_release(self) -> str | None:
         try:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from rich.console import Console
 
-from release.aws import Fleet, Refresh, Releases, Running, record_key
+from release.aws import Fleet, Refresh, Releases, Running, Verified, record_key
 from release.errors import Refused, RolloutFailed
 from release.progress import RefreshNotFinished, healthy_text, wait_for_refresh
 from release.rules import release_of_archive, release_problems
@@ -57,8 +57,8 @@ def record_name(stack: str) -> str:
 class StackView:
     """One stack: its outputs (from the stack or a file), config and the AWS resources they name."""
 
-    def __init__(self, name: str, deps: Deps, outputs_file: OutputsFile | None = None):
-        self.name, self.deps, self._file = name, deps, outputs_file
+    def __init__(self, name: str, deps: Deps, outputs_file: OutputsFile | None = None, flag: str = "--stack"):
+        self.name, self.deps, self._file, self.flag = name, deps, outputs_file, flag
         self._ops: StackOps | None = None
         self._outputs: dict[str, Any] | None = None
 
@@ -68,10 +68,10 @@ class StackView:
             try:
                 self._ops = self.deps.stack(self.name)
             except FileNotFoundError:
-                raise Refused(f"--stack {self.name!r}: cannot open the stack: the Pulumi CLI is not on PATH (the "
+                raise Refused(f"{self.flag} {self.name!r}: cannot open the stack: the Pulumi CLI is not on PATH (the "
                               "Automation API runs it); give --outputs where the command takes it")
             except Exception as error:  # no backend login, no such stack: preconditions
-                raise Refused(f"--stack {self.name!r}: cannot open the stack through the Pulumi Automation API "
+                raise Refused(f"{self.flag} {self.name!r}: cannot open the stack through the Pulumi Automation API "
                               f"({_one_line(error)})")
         return self._ops
 
@@ -148,7 +148,7 @@ def promote(args: argparse.Namespace, deps: Deps) -> int:
         problems.append(f"--to {args.target!r}: must name another stack than --from")
     if problems:
         raise Refused(problems)
-    source, target = StackView(args.source, deps), StackView(args.target, deps)
+    source, target = StackView(args.source, deps, flag="--from"), StackView(args.target, deps, flag="--to")
     staged = source.releases
     record = staged.record(args.release, record_name(args.source))
     if not record or record.get("outcome") != "Successful" or record.get("release") != args.release:
@@ -159,6 +159,10 @@ def promote(args: argparse.Namespace, deps: Deps) -> int:
     problems = release_problems(args.release, image=image, image_flag=f"{args.source}'s recorded amiId")
     if problems:
         raise Refused(problems)
+    # Checked before the copy as well as before the config: the copy changes prod's bucket and can take minutes.
+    alarms = _alarm_problems(target, target.fleet.latest_refresh())
+    if alarms:
+        raise Refused(alarms)
     verified, copied = target.releases.copy_from(staged, args.release)
     _say(deps, f"{args.release}: {args.source} ran it with image {image} (refresh {record.get('refreshId')}, "
                f"{record.get('finishedAt')}); {'copied to' if copied else 'already in'} {verified.url}, verified")
@@ -168,19 +172,43 @@ def promote(args: argparse.Namespace, deps: Deps) -> int:
 def rollback(args: argparse.Namespace, deps: Deps) -> int:
     view = StackView(args.stack, deps)
     running = view.fleet.running()
-    earlier = [r for r in view.releases.records(record_name(args.stack))
-               if (r.get("release"), r.get("amiId")) != (running.release, running.image)]
+    name = record_name(args.stack)
+    others = [r for r in view.releases.records(name)
+              if (r.get("release"), r.get("amiId")) != (running.release, running.image)]
+    # A release this command left is not one to come back to (else a second rollback would return to it);
+    # deploying it again writes a new record without the mark.
+    left = [r for r in others if r.get("rolledBackAt")]
+    earlier = [r for r in others if not r.get("rolledBackAt")]
     if not earlier:
+        since = (f", except those rollback left since ({', '.join(str(r['release']) for r in left)})" if left else "")
         raise Refused(f"--stack {args.stack!r}: no release other than the running one ({running.release}) "
-                      f"succeeded on it; nothing to roll back to")
+                      f"succeeded on it{since}; nothing to roll back to"
+                      + (" (deploy one by name to run it again)" if left else ""))
     last = earlier[-1]
     release, image = str(last["release"]), str(last.get("amiId") or "")
     problems = release_problems(release, image=image, image_flag="the recorded amiId")
     if problems:
         raise Refused(problems)
-    _say(deps, f"{args.stack}: rolling back from {running.release} to {release} (image {image}), which succeeded "
-               f"there at {last.get('finishedAt')}")
-    return _roll_out(view, deps, release, image, args.timeout_minutes)
+    skipped = [r for r in left if str(r.get("finishedAt", "")) > str(last.get("finishedAt", ""))]
+    code = _roll_out(view, deps, release, image, args.timeout_minutes, announce=(
+        f"{args.stack}: rolling back from {running.release} to {release} (image {image}), which succeeded there at "
+        f"{last.get('finishedAt')}" + ("; skipped: " + ", ".join(
+            f"{r['release']} (rolled back from at {r['rolledBackAt']})" for r in skipped) if skipped else "")))
+    _record_rollback(view.releases, name, running, release)
+    return code
+
+
+def _record_rollback(releases: Releases, stack: str, left: Running, release: str) -> None:
+    """After a successful rollback: the new record says what it replaced, and the release left is marked."""
+    record = releases.record(release, stack)
+    if record is None or left.release is None:
+        return
+    record["rolledBackFrom"] = left.release
+    releases.put_record(release, stack, record)
+    previous = releases.record(left.release, stack)
+    if previous and (previous.get("release"), previous.get("amiId")) == (left.release, left.image):
+        previous.update(rolledBackAt=record.get("finishedAt"), rolledBackTo=release)
+        releases.put_record(left.release, stack, previous)
 
 
 def status(args: argparse.Namespace, deps: Deps) -> int:
@@ -234,15 +262,45 @@ def _status_of(view: StackView) -> dict[str, Any]:
 
 # -- the roll-out every deploying command shares ---------------------------------------------------------------
 
-def _roll_out(view: StackView, deps: Deps, release: str, image: str | None, timeout_minutes: float) -> int:
-    verified = view.releases.verify(release)
+def _alarm_problems(view: StackView, latest: Refresh | None) -> list[str]:
+    """A refresh that starts with one of its alarms in ALARM fails at once and rolls back: one line per alarm.
+    INSUFFICIENT_DATA does not stop a refresh (a new stack's alarm has no data yet) and is not refused."""
     fleet = view.fleet
+    return [f"{view.flag} {view.name!r}: rollback alarm {name} is in ALARM, so an instance refresh started now would "
+            "fail at once and roll back; wait until it is OK, or investigate what sets it off (docs/releases.md: "
+            "\"The alarm must be OK before a roll-out starts\"); nothing was changed"
+            for name in fleet.alarms_in_alarm(fleet.rollback_alarms(latest))]
+
+
+def _preconditions(view: StackView, release: str, image: str | None) -> tuple[Verified, str, Refresh | None]:
+    """Everything checked before the config changes, every problem at once: the release intact in the stack's
+    bucket, an image, and no rollback alarm firing. Returns (verified release, image, the group's last refresh)."""
+    problems: list[str] = []
+    try:
+        verified = view.releases.verify(release)
+    except Refused as error:
+        problems += error.problems
     if image is None:
         image = view.ops.get_config(IMAGE_KEY) or ""
-        problems = release_problems(release, image=image, image_flag=f"{view.name}'s {IMAGE_KEY}")
-        if problems or not image:
-            raise Refused(problems or [f"--image: not given and {view.name} has no {IMAGE_KEY} to keep"])
-    before = fleet.latest_refresh()
+        problems += (release_problems(release, image=image, image_flag=f"{view.name}'s {IMAGE_KEY}") if image
+                     else [f"--image: not given and {view.name} has no {IMAGE_KEY} to keep"])
+    latest = None
+    try:
+        latest = view.fleet.latest_refresh()
+        problems += _alarm_problems(view, latest)
+    except Refused as error:  # outputs the fleet needs are missing, or its group is gone
+        problems += error.problems
+    if problems:
+        raise Refused(problems)
+    return verified, image, latest
+
+
+def _roll_out(view: StackView, deps: Deps, release: str, image: str | None, timeout_minutes: float, *,
+              announce: str = "") -> int:
+    verified, image, before = _preconditions(view, release, image)
+    fleet = view.fleet
+    if announce:
+        _say(deps, announce)
     _say(deps, f"{view.name}: {RELEASE_KEY} = {release}, {IMAGE_KEY} = {image} ({verified.url} verified); "
                "pulumi up --policy-pack policies")
     previous = write_config(view.ops, {RELEASE_KEY: release, IMAGE_KEY: image})
@@ -365,7 +423,9 @@ def parser() -> argparse.ArgumentParser:
             "The release id comes from the archive's RELEASE file (or --release, which must match it) and follows "
             "the stack's portal:release rule. A release already there with different content is refused.")
     p.add_argument("--stack", required=True, help="the stack whose releasesBucketName receives the archive")
-    p.add_argument("--archive", required=True, type=Path, help="portal.tar.gz (RELEASE, public/, bin/migrate.php)")
+    p.add_argument("--archive", required=True, type=Path,
+                   help="portal.tar.gz (RELEASE, public/index.php, public/healthz.php; bin/migrate.php when the "
+                        "release migrates a schema)")
     p.add_argument("--release", help="release id (default: the archive's RELEASE file)")
     p.add_argument("--outputs", type=Path, metavar="FILE",
                    help="the stack's outputs as `pulumi stack output --json --stack S` prints them, instead of "
@@ -375,7 +435,9 @@ def parser() -> argparse.ArgumentParser:
             "Sets portal:release and portal:amiId, runs pulumi up --policy-pack policies, then shows the refresh "
             "(percentage, instances replaced, healthy targets per AZ) until it ends. After a rollback it names the "
             "alarm that fired and puts portal:release, portal:amiId and <parameterPrefix>release back to what the "
-            "servers run. A success is recorded in releases/<id>/promotions/<stack>.json (what promote checks).")
+            "servers run. A success is recorded in releases/<id>/promotions/<stack>.json (what promote checks). "
+            "Refused before any change while a rollback alarm of the group's instance refresh is in ALARM (the "
+            "refresh would fail at once); INSUFFICIENT_DATA does not block.")
     p.add_argument("--stack", required=True)
     p.add_argument("--release", required=True, help="an uploaded release id")
     p.add_argument("--image", help="the image (ami-...) to pin with it (default: the stack's portal:amiId)")
@@ -391,7 +453,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("rollback", "deploy again the last release that succeeded on a stack before the running one",
             "Reads the stack's success records (releases/*/promotions/<stack>.json) and deploys the newest one "
-            "whose release and image differ from what the servers run.")
+            "whose release and image differ from what the servers run, skipping releases an earlier rollback left "
+            "(marked rolledBackAt in their record): a second rollback goes further back instead of returning to "
+            "the release the first one left. Deploying such a release again by name clears the mark.")
     p.add_argument("--stack", required=True)
     timeout(p)
 

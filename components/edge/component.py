@@ -9,7 +9,7 @@ from typing import Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.edge.settings import EdgeSettings
+from components.edge.settings import EdgeSettings, rollback_alarm_name
 from components.security import HTTP_PORT, HTTPS_PORT
 from components.tagging import stack_tags
 
@@ -138,7 +138,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 namespace="AWS/ApplicationELB", metric_name=metric, dimensions=dimensions, stat="Sum", period=60)
 
         self.rollback_alarm = aws.cloudwatch.MetricAlarm(
-            f"{name}-alb-5xx", name=f"{name}-alb-5xx",
+            f"{name}-alb-5xx", name=rollback_alarm_name(name),
             alarm_description=f"{name}: the portal answers 5xx (the web servers' own, or the load balancer's: no "
                               "healthy target, targets failing); a web roll-out in progress rolls back",
             metric_queries=[

@@ -20,6 +20,12 @@ TLS_POLICIES = (
 # The longest a dead server may keep receiving traffic before the ALB takes it out of rotation.
 MAX_DETECTION_SECONDS = 30
 
+
+def rollback_alarm_name(portal_name: str) -> str:
+    """The alarm every web-tier instance refresh rolls back on; the release tool finds it by this name too."""
+    return f"{portal_name}-alb-5xx"
+
+
 KEYS = (
     ConfigKey("tlsPolicy", "string",
               "TLS policy of the HTTPS listener, one of the TLS 1.2+ ELBSecurityPolicy-TLS13-* policies.",

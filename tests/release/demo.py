@@ -53,6 +53,8 @@ def session(directory: Path) -> list[int]:
     world.refreshes.plan = "rollback"  # 2026-12-06.2 answers 500: the rollback alarm fires during its refresh
     codes.append(run(world, "deploy", "--stack", "staging", "--release", "2026-12-06.2"))
     world.refreshes.plan = "succeed"
+    # The alarm that rolled it back still fires: a refresh started now would fail at once, so the tool refuses.
+    codes.append(run(world, "deploy", "--stack", "staging", "--release", "2026-12-06.1"))
     codes += [run(world, "rollback", "--stack", "prod"),
               run(world, "status", "--stack", "staging", "--stack", "prod")]
     return codes
@@ -67,7 +69,7 @@ def main_demo() -> int:
             codes = session(Path(directory))
         finally:
             os.chdir(here)
-    expected = [0, 0, 2, 0, 0, 0, 1, 0, 0]
+    expected = [0, 0, 2, 0, 0, 0, 1, 2, 0, 0]
     if codes != expected:
         print(f"demo: exit codes {codes}, expected {expected}", file=sys.stderr)
         return 1

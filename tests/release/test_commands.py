@@ -15,7 +15,7 @@ import pytest
 from release.aws import record_key
 from release.cli import Deps, main
 from tests.release.conftest import run_tool
-from tests.release.world import FIRST_IMAGE, REGION, build_archive
+from tests.release.world import FIRST_IMAGE, REGION, build_archive, record_history
 
 NEW = "2026-12-06.1"
 NEWER = "2026-12-06.2"
@@ -41,6 +41,17 @@ def read(world, stack, key):
 
 def parameter(name):
     return boto3.client("ssm", region_name=REGION).get_parameter(Name=name)["Parameter"]["Value"]
+
+
+def set_alarm(name, state):
+    boto3.client("cloudwatch", region_name=REGION).set_alarm_state(AlarmName=name, StateValue=state,
+                                                                    StateReason="set by the test")
+
+
+def alarm_refusal(stack, alarm, flag="--stack"):
+    return (f"release: {flag} '{stack}': rollback alarm {alarm} is in ALARM, so an instance refresh started now "
+            "would fail at once and roll back; wait until it is OK, or investigate what sets it off "
+            "(docs/releases.md: \"The alarm must be OK before a roll-out starts\"); nothing was changed")
 
 
 def upload_and_deploy(world, tmp_path, release, stack="staging", *extra):
@@ -99,8 +110,8 @@ def test_upload_reports_every_input_problem_at_once(world, tmp_path):
     result = run_tool(world, "upload", "--stack", "staging", "--archive", str(broken), "--release", "Bad id!")
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"release: --archive '{broken}': must hold RELEASE, public/index.php, public/healthz.php, bin/migrate.php "
-        "at its root (missing: public/index.php, public/healthz.php, bin/migrate.php)",
+        f"release: --archive '{broken}': must hold RELEASE, public/index.php, public/healthz.php at its root "
+        "(missing: public/index.php, public/healthz.php)",
         "release: --release 'Bad id!': must be 1 to 64 letters, digits, dots, underscores or hyphens, starting "
         "with a letter or digit (it becomes an S3 prefix and a directory name)"]
     assert s3().list_objects_v2(Bucket=bucket(world, "staging")).get("KeyCount") == 0
@@ -312,10 +323,140 @@ def test_rollback_redeploys_the_last_release_that_succeeded_before_the_running_o
     assert parameter("/portal/staging/release") == NEW
 
 
+def test_a_second_rollback_goes_further_back_instead_of_returning(world, tmp_path):
+    record_history(world, tmp_path)  # 2026-12-01.1 succeeded on staging on 1 December
+    assert upload_and_deploy(world, tmp_path, NEW).code == 0
+    assert upload_and_deploy(world, tmp_path, NEWER, "staging", "--image", OTHER_IMAGE).code == 0
+    first = run_tool(world, "rollback", "--stack", "staging")
+    assert (first.code, first.err) == (0, "")
+    rollback_refresh = world.refreshes.started[2]["InstanceRefreshId"]
+    assert json.loads(read(world, "staging", record_key(NEW, "staging"))) == {
+        "stack": "staging", "release": NEW, "amiId": FIRST_IMAGE, "refreshId": rollback_refresh,
+        "finishedAt": "2026-12-06T11:20:00+00:00", "outcome": "Successful", "rolledBackFrom": NEWER}
+    left = json.loads(read(world, "staging", record_key(NEWER, "staging")))
+    assert (left["outcome"], left["rolledBackAt"], left["rolledBackTo"]) == (
+        "Successful", "2026-12-06T11:20:00+00:00", NEW)
+
+    second = run_tool(world, "rollback", "--stack", "staging")
+    assert (second.code, second.err) == (0, "")
+    assert second.out.splitlines()[0] == (
+        f"staging: rolling back from {NEW} to 2026-12-01.1 (image {FIRST_IMAGE}), which succeeded there at "
+        f"2026-12-01T10:00:00+00:00; skipped: {NEWER} (rolled back from at 2026-12-06T11:20:00+00:00)")
+    assert world.stacks["staging"].config == {"portal:release": "2026-12-01.1", "portal:amiId": FIRST_IMAGE}
+
+    third = run_tool(world, "rollback", "--stack", "staging")
+    assert (third.code, third.out) == (2, "")
+    assert third.err == ("release: --stack 'staging': no release other than the running one (2026-12-01.1) "
+                         f"succeeded on it, except those rollback left since ({NEWER}, {NEW}); nothing to roll back "
+                         "to (deploy one by name to run it again)\n")
+
+
+def test_a_release_deployed_again_after_a_rollback_is_a_rollback_target_again(world, tmp_path):
+    assert upload_and_deploy(world, tmp_path, NEW).code == 0
+    assert upload_and_deploy(world, tmp_path, NEWER).code == 0
+    assert run_tool(world, "rollback", "--stack", "staging").code == 0  # leaves NEWER
+    assert run_tool(world, "deploy", "--stack", "staging", "--release", NEWER, "--image", OTHER_IMAGE).code == 0
+    record = json.loads(read(world, "staging", record_key(NEWER, "staging")))
+    assert "rolledBackAt" not in record and record["amiId"] == OTHER_IMAGE
+    assert run_tool(world, "deploy", "--stack", "staging", "--release", NEW).code == 0
+    result = run_tool(world, "rollback", "--stack", "staging")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[0] == (f"staging: rolling back from {NEW} to {NEWER} (image {OTHER_IMAGE}), which "
+                                          "succeeded there at 2026-12-06T12:20:00+00:00")
+
+
 def test_rollback_without_an_earlier_success_is_refused(world):
     result = run_tool(world, "rollback", "--stack", "staging")
     assert (result.code, result.err) == (2, "release: --stack 'staging': no release other than the running one "
                                             "(2026-12-01.1) succeeded on it; nothing to roll back to\n")
+
+
+# -- the rollback alarm must not be in ALARM before a roll-out -----------------------------------------------
+
+def test_deploy_is_refused_while_the_stacks_rollback_alarm_is_in_alarm(world, tmp_path):
+    set_alarm("portal-staging-alb-5xx", "ALARM")  # no refresh yet: the stack's own alarm, by its name
+    result = upload_and_deploy(world, tmp_path, NEW, "staging", "--image", OTHER_IMAGE)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == alarm_refusal("staging", "portal-staging-alb-5xx") + "\n"
+    staging = world.stacks["staging"]
+    assert staging.calls == [] and world.refreshes.started == []
+    assert staging.config == {"portal:release": "2026-12-01.1", "portal:amiId": FIRST_IMAGE}
+
+
+def test_an_alarm_in_alarm_is_reported_with_the_other_problems(world):
+    set_alarm("portal-staging-alb-5xx", "ALARM")
+    result = run_tool(world, "deploy", "--stack", "staging", "--release", NEW)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"release: --release '{NEW}': is not uploaded (portal.tar.gz, portal.tar.gz.sha256 missing under "
+        f"s3://portal-staging-releases-a1b2c3d/releases/{NEW}/); upload it first with `python -m release upload`",
+        alarm_refusal("staging", "portal-staging-alb-5xx")]
+
+
+def test_a_missing_group_output_is_reported_with_the_other_problems(world):
+    del world.stacks["staging"].outputs["autoScalingGroupName"]
+    result = run_tool(world, "deploy", "--stack", "staging", "--release", NEW)
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"release: --release '{NEW}': is not uploaded")
+    assert lines[1] == "release: stack 'staging': output autoScalingGroupName is missing (the release tool reads it)"
+
+
+def test_a_deploy_right_after_an_automatic_rollback_waits_for_the_alarm(world, tmp_path):
+    world.refreshes.plan = "rollback"
+    assert upload_and_deploy(world, tmp_path, NEW).code == 1  # the alarm fired and is still in ALARM
+    world.refreshes.plan = "succeed"
+    result = run_tool(world, "deploy", "--stack", "staging", "--release", NEW)
+    assert (result.code, result.err) == (2, alarm_refusal("staging", "portal-staging-alb-5xx") + "\n")
+    assert len(world.refreshes.started) == 1
+    set_alarm("portal-staging-alb-5xx", "OK")
+    assert run_tool(world, "deploy", "--stack", "staging", "--release", NEW).code == 0
+
+
+def test_the_alarms_checked_are_those_the_groups_refresh_uses(world, tmp_path):
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    staging = world.stacks["staging"]
+    staging.alarms = ("portal-staging-alb-5xx", "portal-staging-web-errors")
+    cloudwatch.put_metric_alarm(AlarmName="portal-staging-web-errors", Namespace="Portal", MetricName="Errors",
+                                Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
+                                ComparisonOperator="GreaterThanThreshold")
+    assert upload_and_deploy(world, tmp_path, NEW).code == 0  # its refresh names both alarms
+    set_alarm("portal-staging-web-errors", "ALARM")
+    result = upload_and_deploy(world, tmp_path, NEWER)
+    assert (result.code, result.err) == (2, alarm_refusal("staging", "portal-staging-web-errors") + "\n")
+    set_alarm("portal-staging-alb-5xx", "ALARM")
+    result = run_tool(world, "deploy", "--stack", "staging", "--release", NEWER)
+    assert result.err.splitlines() == [alarm_refusal("staging", "portal-staging-alb-5xx"),
+                                       alarm_refusal("staging", "portal-staging-web-errors")]
+    assert staging.config["portal:release"] == NEW and len(world.refreshes.started) == 1
+
+
+def test_an_alarm_without_data_does_not_block_a_deploy(world, tmp_path):
+    set_alarm("portal-staging-alb-5xx", "INSUFFICIENT_DATA")
+    result = upload_and_deploy(world, tmp_path, NEW)
+    assert (result.code, result.err) == (0, "")
+    assert world.stacks["staging"].config["portal:release"] == NEW
+
+
+def test_promote_is_refused_while_the_targets_alarm_is_in_alarm(world, tmp_path):
+    assert upload_and_deploy(world, tmp_path, NEW).code == 0
+    set_alarm("portal-prod-alb-5xx", "ALARM")
+    set_alarm("portal-staging-alb-5xx", "OK")
+    result = run_tool(world, "promote", "--from", "staging", "--to", "prod", "--release", NEW)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == alarm_refusal("prod", "portal-prod-alb-5xx", "--to") + "\n"
+    assert world.stacks["prod"].calls == []
+    assert s3().list_objects_v2(Bucket=bucket(world, "prod")).get("KeyCount") == 0
+
+
+def test_rollback_is_refused_while_the_alarm_is_in_alarm(world, tmp_path):
+    assert upload_and_deploy(world, tmp_path, NEW).code == 0
+    assert upload_and_deploy(world, tmp_path, NEWER).code == 0
+    set_alarm("portal-staging-alb-5xx", "ALARM")
+    result = run_tool(world, "rollback", "--stack", "staging")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == alarm_refusal("staging", "portal-staging-alb-5xx") + "\n"
+    assert world.stacks["staging"].config["portal:release"] == NEWER and len(world.refreshes.started) == 2
 
 
 # -- status ------------------------------------------------------------------------------------------------------
@@ -364,8 +505,12 @@ def test_help_says_what_each_command_does(capsys):
     for argv, phrase in ((["--help"], "Exit codes: 0 done, 1 the rollout failed"),
                          (["upload", "--help"], "Upload a release archive and its .sha256"),
                          (["deploy", "--help"], "Roll an uploaded, verified release out on a stack"),
+                         (["deploy", "--help"], "Refused before any change while a rollback alarm of the group's "
+                                                "instance refresh is in ALARM"),
                          (["promote", "--help"], "Refused unless the source stack recorded a successful refresh"),
                          (["rollback", "--help"], "Deploy again the last release that succeeded"),
+                         (["rollback", "--help"], "a second rollback goes further back instead of returning to the "
+                                                  "release the first one left"),
                          (["status", "--help"], "Show the release and image each stack runs")):
         with pytest.raises(SystemExit) as exit_:
             main(argv)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from components.validation import ConfigReader
 from components.web import settings as web_settings
 from components.web.boot import BootConfig, user_data
-from release.aws import checksum_line, release_in_user_data
+from components.edge.settings import rollback_alarm_name
+from release.aws import checksum_line, release_in_user_data, stack_rollback_alarm
 from release.rules import release_of_archive, release_problems
 from tests.release.world import build_archive
 
@@ -61,9 +63,21 @@ def test_a_release_flag_that_disagrees_with_the_archive_is_refused(tmp_path):
 def test_every_archive_problem_is_reported_at_once(tmp_path):
     archive = build_archive("x", path=tmp_path / "portal.tar.gz", members=("RELEASE", "public/index.php"))
     assert release_of_archive(archive, "Bad id!")[2] == [
-        f"--archive '{archive}': must hold RELEASE, public/index.php, public/healthz.php, bin/migrate.php at its "
-        "root (missing: public/healthz.php, bin/migrate.php)",
+        f"--archive '{archive}': must hold RELEASE, public/index.php, public/healthz.php at its root (missing: "
+        "public/healthz.php)",
         f"--release 'Bad id!': {RULE}"]
+
+
+def test_a_release_without_a_schema_needs_no_migration_script(tmp_path):
+    archive = build_archive("2026-12-06.1", path=tmp_path / "portal.tar.gz",
+                            members=("RELEASE", "public/index.php", "public/healthz.php"))
+    assert release_of_archive(archive, None)[1:] == ("2026-12-06.1", [])
+
+
+def test_the_boot_script_runs_the_migration_script_only_when_the_release_has_one():
+    # The archive rule above and the boot script must agree: a release without bin/migrate.php boots.
+    boot = (Path(__file__).resolve().parents[2] / "components/web/boot.sh").read_text()
+    assert 'if [[ -f "${RELEASE_DIR}/bin/migrate.php" ]]; then' in boot
 
 
 def test_an_archive_that_is_not_a_gzip_tar_or_missing_is_named(tmp_path):
@@ -86,6 +100,16 @@ def test_the_running_release_is_read_back_from_the_boot_script_the_stack_renders
 def test_user_data_without_a_release_line_names_no_release():
     assert release_in_user_data("") is None
     assert release_in_user_data("IyEvYmluL2Jhc2gKZWNobyBoaQo=") is None  # "#!/bin/bash\necho hi\n"
+
+
+@pytest.mark.parametrize("environment", ["staging", "prod", "qa-2"])
+def test_the_tool_names_the_rollback_alarm_the_stack_creates(environment):
+    from components.settings import load_settings
+    from components.web.component import parameter_prefix
+
+    settings = load_settings({"environment": environment}, environment)
+    assert stack_rollback_alarm(parameter_prefix(environment)) == rollback_alarm_name(settings.name)
+    assert stack_rollback_alarm("/shop/") is None
 
 
 def test_the_checksum_file_is_what_sha256sum_prints():

@@ -153,7 +153,8 @@ class FakeStack:
     config: dict[str, str]
     session: Session
     launch_template_id: str
-    alarm: str
+    # The alarms pulumi up gives each instance refresh (the web tier's AlarmSpecification).
+    alarms: tuple[str, ...]
     up_error: BaseException | None = None
     set_config_error: Callable[[str], BaseException | None] | None = None
     calls: list[tuple] = field(default_factory=list)
@@ -204,7 +205,7 @@ class FakeStack:
         autoscaling.start_instance_refresh(
             AutoScalingGroupName=group_name, Strategy="Rolling", previous_version=current,
             Preferences={"MinHealthyPercentage": 100, "MaxHealthyPercentage": 150, "AutoRollback": True,
-                         "AlarmSpecification": {"Alarms": [self.alarm]}})
+                         "AlarmSpecification": {"Alarms": list(self.alarms)}})
         on_output(f"    ~ aws:ec2:LaunchTemplate portal-{self.name}-web updated [diff: ~userData]")
         on_output(f"    ~ aws:autoscaling:Group portal-{self.name}-web updated [diff: ~launchTemplate]")
         on_output(f"    ~ aws:ssm:Parameter portal-{self.name}-release updated [diff: ~value]")
@@ -271,7 +272,7 @@ def build_stack(world: World, name: str, cidr_octet: int, running_release: str) 
                "alertTopicArn": f"arn:aws:sns:{REGION}:123456789012:portal-{name}-alerts"}
     stack = FakeStack(name=name, outputs=outputs,
                       config={"portal:release": running_release, "portal:amiId": FIRST_IMAGE},
-                      session=session, launch_template_id=template["LaunchTemplateId"], alarm=alarm)
+                      session=session, launch_template_id=template["LaunchTemplateId"], alarms=(alarm,))
     world.stacks[name] = stack
     return stack
 

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings, dr_region_problem
 from components.iam import assume_role_policy
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 # Minutes a started job may run before AWS Backup cancels it: a snapshot of a large database takes hours.
 COMPLETION_WINDOW_MINUTES = 8 * 60
@@ -70,8 +70,7 @@ class Backup(pulumi.ComponentResource):
             raise ValueError(f"portal:drRegion = {settings.dr_region}: the DR vault needs dr_notification_topic_arn, "
                              "a topic in that region, or its failed copies and restores would go unreported")
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
+        tags = tagger(args.environment, args.tags)
 
         # Losing a vault's key loses every recovery point in it: the keys are protected like the vault.
         kept = pulumi.ResourceOptions(parent=self, protect=args.protect)

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document
+from components.logging.settings import LoggingSettings
 from components.tagging import tagger
 
 LOG_KINDS = ("application", "system", "auth")
@@ -17,8 +18,8 @@ LOG_KINDS = ("application", "system", "auth")
 
 @dataclass(frozen=True)
 class LoggingArgs:
+    settings: LoggingSettings
     environment: str
-    retention_days: int
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -67,7 +68,7 @@ class Logging(pulumi.ComponentResource):
         for kind in LOG_KINDS:
             self.log_groups[kind] = aws.cloudwatch.LogGroup(
                 f"{name}-{kind}", name=log_group_name(args.environment, kind),
-                retention_in_days=args.retention_days, kms_key_id=self.kms_key.arn,
+                retention_in_days=args.settings.retention_days, kms_key_id=self.kms_key.arn,
                 tags=tags(f"{name}-{kind}"), opts=child)
         self.log_group_names = {kind: group.name for kind, group in self.log_groups.items()}
         self.log_group_arns = {kind: group.arn for kind, group in self.log_groups.items()}

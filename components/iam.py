@@ -9,8 +9,10 @@ from typing import Any, Mapping
 VERSION = "2012-10-17"
 
 
-def policy_document(*statements: Mapping[str, Any]) -> str:
-    return json.dumps({"Version": VERSION, "Statement": [dict(s) for s in statements]})
+def policy_document(*statements: Mapping[str, Any], indent: int | None = None) -> str:
+    """`indent` only for documents already deployed indented: a different layout of the same policy would show as
+    a change of the policy in every preview."""
+    return json.dumps({"Version": VERSION, "Statement": [dict(s) for s in statements]}, indent=indent)
 
 
 def assume_role_policy(service: str, condition: Mapping[str, Any] | None = None) -> str:

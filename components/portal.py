@@ -47,8 +47,7 @@ class Portal(pulumi.ComponentResource):
 
         # Logging first: its KMS key encrypts every log group, the network's flow logs included.
         self.logging = Logging(settings.name, LoggingArgs(
-            environment=general.environment, retention_days=settings.monitoring.log_retention_days,
-            tags=general.tags), opts=child)
+            settings=settings.logging, environment=general.environment, tags=general.tags), opts=child)
         self.network = Network(settings.name, NetworkArgs(
             settings=settings.network, environment=general.environment, tags=general.tags,
             log_kms_key_arn=self.logging.kms_key_arn), opts=child)
@@ -60,11 +59,11 @@ class Portal(pulumi.ComponentResource):
             tags=general.tags), opts=child)
         groups = self.security.groups
         self.alerting = Alerting(settings.name, AlertingArgs(
-            settings=settings.monitoring, environment=general.environment, dr_region=settings.backup.dr_region,
+            settings=settings.monitoring, environment=general.environment, dr_region=general.dr_region,
             tags=general.tags), opts=child)
         self.storage = Storage(settings.name, StorageArgs(
             settings=settings.storage, environment=general.environment, protect=general.protect,
-            dr_region=settings.backup.dr_region, tags=general.tags), opts=child)
+            dr_region=general.dr_region, tags=general.tags), opts=child)
         self.dns = self._dns(settings, child)
         self.cdn = Cdn(settings.name, CdnArgs(
             settings=settings.cdn, environment=general.environment, assets_bucket=self.storage.buckets["assets"],
@@ -75,7 +74,7 @@ class Portal(pulumi.ComponentResource):
         self.database = Database(settings.name, DatabaseArgs(
             settings=settings.database, environment=general.environment, security_group=groups["database"],
             data_subnet_ids=self.network.data_subnet_ids, protect=general.protect,
-            dr_region=settings.backup.dr_region, log_kms_key_arn=self.logging.kms_key_arn, tags=general.tags),
+            dr_region=general.dr_region, log_kms_key_arn=self.logging.kms_key_arn, tags=general.tags),
             opts=child)
         # The application's own database user, made with the master secret by a function only `pulumi up` runs.
         self.database_bootstrap = DatabaseBootstrap(settings.name, DatabaseBootstrapArgs(
@@ -84,7 +83,7 @@ class Portal(pulumi.ComponentResource):
             subnet_ids=self.network.private_subnet_ids, security_group_id=groups["database_bootstrap"].id,
             reach=[self.database.instance, *self.security.rules["database_bootstrap"],
                    *self.network.interface_endpoints.values(), *self.network.private_default_routes.values()],
-            log_retention_days=settings.monitoring.log_retention_days, log_kms_key_arn=self.logging.kms_key_arn,
+            log_retention_days=settings.logging.retention_days, log_kms_key_arn=self.logging.kms_key_arn,
             tags=general.tags), opts=child)
         self.cache = Cache(settings.name, CacheArgs(
             settings=settings.cache, environment=general.environment, security_group=groups["cache"],
@@ -93,7 +92,7 @@ class Portal(pulumi.ComponentResource):
         self.backup = Backup(settings.name, BackupArgs(
             settings=settings.backup, environment=general.environment,
             database_instance_arn=self.database.instance.arn,
-            notification_topic_arn=self.alerting.backup_topic_arn,
+            notification_topic_arn=self.alerting.backup_topic_arn, dr_region=general.dr_region,
             dr_notification_topic_arn=self.alerting.dr_backup_topic_arn,
             # Media and backups cannot be rebuilt; releases and logs can (or expire anyway).
             bucket_arns={purpose: self.storage.bucket_arns[purpose] for purpose in ("assets", "backups")},

@@ -15,31 +15,18 @@ from components.cdn import settings as cdn_settings
 from components.database import settings as database_settings
 from components.dns import settings as dns_settings
 from components.edge import settings as edge_settings
+from components.logging import settings as logging_settings
 from components.monitoring import settings as monitoring_settings
 from components.network import settings as network_settings
 from components.resilience import settings as resilience_settings
 from components.storage import settings as storage_settings
 from components.web import settings as web_settings
 from components.validation import (
-    MAX_ENVIRONMENT_LENGTH, NAMESPACE, ConfigKey, ConfigReader, SettingsError, environment_problem, is_domain_name)
+    MAX_ENVIRONMENT_LENGTH, NAMESPACE, ConfigKey, ConfigReader, SettingsError, environment_problem, is_domain_name,
+    is_region_name, settings_keys)
 
 __all__ = ["GeneralSettings", "PortalSettings", "SettingsError", "all_keys", "load_settings",
            "settings_from_pulumi_config"]
-
-GENERAL_KEYS = (
-    ConfigKey("domain", "string", "The shop's domain, served at its apex and www (e.g. shop.example.com).",
-              "shop.example.com"),
-    ConfigKey("environment", "string",
-              "Environment name used in resource names, tags and the parameter prefix: at most "
-              f"{MAX_ENVIRONMENT_LENGTH} lower-case letters, digits and single hyphens, starting with a letter and "
-              "not ending with a hyphen; empty means the stack name.",
-              ""),
-    ConfigKey("tags", "object", "Extra tags put on every resource that takes tags.", {}),
-    ConfigKey("protect", "boolean",
-              "Protect stateful resources: Pulumi `protect` plus deletion protection on the database and load "
-              "balancer.", True),
-)
-
 
 @dataclass(frozen=True)
 class GeneralSettings:
@@ -47,6 +34,26 @@ class GeneralSettings:
     environment: str = ""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = True
+    # Every state tier copies to it (backup, database, storage), so it is no one tier's setting.
+    dr_region: str = ""
+
+
+_key = settings_keys(GeneralSettings)
+GENERAL_KEYS = (
+    _key("domain", "string", "The shop's domain, served at its apex and www (e.g. shop.example.com).", "domain"),
+    _key("environment", "string",
+         "Environment name used in resource names, tags and the parameter prefix: at most "
+         f"{MAX_ENVIRONMENT_LENGTH} lower-case letters, digits and single hyphens, starting with a letter and "
+         "not ending with a hyphen; empty means the stack name.",
+         "environment"),
+    _key("tags", "object", "Extra tags put on every resource that takes tags.", "tags"),
+    _key("protect", "boolean",
+         "Protect stateful resources: Pulumi `protect` plus deletion protection on the database and load "
+         "balancer.", "protect"),
+    _key("drRegion", "string",
+         "Disaster-recovery region that backups are copied to (AWS Backup copies, RDS automated backup "
+         "replication, S3 replication); empty means no copy leaves the portal's region.", "dr_region"),
+)
 
 
 def _parse_general(reader: ConfigReader, stack: str) -> GeneralSettings:
@@ -62,17 +69,30 @@ def _parse_general(reader: ConfigReader, stack: str) -> GeneralSettings:
         reader.check(not key.lower().startswith("aws:"), "tags", tags, f"tag key {key!r}: the aws: prefix is "
                                                                        "reserved by AWS")
     reader.check(len(tags) <= 40, "tags", tags, "at most 40 extra tags (AWS allows 50 and the portal sets its own)")
-    return GeneralSettings(domain=domain, environment=environment, tags=tags, protect=reader.boolean("protect"))
+    dr_region = reader.string("drRegion")
+    if dr_region and not reader.check(is_region_name(dr_region), "drRegion", dr_region,
+                                      "must be an AWS region name such as eu-central-1, or empty for no copy"):
+        dr_region = GeneralSettings.dr_region
+    return GeneralSettings(domain=domain, environment=environment, tags=tags, protect=reader.boolean("protect"),
+                           dr_region=dr_region)
 
 
 # Each tier contributes its keys and a parser; the order is the order problems are reported in.
 _TIERS = (network_settings, database_settings, cache_settings, storage_settings, cdn_settings, backup_settings,
-          dns_settings, edge_settings, web_settings, monitoring_settings, resilience_settings)
-_TIER_KEYS: tuple[tuple[ConfigKey, ...], ...] = (GENERAL_KEYS, *(tier.KEYS for tier in _TIERS))
+          dns_settings, edge_settings, web_settings, logging_settings, monitoring_settings, resilience_settings)
+
+
+def _tier_name(tier) -> str:
+    return tier.__name__.split(".")[-2]
+
+
+def tier_keys() -> dict[str, tuple[ConfigKey, ...]]:
+    """The keys of each part of `PortalSettings`, by its attribute name (`general`, `network`, ...)."""
+    return {"general": GENERAL_KEYS, **{_tier_name(tier): tier.KEYS for tier in _TIERS}}
 
 
 def all_keys() -> tuple[ConfigKey, ...]:
-    return tuple(key for keys in _TIER_KEYS for key in keys)
+    return tuple(key for keys in tier_keys().values() for key in keys)
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,7 @@ class PortalSettings:
     dns: dns_settings.DnsSettings
     edge: edge_settings.EdgeSettings
     web: web_settings.WebSettings
+    logging: logging_settings.LoggingSettings
     monitoring: monitoring_settings.MonitoringSettings
     resilience: resilience_settings.ResilienceSettings
 
@@ -102,7 +123,7 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> PortalSettings:
     reader = ConfigReader(raw, all_keys())
     reader.check_unknown_keys()
     general = _parse_general(reader, stack)
-    tiers = {tier.__name__.split(".")[-2]: tier.parse(reader) for tier in _TIERS}
+    tiers = {_tier_name(tier): tier.parse(reader) for tier in _TIERS}
     settings = PortalSettings(stack=stack, general=general, **tiers)
     _check_across_tiers(reader, settings)
     reader.raise_if_problems()

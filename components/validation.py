@@ -7,12 +7,13 @@ so one `pulumi preview` shows the user everything that is wrong with their stack
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 NAMESPACE = "portal"
 
@@ -22,16 +23,47 @@ CONFIG_TYPES = ("string", "integer", "boolean", "array", "object")
 
 @dataclass(frozen=True)
 class ConfigKey:
-    """One documented config key: its name without the namespace, type, meaning and default."""
+    """One documented config key: its name without the namespace, type, meaning and default, and the settings
+    field it sets (declared with `settings_keys`, which reads the default from that field)."""
 
     name: str
     type: str
     description: str
     default: Any
+    field: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in CONFIG_TYPES:
             raise ValueError(f"config key {self.name}: type {self.type!r} is not one of {CONFIG_TYPES}")
+
+
+def config_value(value: Any) -> Any:
+    """A settings value as the config (and Pulumi.yaml) writes it: tuples as lists, mappings as objects."""
+    if isinstance(value, tuple):
+        return [config_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: config_value(v) for k, v in value.items()}
+    return value
+
+
+def field_default(settings_class: type, name: str) -> Any:
+    """The default of one field of a settings dataclass (a default_factory is called)."""
+    for f in dataclasses.fields(settings_class):
+        if f.name == name:
+            if f.default is not dataclasses.MISSING:
+                return f.default
+            if f.default_factory is not dataclasses.MISSING:
+                return f.default_factory()
+            raise ValueError(f"{settings_class.__name__}.{name} has no default")
+    raise ValueError(f"{settings_class.__name__} has no field {name!r}")
+
+
+def settings_keys(settings_class: type) -> Callable[[str, str, str, str], ConfigKey]:
+    """`key(name, type, description, field)`: a config key whose default is the settings field's default, so
+    each default is written once, in the settings dataclass, and Pulumi.yaml and the README follow it."""
+    def key(name: str, type: str, description: str, field: str) -> ConfigKey:
+        return ConfigKey(name, type, description, config_value(field_default(settings_class, field)), field)
+    return key
 
 
 class SettingsError(ValueError):
@@ -87,6 +119,15 @@ class ConfigReader:
 
     def _default(self, key: str) -> Any:
         return self._keys[key].default
+
+    def ruled_integer(self, key: str, rule: Callable[[int], str | None]) -> int:
+        """A whole number that the pure `rule` accepts (it returns the rule broken, or None); otherwise the
+        problem is recorded and the key's default returned."""
+        number = self.integer(key)
+        if (broken := rule(number)) is not None:
+            self.problem(key, number, broken)
+            return self._default(key)
+        return number
 
     def string(self, key: str, *, choices: Iterable[str] | None = None, pattern: str | None = None,
                rule: str = "") -> str:
@@ -162,6 +203,69 @@ class ConfigReader:
 _NOT_JSON = object()
 
 
+# -- retention periods: one pure rule per service limit; each returns the rule a number of days breaks, or None ---
+
+# The only retention periods CloudWatch Logs accepts for a log group.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+                      2922, 3288, 3653)
+# RDS keeps automated backups at most 35 days; the portal wants a week of point-in-time recovery at least.
+RDS_BACKUP_RETENTION_DAYS = (7, 35)
+# AWS Backup keeps a recovery point at most 100 years.
+BACKUP_MAX_RETENTION_DAYS = 36500
+# Performance Insights keeps 7 days (free), a whole number of 31-day months up to 23, or 731 days.
+PERFORMANCE_INSIGHTS_MONTH_DAYS = 31
+PERFORMANCE_INSIGHTS_MAX_MONTHS = 23
+PERFORMANCE_INSIGHTS_LONGEST_DAYS = 731
+# S3 Object Lock retains an object version 1 day to 100 years.
+OBJECT_LOCK_MAX_DAYS = 36500
+
+
+def log_retention_rule(days: int) -> str | None:
+    """A CloudWatch Logs log group's retention."""
+    if days in LOG_RETENTION_DAYS:
+        return None
+    return f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days"
+
+
+def rds_backup_retention_rule(days: int) -> str | None:
+    """How long RDS keeps automated backups (and so how far back point-in-time recovery reaches)."""
+    least, most = RDS_BACKUP_RETENTION_DAYS
+    if least <= days <= most:
+        return None
+    return f"automated backups must be kept at least {least} days (RDS allows at most {most})"
+
+
+def backup_retention_rule(days: int, *, points: str = "recovery points", least: int = 1) -> str | None:
+    """How long AWS Backup keeps the recovery points named `points`; `least` is a floor of the portal's own above
+    AWS's 1 day."""
+    if least <= days <= BACKUP_MAX_RETENTION_DAYS:
+        return None
+    return f"{points} must be kept between {least} and {BACKUP_MAX_RETENTION_DAYS} days"
+
+
+def performance_insights_retention_rule(days: int) -> str | None:
+    """How long Performance Insights keeps its data."""
+    months, rest = divmod(days, PERFORMANCE_INSIGHTS_MONTH_DAYS)
+    if days in (7, PERFORMANCE_INSIGHTS_LONGEST_DAYS) or (rest == 0 and 1 <= months <= PERFORMANCE_INSIGHTS_MAX_MONTHS):
+        return None
+    return (f"Performance Insights keeps 7 days, {PERFORMANCE_INSIGHTS_LONGEST_DAYS} days, or a multiple of "
+            f"{PERFORMANCE_INSIGHTS_MONTH_DAYS} days")
+
+
+def lifecycle_days_rule(days: int, most: int) -> str | None:
+    """Days an S3 lifecycle rule waits before it moves or expires an object (`most`: the portal's ceiling)."""
+    if 1 <= days <= most:
+        return None
+    return f"must be between 1 and {most} days"
+
+
+def object_lock_retention_rule(days: int) -> str | None:
+    """Days S3 Object Lock keeps every new object version from deletion and overwrite."""
+    if 1 <= days <= OBJECT_LOCK_MAX_DAYS:
+        return None
+    return f"must be between 1 and {OBJECT_LOCK_MAX_DAYS} days (S3 Object Lock's range)"
+
+
 # -- reusable pure checks ----------------------------------------------------------------------------
 
 _DNS_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -170,6 +274,22 @@ DOMAIN_PATTERN = rf"(?=.{{1,253}}$){_DNS_LABEL}(\.{_DNS_LABEL})*\.[a-z]{{2,63}}"
 
 def is_domain_name(value: str) -> bool:
     return bool(re.fullmatch(DOMAIN_PATTERN, value))
+
+
+REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d"
+
+
+def is_region_name(value: str) -> bool:
+    return bool(re.fullmatch(REGION_PATTERN, value))
+
+
+def dr_region_problem(dr_region: str, region: str) -> str | None:
+    """The DR region is checked against the provider's region once the program knows it (aws:region is not a
+    portal key, so the settings cannot see it)."""
+    if dr_region and dr_region == region:
+        return (f"{NAMESPACE}:drRegion = {dr_region}: must differ from the portal's own region ({region}, "
+                "aws:region); a copy in the same region does not survive the loss of the region")
+    return None
 
 
 def parse_network(value: str) -> ipaddress.IPv4Network | None:

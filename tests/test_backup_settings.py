@@ -24,11 +24,6 @@ def parsed(raw: dict) -> backup_settings.BackupSettings:
 
 
 BAD_INPUTS = [
-    ({"drRegion": "Frankfurt"},
-     "portal:drRegion = Frankfurt: must be an AWS region name such as eu-central-1, or empty for no copy"),
-    ({"drRegion": "eu-central-1a"},
-     "portal:drRegion = eu-central-1a: must be an AWS region name such as eu-central-1, or empty for no copy"),
-    ({"drRegion": "42"}, "portal:drRegion = 42: must be an AWS region name such as eu-central-1, or empty for no copy"),
     ({"backupDailyRetentionDays": "3"},
      "portal:backupDailyRetentionDays = 3: daily recovery points must be kept between 7 and 36500 days"),
     ({"backupDailyRetentionDays": "week"}, "portal:backupDailyRetentionDays = week: must be a whole number"),
@@ -38,8 +33,13 @@ BAD_INPUTS = [
     ({"backupDailyRetentionDays": "90", "backupMonthlyRetentionDays": "90"},
      "portal:backupMonthlyRetentionDays = 90: must be longer than portal:backupDailyRetentionDays (90 days): "
      "monthly points are the ones kept for long"),
+    ({"backupDailyRetentionDays": "36501"},
+     "portal:backupDailyRetentionDays = 36501: daily recovery points must be kept between 7 and 36500 days"),
     ({"backupMonthlyRetentionDays": "40000"},
-     "portal:backupMonthlyRetentionDays = 40000: AWS Backup keeps recovery points at most 36500 days"),
+     "portal:backupMonthlyRetentionDays = 40000: monthly recovery points must be kept between 1 and 36500 days"),
+    # Out of AWS Backup's range: only that is reported, not also the comparison with the daily points.
+    ({"backupMonthlyRetentionDays": "0"},
+     "portal:backupMonthlyRetentionDays = 0: monthly recovery points must be kept between 1 and 36500 days"),
     ({"backupHourUtc": "24"}, "portal:backupHourUtc = 24: must be an hour of the day, 0 to 23"),
     ({"backupHourUtc": "-1"}, "portal:backupHourUtc = -1: must be an hour of the day, 0 to 23"),
     ({"backupHourUtc": "2"},
@@ -57,11 +57,6 @@ def test_bad_backup_setting_is_reported_exactly(raw, expected):
     assert problems(raw) == [expected]
 
 
-def test_dr_region_is_optional_and_shared():
-    assert parsed({}).dr_region == ""
-    assert parsed({"drRegion": "eu-central-1"}).dr_region == "eu-central-1"
-
-
 def test_backup_hour_right_after_the_database_window_is_accepted():
     assert parsed({"backupHourUtc": "3"}).hour_utc == 3
 
@@ -73,12 +68,3 @@ def test_the_portal_settings_apply_the_backup_hour_rule():
     assert ("portal:backupHourUtc = 2: the AWS Backup job's first hour overlaps portal:dbBackupWindow "
             "(02:00-03:00); pick an hour outside it") in caught.value.problems
 
-
-@pytest.mark.parametrize("dr_region, region, expected", [
-    ("", "eu-west-1", None),
-    ("eu-central-1", "eu-west-1", None),
-    ("eu-west-1", "eu-west-1", "portal:drRegion = eu-west-1: must differ from the portal's own region (eu-west-1, "
-                               "aws:region); a copy in the same region does not survive the loss of the region"),
-])
-def test_dr_region_must_be_another_region(dr_region, region, expected):
-    assert backup_settings.dr_region_problem(dr_region, region) == expected

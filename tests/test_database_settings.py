@@ -87,7 +87,14 @@ BAD_INPUTS = [
      "portal:dbPerformanceInsightsRetentionDays = 30: Performance Insights keeps 7 days, 731 days, or a multiple "
      "of 31 days"),
     ({"dbPerformanceInsightsRetentionDays": "3"},
-     "portal:dbPerformanceInsightsRetentionDays = 3: must be at least 7"),
+     "portal:dbPerformanceInsightsRetentionDays = 3: Performance Insights keeps 7 days, 731 days, or a multiple "
+     "of 31 days"),
+    ({"dbPerformanceInsightsRetentionDays": "0"},
+     "portal:dbPerformanceInsightsRetentionDays = 0: Performance Insights keeps 7 days, 731 days, or a multiple "
+     "of 31 days"),
+    ({"dbPerformanceInsightsRetentionDays": "744"},
+     "portal:dbPerformanceInsightsRetentionDays = 744: Performance Insights keeps 7 days, 731 days, or a multiple "
+     "of 31 days"),
     ({"dbLogRetentionDays": "10"},
      "portal:dbLogRetentionDays = 10: CloudWatch Logs accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, "
      "365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days"),

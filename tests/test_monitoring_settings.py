@@ -5,8 +5,6 @@ import pytest
 from components.monitoring import settings as monitoring
 from components.validation import ConfigReader
 
-RETENTION_RULE = ("CloudWatch Logs accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, "
-                  "1096, 1827, 2192, 2557, 2922, 3288, 3653 days")
 E164_RULE = ("not an E.164 phone number: + then the country code and number, digits only, at most 15, "
              "e.g. +447700900123")
 HTTPS_RULE = ("not an https:// URL with a DNS host name (plain http and IP addresses are refused: alerts must "
@@ -40,8 +38,8 @@ BAD_INPUTS = [
      f'portal:alertHttpsEndpoints = ["https://10.0.0.8/alerts"]: https://10.0.0.8/alerts: {HTTPS_RULE}'),
     ({"alertHttpsEndpoints": '["hooks.example.com"]'},
      f'portal:alertHttpsEndpoints = ["hooks.example.com"]: hooks.example.com: {HTTPS_RULE}'),
-    ({"logRetentionDays": "45"}, f"portal:logRetentionDays = 45: {RETENTION_RULE}"),
-    ({"logRetentionDays": "forever"}, "portal:logRetentionDays = forever: must be a whole number"),
+    # The log groups' retention is the logging tier's key (tests/test_logging_settings.py), not this tier's.
+    ({"logRetentionDays": "30"}, "portal:logRetentionDays = 30: unknown key: the portal does not read it"),
     ({"webCpuPercent": "0"}, "portal:webCpuPercent = 0: is a percentage: between 1 and 100"),
     ({"webDiskUsedPercent": "100.5"}, "portal:webDiskUsedPercent = 100.5: must be a whole number"),
     ({"webDiskUsedPercent": "120"}, "portal:webDiskUsedPercent = 120: is a percentage: between 1 and 100"),
@@ -74,16 +72,15 @@ def test_bad_input_is_reported_exactly(raw, expected):
 
 
 def test_every_problem_is_reported_at_once():
-    _, problems = parse({"alertEmails": '["x"]', "alertSmsNumbers": '["123"]', "logRetentionDays": "2"})
+    _, problems = parse({"alertEmails": '["x"]', "alertSmsNumbers": '["123"]', "webCpuPercent": "0"})
     assert [p.split(" = ")[0] for p in problems] == ["portal:alertEmails", "portal:alertSmsNumbers",
-                                                     "portal:logRetentionDays"]
+                                                     "portal:webCpuPercent"]
 
 
 def test_defaults_are_valid_and_sensible():
     settings, problems = parse({})
     assert problems == []
     assert settings == monitoring.MonitoringSettings()
-    assert settings.log_retention_days == 90
     assert settings.health_check_interval_seconds in (10, 30)
     assert len(settings.health_check_regions) >= 3
     assert (settings.alert_emails, settings.alert_sms_numbers, settings.alert_https_endpoints) == ((), (), ())
@@ -95,7 +92,7 @@ def test_valid_endpoints_are_kept_in_order():
         "alertSmsNumbers": '["+447700900123", "+14155550100"]',
         "alertHttpsEndpoints": '["https://events.pagerduty.com/integration/abc/enqueue", '
                                '"https://hooks.example.com:8443/alerts?team=shop"]',
-        "logRetentionDays": "365", "webCpuPercent": "70", "healthCheckIntervalSeconds": "10",
+        "webCpuPercent": "70", "healthCheckIntervalSeconds": "10",
         "healthCheckRegions": '["eu-west-1", "us-east-1", "ap-southeast-1"]',
     })
     assert problems == []
@@ -103,6 +100,5 @@ def test_valid_endpoints_are_kept_in_order():
     assert settings.alert_sms_numbers == ("+447700900123", "+14155550100")
     assert settings.alert_https_endpoints == ("https://events.pagerduty.com/integration/abc/enqueue",
                                               "https://hooks.example.com:8443/alerts?team=shop")
-    assert (settings.log_retention_days, settings.web_cpu_percent, settings.health_check_interval_seconds) == \
-        (365, 70, 10)
+    assert (settings.web_cpu_percent, settings.health_check_interval_seconds) == (70, 10)
     assert settings.health_check_regions == ("eu-west-1", "us-east-1", "ap-southeast-1")

@@ -9,6 +9,7 @@ import yaml
 from components.network.settings import subnet_cidr
 from components.schema import config_block
 from components.settings import SettingsError, all_keys, load_settings
+from components.validation import dr_region_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +69,11 @@ BAD_INPUTS = [
     ({"tags": '["a"]'}, 'portal:tags = ["a"]: must be an object whose values are strings'),
     ({"tags": '{"aws:owner": "me"}'}, "portal:tags = {\"aws:owner\": \"me\"}: tag key 'aws:owner': the aws: "
                                       "prefix is reserved by AWS"),
+    ({"drRegion": "Frankfurt"},
+     "portal:drRegion = Frankfurt: must be an AWS region name such as eu-central-1, or empty for no copy"),
+    ({"drRegion": "eu-central-1a"},
+     "portal:drRegion = eu-central-1a: must be an AWS region name such as eu-central-1, or empty for no copy"),
+    ({"drRegion": "42"}, "portal:drRegion = 42: must be an AWS region name such as eu-central-1, or empty for no copy"),
     ({"azCont": "3"}, "portal:azCont = 3: unknown key: the portal does not read it; did you mean portal:azCount?"),
     ({"frobnicate": "1"}, "portal:frobnicate = 1: unknown key: the portal does not read it"),
 ]
@@ -138,3 +144,28 @@ def test_the_stack_files_hold_valid_settings(stack):
     raw = {k.split(":", 1)[1]: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()
            if k.startswith("portal:")}
     load_settings(raw, stack)
+
+
+def test_the_dr_region_is_a_general_setting_and_optional():
+    assert load_settings({}, "staging").general.dr_region == ""
+    assert load_settings({"drRegion": "eu-central-1"}, "staging").general.dr_region == "eu-central-1"
+    assert load_settings({"drRegion": "us-gov-west-1"}, "staging").general.dr_region == "us-gov-west-1"
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_stack_files_keep_their_dr_region(stack):
+    """The key kept its name when it moved to the general settings: the stack files mean what they meant."""
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    raw = {k.split(":", 1)[1]: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()
+           if k.startswith("portal:")}
+    assert load_settings(raw, stack).general.dr_region == "eu-central-1"
+
+
+@pytest.mark.parametrize("dr_region, region, expected", [
+    ("", "eu-west-1", None),
+    ("eu-central-1", "eu-west-1", None),
+    ("eu-west-1", "eu-west-1", "portal:drRegion = eu-west-1: must differ from the portal's own region (eu-west-1, "
+                               "aws:region); a copy in the same region does not survive the loss of the region"),
+])
+def test_dr_region_must_be_another_region(dr_region, region, expected):
+    assert dr_region_problem(dr_region, region) == expected

@@ -14,9 +14,10 @@ from typing import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings, dr_region_problem
+from components.backup.settings import BACKUP_START_WINDOW_MINUTES, BackupSettings
 from components.iam import assume_role_policy
-from components.tagging import stack_tags
+from components.tagging import tagger
+from components.validation import dr_region_problem
 
 # Minutes a started job may run before AWS Backup cancels it: a snapshot of a large database takes hours.
 COMPLETION_WINDOW_MINUTES = 8 * 60
@@ -39,7 +40,9 @@ class BackupArgs:
     database_instance_arn: pulumi.Input[str]
     # SNS topic in the portal's region that the vault reports failed jobs to.
     notification_topic_arn: pulumi.Input[str]
-    # The same in drRegion, for the DR vault (a vault only notifies a topic in its own region).
+    # The disaster-recovery region the recovery points are copied to (the general setting); empty for none.
+    dr_region: str = ""
+    # The same in dr_region, for the DR vault (a vault only notifies a topic in its own region).
     dr_notification_topic_arn: pulumi.Input[str] | None = None
     # Buckets (purpose -> ARN) whose content cannot be rebuilt; AWS Backup needs them versioned.
     bucket_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -63,15 +66,14 @@ class Backup(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
         partition = aws.get_partition().partition
-        problem = dr_region_problem(settings.dr_region, aws.get_region().region)
+        problem = dr_region_problem(args.dr_region, aws.get_region().region)
         if problem:
             raise ValueError(problem)
-        if settings.dr_region and args.dr_notification_topic_arn is None:
-            raise ValueError(f"portal:drRegion = {settings.dr_region}: the DR vault needs dr_notification_topic_arn, "
+        if args.dr_region and args.dr_notification_topic_arn is None:
+            raise ValueError(f"portal:drRegion = {args.dr_region}: the DR vault needs dr_notification_topic_arn, "
                              "a topic in that region, or its failed copies and restores would go unreported")
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
+        tags = tagger(args.environment, args.tags)
 
         # Losing a vault's key loses every recovery point in it: the keys are protected like the vault.
         kept = pulumi.ResourceOptions(parent=self, protect=args.protect)
@@ -83,8 +85,8 @@ class Backup(pulumi.ComponentResource):
             tags=tags(f"{name}-vault"), opts=kept)
 
         self.dr_vault = None
-        if settings.dr_region:
-            dr = settings.dr_region
+        if args.dr_region:
+            dr = args.dr_region
             self.dr_key = aws.kms.Key(
                 f"{name}-backup-dr", region=dr, description=f"AWS Backup vault {name}-vault-dr in {dr}",
                 enable_key_rotation=True, deletion_window_in_days=30, tags=tags(f"{name}-backup-dr"), opts=kept)
@@ -97,7 +99,7 @@ class Backup(pulumi.ComponentResource):
             backup_vault_events=list(VAULT_EVENTS), opts=child)}
         if self.dr_vault is not None:
             self.notifications["vault-dr"] = aws.backup.VaultNotifications(
-                f"{name}-vault-dr", region=settings.dr_region, backup_vault_name=self.dr_vault.name,
+                f"{name}-vault-dr", region=args.dr_region, backup_vault_name=self.dr_vault.name,
                 sns_topic_arn=args.dr_notification_topic_arn, backup_vault_events=list(VAULT_EVENTS), opts=child)
 
         # Governance-mode locks: no one without the explicit bypass permission can delete a recovery point before
@@ -108,7 +110,7 @@ class Backup(pulumi.ComponentResource):
             opts=child)
         if self.dr_vault is not None:
             self.dr_vault_lock = aws.backup.VaultLockConfiguration(
-                f"{name}-vault-dr", region=settings.dr_region, backup_vault_name=self.dr_vault.name,
+                f"{name}-vault-dr", region=args.dr_region, backup_vault_name=self.dr_vault.name,
                 min_retention_days=settings.daily_retention_days, opts=child)
 
         retention = {"daily": settings.daily_retention_days, "monthly": settings.monthly_retention_days}

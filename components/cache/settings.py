@@ -6,22 +6,8 @@ import re
 from dataclasses import dataclass
 
 from components.database.settings import weekly_window
-from components.validation import ConfigKey, ConfigReader
+from components.validation import ConfigReader, settings_keys
 
-KEYS = (
-    ConfigKey("cacheNodeType", "string", "ElastiCache node type of every memcached node.", "cache.t4g.small"),
-    ConfigKey("cacheNodeCount", "integer",
-              "Memcached nodes, spread round-robin over the Availability Zones (2 to 40; at least 2 so losing "
-              "one node or AZ loses only part of the cache).", 3),
-    ConfigKey("cacheEngineVersion", "string",
-              "Memcached version; 1.6.12 or later, which in-transit encryption needs.", "1.6.22"),
-    ConfigKey("cacheMaintenanceWindow", "string",
-              "Weekly UTC maintenance window of the cache, ddd:hh24:mi-ddd:hh24:mi, at least 60 minutes.",
-              "sun:05:00-sun:06:00"),
-    ConfigKey("cacheTransitEncryption", "boolean",
-              "Encrypt traffic between the web servers and memcached with TLS (the clients must connect with TLS).",
-              True),
-)
 
 MIN_NODES = 2
 MAX_NODES = 40  # the memcached limit per cluster
@@ -36,6 +22,23 @@ class CacheSettings:
     engine_version: str = "1.6.22"
     maintenance_window: str = "sun:05:00-sun:06:00"
     transit_encryption: bool = True
+
+
+_key = settings_keys(CacheSettings)
+KEYS = (
+    _key("cacheNodeType", "string", "ElastiCache node type of every memcached node.", "node_type"),
+    _key("cacheNodeCount", "integer",
+         "Memcached nodes, spread round-robin over the Availability Zones (2 to 40; at least 2 so losing "
+         "one node or AZ loses only part of the cache).", "node_count"),
+    _key("cacheEngineVersion", "string",
+         "Memcached version; 1.6.12 or later, which in-transit encryption needs.", "engine_version"),
+    _key("cacheMaintenanceWindow", "string",
+         "Weekly UTC maintenance window of the cache, ddd:hh24:mi-ddd:hh24:mi, at least 60 minutes.",
+         "maintenance_window"),
+    _key("cacheTransitEncryption", "boolean",
+         "Encrypt traffic between the web servers and memcached with TLS (the clients must connect with TLS).",
+         "transit_encryption"),
+)
 
 
 def parse(reader: ConfigReader) -> CacheSettings:

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 from components.cdn.settings import CdnSettings
 from components.iam import policy_document
 from components.storage.component import tls_only_statement
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 # AWS-managed policies (fixed IDs in every account): cache on path only with compression-aware keys, and the
 # standard security headers (HSTS, nosniff, frame options, referrer policy, XSS protection).
@@ -63,6 +63,7 @@ class Cdn(pulumi.ComponentResource):
         super().__init__("ecommerce:cdn:Cdn", name, None, opts)
         label = f"{name}-assets"
         settings = args.settings
+        tags = tagger(args.environment, args.tags)
 
         self.origin_access_control = aws.cloudfront.OriginAccessControl(
             label, name=label, description=f"CloudFront access to {label}", origin_access_control_origin_type="s3",
@@ -95,7 +96,7 @@ class Cdn(pulumi.ComponentResource):
             # Standard (legacy) logs, delivered by the awslogsdelivery account through the logs bucket's ACL.
             logging_config={"bucket": args.logs_bucket.bucket_domain_name, "prefix": LOG_PREFIX,
                             "include_cookies": False},
-            tags=stack_tags(args.environment, args.tags, Name=label),
+            tags=tags(label),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.logging_after)))
 
         # One bucket has one policy: the assets bucket's is written here, where the distribution's ARN exists.

@@ -5,27 +5,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from components.validation import ConfigKey, ConfigReader
+from components.validation import ConfigReader, settings_keys
 
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 # A CloudFront distribution takes only a global (us-east-1, scope CLOUDFRONT) WAFv2 web ACL, by ARN.
 GLOBAL_WEB_ACL_ARN = r"arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f-]{36}"
 
-KEYS = (
-    ConfigKey("cdnPriceClass", "string",
-              "CloudFront price class: PriceClass_100 (North America and Europe), PriceClass_200 (adds most of "
-              "Asia, the Middle East and Africa) or PriceClass_All.", "PriceClass_100"),
-    ConfigKey("cdnWebAclArn", "string",
-              "ARN of a global (CLOUDFRONT scope, us-east-1) WAFv2 web ACL to put in front of the static files; "
-              "empty means none.", ""),
-)
-
 
 @dataclass(frozen=True)
 class CdnSettings:
     price_class: str = "PriceClass_100"
     web_acl_arn: str = ""
+
+
+_key = settings_keys(CdnSettings)
+KEYS = (
+    _key("cdnPriceClass", "string",
+         "CloudFront price class: PriceClass_100 (North America and Europe), PriceClass_200 (adds most of "
+         "Asia, the Middle East and Africa) or PriceClass_All.", "price_class"),
+    _key("cdnWebAclArn", "string",
+         "ARN of a global (CLOUDFRONT scope, us-east-1) WAFv2 web ACL to put in front of the static files; "
+         "empty means none.", "web_acl_arn"),
+)
 
 
 def parse(reader: ConfigReader) -> CdnSettings:

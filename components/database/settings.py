@@ -5,46 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from components.network.settings import LOG_RETENTION_DAYS
-from components.validation import ConfigKey, ConfigReader
+from components.validation import (
+    ConfigReader, log_retention_rule, performance_insights_retention_rule, rds_backup_retention_rule, settings_keys)
 
-KEYS = (
-    ConfigKey("dbInstanceClass", "string",
-              "RDS instance class of the MySQL database (Multi-AZ, so two of them run). Performance Insights "
-              "needs db.*.medium or larger.", "db.t4g.medium"),
-    ConfigKey("dbEngineVersion", "string",
-              "MySQL version: \"8.0\" or \"8.4\" (RDS picks the latest minor and upgrades it automatically) or a "
-              "full version such as 8.4.3. 8.0 runs on paid RDS Extended Support. Changing the major version upgrades "
-              "the database in place.", "8.4"),
-    ConfigKey("dbAllocatedStorage", "integer", "Initial gp3 storage of the database in GiB (20 to 65536).", 20),
-    ConfigKey("dbMaxAllocatedStorage", "integer",
-              "Storage autoscaling ceiling in GiB; at least 10% above dbAllocatedStorage.", 100),
-    ConfigKey("dbBackupRetentionDays", "integer",
-              "Days RDS keeps automated backups and point-in-time recovery (7 to 35).", 7),
-    ConfigKey("dbBackupWindow", "string",
-              "Daily UTC window of the automated backup, hh24:mi-hh24:mi, at least 30 minutes, not overlapping "
-              "dbMaintenanceWindow.", "02:00-03:00"),
-    ConfigKey("dbMaintenanceWindow", "string",
-              "Weekly UTC maintenance window, ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes, not overlapping "
-              "dbBackupWindow.", "sun:04:00-sun:05:00"),
-    ConfigKey("dbMonitoringInterval", "integer",
-              "Seconds between enhanced monitoring samples: 1, 5, 10, 15, 30 or 60.", 60),
-    ConfigKey("dbPerformanceInsightsRetentionDays", "integer",
-              "Days Performance Insights keeps its data: 7, 731, or a multiple of 31.", 7),
-    ConfigKey("dbLogRetentionDays", "integer",
-              "Days the exported MySQL error and slow query logs are kept in CloudWatch Logs.", 30),
-    ConfigKey("dbLongQueryTime", "integer",
-              "Seconds after which a query is written to the slow query log (1 to 60).", 2),
-    ConfigKey("dbName", "string", "Name of the shop's database schema (it also holds the sessions table).",
-              "portal"),
-    ConfigKey("dbMasterUsername", "string",
-              "Master user name; its password is generated and rotated by RDS in Secrets Manager, and only the "
-              "stack's database bootstrap function reads it.", "portal_admin"),
-    ConfigKey("dbAppUsername", "string",
-              "The application's own MySQL user: IAM database authentication (no password), TLS required, data "
-              "and schema rights on dbName only. Created by the stack; the web servers connect as this user.",
-              "portal_app"),
-)
 
 MIN_STORAGE_GIB = 20  # the gp3 minimum for RDS MySQL
 MAX_STORAGE_GIB = 65536
@@ -78,6 +41,48 @@ class DatabaseSettings:
     db_name: str = "portal"
     master_username: str = "portal_admin"
     app_username: str = "portal_app"
+
+
+_key = settings_keys(DatabaseSettings)
+KEYS = (
+    _key("dbInstanceClass", "string",
+         "RDS instance class of the MySQL database (Multi-AZ, so two of them run). Performance Insights "
+         "needs db.*.medium or larger.", "instance_class"),
+    _key("dbEngineVersion", "string",
+         "MySQL version: \"8.0\" or \"8.4\" (RDS picks the latest minor and upgrades it automatically) or a "
+         "full version such as 8.4.3. 8.0 runs on paid RDS Extended Support. Changing the major version upgrades "
+         "the database in place.", "engine_version"),
+    _key("dbAllocatedStorage", "integer", "Initial gp3 storage of the database in GiB (20 to 65536).",
+         "allocated_storage"),
+    _key("dbMaxAllocatedStorage", "integer",
+         "Storage autoscaling ceiling in GiB; at least 10% above dbAllocatedStorage.", "max_allocated_storage"),
+    _key("dbBackupRetentionDays", "integer",
+         "Days RDS keeps automated backups and point-in-time recovery (7 to 35).", "backup_retention_days"),
+    _key("dbBackupWindow", "string",
+         "Daily UTC window of the automated backup, hh24:mi-hh24:mi, at least 30 minutes, not overlapping "
+         "dbMaintenanceWindow.", "backup_window"),
+    _key("dbMaintenanceWindow", "string",
+         "Weekly UTC maintenance window, ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes, not overlapping "
+         "dbBackupWindow.", "maintenance_window"),
+    _key("dbMonitoringInterval", "integer",
+         "Seconds between enhanced monitoring samples: 1, 5, 10, 15, 30 or 60.", "monitoring_interval"),
+    _key("dbPerformanceInsightsRetentionDays", "integer",
+         "Days Performance Insights keeps its data: 7, 731, or a multiple of 31.",
+         "performance_insights_retention_days"),
+    _key("dbLogRetentionDays", "integer",
+         "Days the exported MySQL error and slow query logs are kept in CloudWatch Logs.", "log_retention_days"),
+    _key("dbLongQueryTime", "integer",
+         "Seconds after which a query is written to the slow query log (1 to 60).", "long_query_time"),
+    _key("dbName", "string", "Name of the shop's database schema (it also holds the sessions table).",
+         "db_name"),
+    _key("dbMasterUsername", "string",
+         "Master user name; its password is generated and rotated by RDS in Secrets Manager, and only the "
+         "stack's database bootstrap function reads it.", "master_username"),
+    _key("dbAppUsername", "string",
+         "The application's own MySQL user: IAM database authentication (no password), TLS required, data "
+         "and schema rights on dbName only. Created by the stack; the web servers connect as this user.",
+         "app_username"),
+)
 
 
 # -- windows, as minutes ---------------------------------------------------------------------------
@@ -139,8 +144,7 @@ def parse(reader: ConfigReader) -> DatabaseSettings:
                  f"must be at least 10% above portal:dbAllocatedStorage ({allocated} GiB), so at least {least} GiB, "
                  "for RDS to autoscale storage")
 
-    retention = reader.integer("dbBackupRetentionDays", minimum=7, maximum=35,
-                               rule="automated backups must be kept at least 7 days (RDS allows at most 35)")
+    retention = reader.ruled_integer("dbBackupRetentionDays", rds_backup_retention_rule)
 
     backup_window = reader.string("dbBackupWindow")
     daily = daily_window(backup_window)
@@ -166,14 +170,8 @@ def parse(reader: ConfigReader) -> DatabaseSettings:
     reader.check(monitoring in MONITORING_INTERVALS, "dbMonitoringInterval", monitoring,
                  "enhanced monitoring stays on: use 1, 5, 10, 15, 30 or 60 seconds")
 
-    insights = reader.integer("dbPerformanceInsightsRetentionDays", minimum=7)
-    reader.check(insights in (7, 731) or (insights % 31 == 0 and insights < 731),
-                 "dbPerformanceInsightsRetentionDays", insights,
-                 "Performance Insights keeps 7 days, 731 days, or a multiple of 31 days")
-
-    log_retention = reader.integer("dbLogRetentionDays")
-    reader.check(log_retention in LOG_RETENTION_DAYS, "dbLogRetentionDays", log_retention,
-                 f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days")
+    insights = reader.ruled_integer("dbPerformanceInsightsRetentionDays", performance_insights_retention_rule)
+    log_retention = reader.ruled_integer("dbLogRetentionDays", log_retention_rule)
 
     long_query_time = reader.integer("dbLongQueryTime", minimum=1, maximum=60)
 

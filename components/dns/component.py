@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from components.dns.settings import (
     DnsSettings, delegated_zone_problem, delegation_warning, existing_zone_problem)
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 # CloudFront only accepts certificates issued in us-east-1.
 CDN_CERTIFICATE_REGION = "us-east-1"
@@ -67,6 +67,7 @@ class Dns(pulumi.ComponentResource):
         super().__init__("ecommerce:dns:Dns", name, None, opts)
         self._name = name
         self._args = args
+        self._tags = tagger(args.environment, args.tags)
         self.domain = args.domain
         self.www_domain = f"www.{args.domain}"
         self.static_domain = f"static.{args.domain}"
@@ -132,9 +133,6 @@ class Dns(pulumi.ComponentResource):
         else:
             self.name_servers.apply(lambda servers: pulumi.log.warn(
                 delegation_warning(self.domain, servers), resource=self))
-
-    def _tags(self, label: str) -> dict[str, str]:
-        return stack_tags(self._args.environment, self._args.tags, Name=label)
 
     def _certificate(self, key: str, names: dict[str, str], region: str | None
                      ) -> tuple[aws.acm.Certificate, aws.acm.CertificateValidation]:

@@ -11,21 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from components.validation import ConfigKey, ConfigReader
+from components.validation import ConfigReader, settings_keys
 
 HOSTED_ZONE_ID = r"Z[A-Z0-9]{1,31}"
-
-KEYS = (
-    ConfigKey("hostedZoneId", "string",
-              "ID of an existing, delegated public Route 53 hosted zone holding portal:domain (e.g. "
-              "Z0123456789ABCDEFGHIJ; staging may use production's zone); empty means the stack creates the zone "
-              "for portal:domain (protected), see zoneDelegated.", ""),
-    ConfigKey("zoneDelegated", "boolean",
-              "With hostedZoneId empty: the zone this stack created is delegated (the parent zone or registrar "
-              "lists its name servers). While false, `pulumi up` deploys only the zone and prints its name "
-              "servers, because ACM can only validate the certificates once public DNS reaches the zone. "
-              "Ignored when hostedZoneId is set.", False),
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +25,20 @@ class DnsSettings:
     def awaiting_delegation(self) -> bool:
         """The stack creates its zone and nobody has delegated it yet: deploy the zone and nothing else."""
         return not self.hosted_zone_id and not self.zone_delegated
+
+
+_key = settings_keys(DnsSettings)
+KEYS = (
+    _key("hostedZoneId", "string",
+         "ID of an existing, delegated public Route 53 hosted zone holding portal:domain (e.g. "
+         "Z0123456789ABCDEFGHIJ; staging may use production's zone); empty means the stack creates the zone "
+         "for portal:domain (protected), see zoneDelegated.", "hosted_zone_id"),
+    _key("zoneDelegated", "boolean",
+         "With hostedZoneId empty: the zone this stack created is delegated (the parent zone or registrar "
+         "lists its name servers). While false, `pulumi up` deploys only the zone and prints its name "
+         "servers, because ACM can only validate the certificates once public DNS reaches the zone. "
+         "Ignored when hostedZoneId is set.", "zone_delegated"),
+)
 
 
 def parse(reader: ConfigReader) -> DnsSettings:

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from components.edge.settings import EdgeSettings, rollback_alarm_name
 from components.security import HTTP_PORT, HTTPS_PORT
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 ACCESS_LOG_PREFIX = "alb"
 # How long a client may reuse one connection to a load balancer node: the most a zonal shift waits for clients to
@@ -71,9 +71,7 @@ class LoadBalancer(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
-
+        tags = tagger(args.environment, args.tags)
         self._tags = tags
 
         # Its group and rules come from the security-group chain (components/security.py).

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from components.network.settings import LOG_RETENTION_DAYS
-from components.validation import ConfigKey, ConfigReader
+from components.validation import ConfigReader, log_retention_rule, settings_keys
 
 # TLS 1.2+ policies only (the TLS13-1-0 / 1-1 variants still accept TLS 1.0 / 1.1).
 TLS_POLICIES = (
@@ -26,37 +25,6 @@ def rollback_alarm_name(portal_name: str) -> str:
     return f"{portal_name}-alb-5xx"
 
 
-KEYS = (
-    ConfigKey("tlsPolicy", "string",
-              "TLS policy of the HTTPS listener, one of the TLS 1.2+ ELBSecurityPolicy-TLS13-* policies.",
-              TLS_POLICIES[0]),
-    ConfigKey("wafRateLimit", "integer",
-              "Requests one client IP may make in 5 minutes before the WAF blocks it (10 to 2000000000).", 2000),
-    ConfigKey("healthCheckPath", "string",
-              "The application's health path the load balancer probes (not /: it must prove the app works).",
-              "/healthz"),
-    ConfigKey("targetHealthCheckIntervalSeconds", "integer",
-              "Seconds between health checks of one target (5 to 300).", 10),
-    ConfigKey("targetHealthCheckTimeoutSeconds", "integer",
-              "Seconds a health check may take; below the interval (2 to 120).", 5),
-    ConfigKey("targetHealthyThreshold", "integer",
-              "Consecutive passed checks before a target receives traffic (2 to 10).", 3),
-    ConfigKey("targetUnhealthyThreshold", "integer",
-              "Consecutive failed checks before a target leaves rotation (2 to 10); interval x this must be at "
-              f"most {MAX_DETECTION_SECONDS} seconds.", 2),
-    ConfigKey("deregistrationDelaySeconds", "integer",
-              "Seconds in-flight requests may finish on a target leaving the group (0 to 3600).", 30),
-    ConfigKey("stickinessSeconds", "integer",
-              "Lifetime of the load balancer's stickiness cookie (1 to 604800); sessions live in the database, so "
-              "stickiness only helps caching.", 3600),
-    ConfigKey("wafLogRetentionDays", "integer",
-              "Days the WAF's log of blocked and counted requests is kept in CloudWatch Logs.", 90),
-    ConfigKey("rollbackAlarmThreshold", "integer",
-              "5xx responses per minute (the web servers' own plus the load balancer's) that set off the rollback "
-              "alarm (the instance refresh rolls back on it).", 10),
-)
-
-
 @dataclass(frozen=True)
 class EdgeSettings:
     tls_policy: str = TLS_POLICIES[0]
@@ -70,6 +38,39 @@ class EdgeSettings:
     stickiness_seconds: int = 3600
     rollback_alarm_threshold: int = 10
     waf_log_retention_days: int = 90
+
+
+_key = settings_keys(EdgeSettings)
+KEYS = (
+    _key("tlsPolicy", "string",
+         "TLS policy of the HTTPS listener, one of the TLS 1.2+ ELBSecurityPolicy-TLS13-* policies.",
+         "tls_policy"),
+    _key("wafRateLimit", "integer",
+         "Requests one client IP may make in 5 minutes before the WAF blocks it (10 to 2000000000).", "waf_rate_limit"),
+    _key("healthCheckPath", "string",
+         "The application's health path the load balancer probes (not /: it must prove the app works).",
+         "health_check_path"),
+    _key("targetHealthCheckIntervalSeconds", "integer",
+         "Seconds between health checks of one target (5 to 300).", "health_check_interval_seconds"),
+    _key("targetHealthCheckTimeoutSeconds", "integer",
+         "Seconds a health check may take; below the interval (2 to 120).", "health_check_timeout_seconds"),
+    _key("targetHealthyThreshold", "integer",
+         "Consecutive passed checks before a target receives traffic (2 to 10).", "healthy_threshold"),
+    _key("targetUnhealthyThreshold", "integer",
+         "Consecutive failed checks before a target leaves rotation (2 to 10); interval x this must be at "
+         f"most {MAX_DETECTION_SECONDS} seconds.", "unhealthy_threshold"),
+    _key("deregistrationDelaySeconds", "integer",
+         "Seconds in-flight requests may finish on a target leaving the group (0 to 3600).",
+         "deregistration_delay_seconds"),
+    _key("stickinessSeconds", "integer",
+         "Lifetime of the load balancer's stickiness cookie (1 to 604800); sessions live in the database, so "
+         "stickiness only helps caching.", "stickiness_seconds"),
+    _key("wafLogRetentionDays", "integer",
+         "Days the WAF's log of blocked and counted requests is kept in CloudWatch Logs.", "waf_log_retention_days"),
+    _key("rollbackAlarmThreshold", "integer",
+         "5xx responses per minute (the web servers' own plus the load balancer's) that set off the rollback "
+         "alarm (the instance refresh rolls back on it).", "rollback_alarm_threshold"),
+)
 
 
 # An absolute path of plain URL characters, at most 1024 long (the ALB's limit). It is also written into the web
@@ -110,13 +111,5 @@ def parse(reader: ConfigReader) -> EdgeSettings:
         deregistration_delay_seconds=reader.integer("deregistrationDelaySeconds", minimum=0, maximum=3600),
         stickiness_seconds=reader.integer("stickinessSeconds", minimum=1, maximum=604_800),
         rollback_alarm_threshold=reader.integer("rollbackAlarmThreshold", minimum=1),
-        waf_log_retention_days=_retention(reader, "wafLogRetentionDays"),
+        waf_log_retention_days=reader.ruled_integer("wafLogRetentionDays", log_retention_rule),
     )
-
-
-def _retention(reader: ConfigReader, key: str) -> int:
-    days = reader.integer(key)
-    if not reader.check(days in LOG_RETENTION_DAYS, key, days, "CloudWatch Logs accepts only "
-                        f"{', '.join(str(d) for d in LOG_RETENTION_DAYS)} days"):
-        return EdgeSettings.waf_log_retention_days
-    return days

@@ -3,22 +3,23 @@ customer-managed KMS key."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import pulumi
 import pulumi_aws as aws
 
-from components.tagging import stack_tags
+from components.iam import policy_document
+from components.logging.settings import LoggingSettings
+from components.tagging import tagger
 
 LOG_KINDS = ("application", "system", "auth")
 
 
 @dataclass(frozen=True)
 class LoggingArgs:
+    settings: LoggingSettings
     environment: str
-    retention_days: int
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -29,20 +30,16 @@ def log_group_name(environment: str, kind: str) -> str:
 def logs_key_policy(account_id: str, region: str, partition: str = "aws") -> str:
     """Key policy: the account administers the key; CloudWatch Logs in this region may use it, but only for
     this account's log groups (the encryption context names the log group)."""
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Sid": "AccountAdministers", "Effect": "Allow",
-             "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-             "Action": "kms:*", "Resource": "*"},
-            {"Sid": "CloudWatchLogsUsesKey", "Effect": "Allow",
-             "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-             "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-             "Resource": "*",
-             "Condition": {"ArnLike": {
-                 "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}}},
-        ],
-    })
+    return policy_document(
+        {"Sid": "AccountAdministers", "Effect": "Allow",
+         "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudWatchLogsUsesKey", "Effect": "Allow",
+         "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+         "Resource": "*",
+         "Condition": {"ArnLike": {
+             "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}}})
 
 
 class Logging(pulumi.ComponentResource):
@@ -58,8 +55,7 @@ class Logging(pulumi.ComponentResource):
         region = aws.get_region().region
         partition = aws.get_partition().partition
 
-        def tags(label: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label)
+        tags = tagger(args.environment, args.tags)
 
         self.kms_key = aws.kms.Key(
             f"{name}-logs", description=f"Encrypts the {name} instance log groups",
@@ -72,7 +68,7 @@ class Logging(pulumi.ComponentResource):
         for kind in LOG_KINDS:
             self.log_groups[kind] = aws.cloudwatch.LogGroup(
                 f"{name}-{kind}", name=log_group_name(args.environment, kind),
-                retention_in_days=args.retention_days, kms_key_id=self.kms_key.arn,
+                retention_in_days=args.settings.retention_days, kms_key_id=self.kms_key.arn,
                 tags=tags(f"{name}-{kind}"), opts=child)
         self.log_group_names = {kind: group.name for kind, group in self.log_groups.items()}
         self.log_group_arns = {kind: group.arn for kind, group in self.log_groups.items()}

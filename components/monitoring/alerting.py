@@ -12,7 +12,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.settings import MonitoringSettings
-from components.tagging import stack_tags
+from components.iam import policy_document
+from components.tagging import tagger
 
 GLOBAL_REGION = "us-east-1"
 
@@ -57,7 +58,7 @@ def alert_key_policy(account_id: str, services: tuple[str, ...], partition: str 
              "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
              "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:{partition}:iam::{account_id}:{AUTOSCALING_ROLE}"},
                            "StringEquals": {"aws:PrincipalAccount": account_id}}})
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+    return policy_document(*statements)
 
 
 def alert_topic_policy(topic_arn: str, account_id: str, services: tuple[str, ...], partition: str = "aws",
@@ -85,7 +86,7 @@ def alert_topic_policy(topic_arn: str, account_id: str, services: tuple[str, ...
     statements.append(
         {"Sid": "DenyPublishWithoutTls", "Effect": "Deny", "Principal": "*", "Action": "SNS:Publish",
          "Resource": topic_arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+    return policy_document(*statements)
 
 
 def subscription_key(protocol: str, endpoint: str) -> str:
@@ -108,6 +109,7 @@ class Alerting(pulumi.ComponentResource):
         super().__init__("ecommerce:monitoring:Alerting", name, None, opts)
         self._name = name
         self._args = args
+        self._tags = tagger(args.environment, args.tags)
         identity = aws.get_caller_identity()
         self._account = identity.account_id
         self._partition = aws.get_partition().partition
@@ -145,7 +147,7 @@ class Alerting(pulumi.ComponentResource):
     def _topic(self, label: str, region: str | None, services: tuple[str, ...], autoscaling: bool,
                source_account: bool = True, filter_policy: Mapping | None = None) -> aws.sns.Topic:
         child = pulumi.ResourceOptions(parent=self)
-        tags = stack_tags(self._args.environment, self._args.tags, Name=label)
+        tags = self._tags(label)
         key = aws.kms.Key(
             label, description=f"Encrypts the {label} SNS topic", enable_key_rotation=True,
             deletion_window_in_days=30, region=region,

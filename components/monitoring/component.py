@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.settings import MonitoringSettings
-from components.tagging import stack_tags
+from components.tagging import tagger
 from components.web.boot import AGENT_NAMESPACE, WATCHED_DISK_PATHS
 
 GLOBAL_REGION = "us-east-1"
@@ -72,6 +72,7 @@ class Monitoring(pulumi.ComponentResource):
         super().__init__("ecommerce:monitoring:Monitoring", name, None, opts)
         self._name = name
         self._args = args
+        self._tagger = tagger(args.environment, args.tags)
         self._child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
         region = aws.get_region().region
@@ -147,7 +148,7 @@ class Monitoring(pulumi.ComponentResource):
     # -- pieces ---------------------------------------------------------------------------------------
 
     def _tags(self, label: str) -> dict[str, str]:
-        return stack_tags(self._args.environment, self._args.tags, Name=f"{self._name}-{label}")
+        return self._tagger(f"{self._name}-{label}")
 
     def _alarm(self, key: str, description: str, namespace: str, metric: str,
                dimensions: Mapping[str, pulumi.Input[str]], statistic: str, comparison: str,

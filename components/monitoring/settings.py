@@ -1,12 +1,11 @@
-"""Settings of the logging, alerting and monitoring tier: who is told, how long logs live, when alarms fire."""
+"""Settings of the alerting and monitoring tier: who is told, and when alarms fire."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from components.network.settings import LOG_RETENTION_DAYS
-from components.validation import ConfigKey, ConfigReader, is_domain_name
+from components.validation import ConfigReader, is_domain_name, settings_keys
 
 # Route 53 health checkers run from these regions only; at least three must be used.
 HEALTH_CHECK_REGIONS = ("us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2",
@@ -19,54 +18,12 @@ E164 = r"\+[1-9]\d{1,14}"
 # Deliberately simple: one @, no spaces, a DNS domain. SNS itself does little more.
 EMAIL = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}"
 
-KEYS = (
-    ConfigKey("alertEmails", "array", "E-mail addresses subscribed to the alert topics (each confirms by mail).",
-              []),
-    ConfigKey("alertSmsNumbers", "array", "Phone numbers in E.164 form (e.g. +447700900123) that get alerts by SMS.",
-              []),
-    ConfigKey("alertHttpsEndpoints", "array",
-              "https:// URLs (a paging or chat service) subscribed to the alert topics.", []),
-    ConfigKey("logRetentionDays", "integer",
-              "Days the application, system and auth log groups keep their events (a value CloudWatch Logs allows).",
-              90),
-    ConfigKey("alarmEvaluationPeriods", "integer",
-              "Consecutive one-minute periods a metric must breach before an alarm fires (1 to 60).", 3),
-    ConfigKey("target5xxThreshold", "integer",
-              "Target (application) 5xx responses per minute at the load balancer that raise an alarm.", 10),
-    ConfigKey("targetResponseTimeP95Ms", "integer",
-              "p95 target response time, in milliseconds, above which the load balancer latency alarm fires.", 1500),
-    ConfigKey("webCpuPercent", "integer", "Average CPU percent of the web Auto Scaling group that raises an alarm.",
-              80),
-    ConfigKey("webDiskUsedPercent", "integer",
-              "Disk space used, in percent, on any web server's root or release volume that raises an alarm.", 85),
-    ConfigKey("databaseCpuPercent", "integer", "Database CPU percent that raises an alarm.", 80),
-    ConfigKey("databaseFreeStorageMiB", "integer", "Free database storage, in MiB, below which an alarm fires.",
-              5120),
-    ConfigKey("databaseFreeableMemoryMiB", "integer", "Freeable database memory, in MiB, below which an alarm fires.",
-              256),
-    ConfigKey("databaseConnections", "integer", "Database connections above which an alarm fires.", 200),
-    ConfigKey("cacheEvictionsThreshold", "integer",
-              "Cache evictions per minute above which an alarm fires (the cache is too small).", 100),
-    ConfigKey("cacheCpuPercent", "integer", "Cache CPU percent that raises an alarm.", 80),
-    ConfigKey("cdn5xxErrorRatePercent", "integer", "CloudFront 5xx error rate, in percent, that raises an alarm.", 5),
-    ConfigKey("applicationErrorsThreshold", "integer",
-              "Application error log lines per minute above which an alarm fires.", 10),
-    ConfigKey("healthCheckIntervalSeconds", "integer",
-              "Seconds between Route 53 outside-in checks from each region: 10 or 30.", 30),
-    ConfigKey("healthCheckFailureThreshold", "integer",
-              "Consecutive failed outside-in checks before Route 53 marks the site unhealthy (1 to 10).", 3),
-    ConfigKey("healthCheckRegions", "array",
-              "Regions the outside-in check runs from (at least 3 of Route 53's checker regions).",
-              ["us-east-1", "us-west-2", "eu-west-1"]),
-)
-
 
 @dataclass(frozen=True)
 class MonitoringSettings:
     alert_emails: tuple[str, ...] = ()
     alert_sms_numbers: tuple[str, ...] = ()
     alert_https_endpoints: tuple[str, ...] = ()
-    log_retention_days: int = 90
     alarm_evaluation_periods: int = 3
     target_5xx_threshold: int = 10
     target_response_time_p95_ms: int = 1500
@@ -83,6 +40,53 @@ class MonitoringSettings:
     health_check_interval_seconds: int = 30
     health_check_failure_threshold: int = 3
     health_check_regions: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1")
+
+
+_key = settings_keys(MonitoringSettings)
+KEYS = (
+    _key("alertEmails", "array", "E-mail addresses subscribed to the alert topics (each confirms by mail).",
+         "alert_emails"),
+    _key("alertSmsNumbers", "array", "Phone numbers in E.164 form (e.g. +447700900123) that get alerts by SMS.",
+         "alert_sms_numbers"),
+    _key("alertHttpsEndpoints", "array",
+         "https:// URLs (a paging or chat service) subscribed to the alert topics.", "alert_https_endpoints"),
+    _key("alarmEvaluationPeriods", "integer",
+         "Consecutive one-minute periods a metric must breach before an alarm fires (1 to 60).",
+         "alarm_evaluation_periods"),
+    _key("target5xxThreshold", "integer",
+         "Target (application) 5xx responses per minute at the load balancer that raise an alarm.",
+         "target_5xx_threshold"),
+    _key("targetResponseTimeP95Ms", "integer",
+         "p95 target response time, in milliseconds, above which the load balancer latency alarm fires.",
+         "target_response_time_p95_ms"),
+    _key("webCpuPercent", "integer", "Average CPU percent of the web Auto Scaling group that raises an alarm.",
+         "web_cpu_percent"),
+    _key("webDiskUsedPercent", "integer",
+         "Disk space used, in percent, on any web server's root or release volume that raises an alarm.",
+         "web_disk_used_percent"),
+    _key("databaseCpuPercent", "integer", "Database CPU percent that raises an alarm.", "database_cpu_percent"),
+    _key("databaseFreeStorageMiB", "integer", "Free database storage, in MiB, below which an alarm fires.",
+         "database_free_storage_mib"),
+    _key("databaseFreeableMemoryMiB", "integer", "Freeable database memory, in MiB, below which an alarm fires.",
+         "database_freeable_memory_mib"),
+    _key("databaseConnections", "integer", "Database connections above which an alarm fires.", "database_connections"),
+    _key("cacheEvictionsThreshold", "integer",
+         "Cache evictions per minute above which an alarm fires (the cache is too small).",
+         "cache_evictions_threshold"),
+    _key("cacheCpuPercent", "integer", "Cache CPU percent that raises an alarm.", "cache_cpu_percent"),
+    _key("cdn5xxErrorRatePercent", "integer", "CloudFront 5xx error rate, in percent, that raises an alarm.",
+         "cdn_5xx_error_rate_percent"),
+    _key("applicationErrorsThreshold", "integer",
+         "Application error log lines per minute above which an alarm fires.", "application_errors_threshold"),
+    _key("healthCheckIntervalSeconds", "integer",
+         "Seconds between Route 53 outside-in checks from each region: 10 or 30.", "health_check_interval_seconds"),
+    _key("healthCheckFailureThreshold", "integer",
+         "Consecutive failed outside-in checks before Route 53 marks the site unhealthy (1 to 10).",
+         "health_check_failure_threshold"),
+    _key("healthCheckRegions", "array",
+         "Regions the outside-in check runs from (at least 3 of Route 53's checker regions).",
+         "health_check_regions"),
+)
 
 
 def is_https_url(value: str) -> bool:
@@ -112,15 +116,10 @@ def parse(reader: ConfigReader) -> MonitoringSettings:
                        "not an https:// URL with a DNS host name (plain http and IP addresses are refused: alerts "
                        "must travel encrypted)")
 
-    retention = reader.integer("logRetentionDays")
-    if not reader.check(retention in LOG_RETENTION_DAYS, "logRetentionDays", retention,
-                        f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days"):
-        retention = 90
-
     interval = reader.integer("healthCheckIntervalSeconds")
     if not reader.check(interval in HEALTH_CHECK_INTERVALS, "healthCheckIntervalSeconds", interval,
                         "Route 53 checks every 10 or 30 seconds only"):
-        interval = 30
+        interval = MonitoringSettings.health_check_interval_seconds
     regions = reader.string_list("healthCheckRegions")
     unknown = [r for r in regions if r not in HEALTH_CHECK_REGIONS]
     regions_ok = reader.check(not unknown, "healthCheckRegions", list(regions),
@@ -131,7 +130,6 @@ def parse(reader: ConfigReader) -> MonitoringSettings:
 
     return MonitoringSettings(
         alert_emails=emails, alert_sms_numbers=sms, alert_https_endpoints=https,
-        log_retention_days=retention,
         alarm_evaluation_periods=reader.integer("alarmEvaluationPeriods", minimum=1, maximum=60),
         target_5xx_threshold=reader.integer("target5xxThreshold", minimum=1),
         target_response_time_p95_ms=reader.integer("targetResponseTimeP95Ms", minimum=10, maximum=60000),

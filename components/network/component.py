@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -12,8 +11,8 @@ import pulumi_aws as aws
 
 from components.network.settings import (
     INTERFACE_ENDPOINT_SERVICES, SUBNET_TIERS, NetworkSettings, subnet_cidr, subnet_slot)
-from components.iam import assume_role_policy
-from components.tagging import stack_tags
+from components.iam import assume_role_policy, policy_document
+from components.tagging import tagger
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,7 @@ class Network(pulumi.ComponentResource):
         zones = choose_availability_zones(settings)
         self.availability_zones = zones
 
-        def tags(label: str, **more: str) -> dict[str, str]:
-            return stack_tags(args.environment, args.tags, Name=label, **more)
+        tags = tagger(args.environment, args.tags)
 
         # An Amazon-provided IPv6 block lets the load balancer answer the apex's AAAA alias (dual stack);
         # only the public subnets use it, so instances and data stay IPv4-only and private.
@@ -190,13 +188,11 @@ class Network(pulumi.ComponentResource):
             f"{name}-flow-logs", assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com"), tags=tags(f"{name}-flow-logs"), opts=child)
         aws.iam.RolePolicy(
             f"{name}-flow-logs", role=role.id,
-            policy=self.flow_log_group.arn.apply(lambda arn: json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow",
-                               "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups",
-                                          "logs:DescribeLogStreams"],
-                               "Resource": [arn, f"{arn}:*"]}],
-            })), opts=child)
+            policy=self.flow_log_group.arn.apply(lambda arn: policy_document({
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups",
+                           "logs:DescribeLogStreams"],
+                "Resource": [arn, f"{arn}:*"]})), opts=child)
         self.flow_log = aws.ec2.FlowLog(
             f"{name}-flow-logs", vpc_id=self.vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
             log_destination=self.flow_log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=60,

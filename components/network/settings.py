@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from components.validation import ConfigKey, ConfigReader, is_private_range, parse_network
+from components.validation import ConfigReader, is_private_range, log_retention_rule, parse_network, settings_keys
 
 SUBNET_TIERS = ("public", "private", "data")
 
@@ -20,34 +20,10 @@ MAX_AZ_COUNT = SLOTS_PER_TIER
 
 AZ_NAME = r"[a-z]{2}(-[a-z]+)+-\d[a-h]"
 
-KEYS = (
-    ConfigKey("azCount", "integer",
-              "How many Availability Zones the portal spreads over (at least 2, so it survives the loss of one). "
-              "Ignored when availabilityZones lists them.", 3),
-    ConfigKey("availabilityZones", "array",
-              "Explicit Availability Zone names, e.g. [\"eu-west-1a\", \"eu-west-1b\"]; empty means the first "
-              "azCount zones the region reports as available.", []),
-    ConfigKey("vpcCidr", "string",
-              "The VPC's private IPv4 range (RFC 1918), /16 to /22; every subnet is carved from it by tier and AZ "
-              "letter.", "10.40.0.0/16"),
-    ConfigKey("reservedCidrs", "array",
-              "Networks the VPC will be peered or VPN-connected with; the VPC must not overlap any of them.", []),
-    ConfigKey("flowLogRetentionDays", "integer",
-              "Days the VPC flow logs are kept in CloudWatch Logs.", 90),
-    ConfigKey("interfaceEndpoints", "boolean",
-              "Interface VPC endpoints for SSM (ssm, ssmmessages, ec2messages), Secrets Manager and CloudWatch "
-              "(logs, monitoring) in the private subnets, so web servers boot, read their configuration and "
-              "database credentials, ship logs and stay reachable by Session Manager while their AZ's NAT gateway "
-              "is down. false saves the endpoints' hourly cost, and then a NAT outage stops all of that.", True),
-)
 
 # Interface endpoints the web servers use at boot and while serving (S3 has its gateway endpoint): the SSM agent
 # and Session Manager, Parameter Store reads, the database secret, and the CloudWatch agent's logs and metrics.
 INTERFACE_ENDPOINT_SERVICES = ("ssm", "ssmmessages", "ec2messages", "secretsmanager", "logs", "monitoring")
-
-# The retention periods CloudWatch Logs accepts.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-                      2922, 3288, 3653)
 
 
 @dataclass(frozen=True)
@@ -58,6 +34,31 @@ class NetworkSettings:
     reserved_cidrs: tuple[str, ...] = ()
     flow_log_retention_days: int = 90
     interface_endpoints: bool = True
+
+
+_key = settings_keys(NetworkSettings)
+KEYS = (
+    _key("azCount", "integer",
+         "How many Availability Zones the portal spreads over (at least 2, so it survives the loss of one). "
+         "Ignored when availabilityZones lists them.", "az_count"),
+    _key("availabilityZones", "array",
+         "Explicit Availability Zone names, e.g. [\"eu-west-1a\", \"eu-west-1b\"]; empty means the first "
+         "azCount zones the region reports as available.", "availability_zones"),
+    _key("vpcCidr", "string",
+         "The VPC's private IPv4 range (RFC 1918), /16 to /22; every subnet is carved from it by tier and AZ "
+         "letter.", "vpc_cidr"),
+    _key("reservedCidrs", "array",
+         "Networks the VPC will be peered or VPN-connected with; the VPC must not overlap any of them.",
+         "reserved_cidrs"),
+    _key("flowLogRetentionDays", "integer",
+         "Days the VPC flow logs are kept in CloudWatch Logs.", "flow_log_retention_days"),
+    _key("interfaceEndpoints", "boolean",
+         "Interface VPC endpoints for SSM (ssm, ssmmessages, ec2messages), Secrets Manager and CloudWatch "
+         "(logs, monitoring) in the private subnets, so web servers boot, read their configuration and "
+         "database credentials, ship logs and stay reachable by Session Manager while their AZ's NAT gateway "
+         "is down. false saves the endpoints' hourly cost, and then a NAT outage stops all of that.",
+         "interface_endpoints"),
+)
 
 
 def parse(reader: ConfigReader) -> NetworkSettings:
@@ -106,9 +107,7 @@ def parse(reader: ConfigReader) -> NetworkSettings:
             reader.problem("vpcCidr", vpc_cidr, f"overlaps {cidr} listed in portal:reservedCidrs; "
                                                 "peered or VPN-connected networks must not overlap")
 
-    retention = reader.integer("flowLogRetentionDays")
-    reader.check(retention in LOG_RETENTION_DAYS, "flowLogRetentionDays", retention,
-                 f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days")
+    retention = reader.ruled_integer("flowLogRetentionDays", log_retention_rule)
 
     return NetworkSettings(az_count=az_count, availability_zones=zones if zones_ok else (), vpc_cidr=vpc_cidr,
                            reserved_cidrs=reserved, flow_log_retention_days=retention,

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.validation import ConfigKey, ConfigReader
-
-KEYS = (
-    ConfigKey("faultInjection", "boolean",
-              "AWS FIS experiment templates that cut one Availability Zone (its web servers stopped and kept from "
-              "relaunching there, the database failed over, the zone's private and data subnets cut off), one per "
-              "AZ. A template does nothing until someone starts it (docs/game-day.md).", True),
-    ConfigKey("faultDurationMinutes", "integer",
-              "How long an AZ experiment keeps the zone's subnets disrupted and its web capacity blocked (5 to 60).",
-              30),
-    ConfigKey("zonalAutoshift", "boolean",
-              "ARC zonal autoshift on the load balancer: AWS moves traffic out of an AZ it sees impaired, and runs "
-              "weekly practice shifts unless the portal's alarms block them.", True),
-)
+from components.validation import ConfigReader, settings_keys
 
 
 @dataclass(frozen=True)
@@ -25,6 +12,21 @@ class ResilienceSettings:
     fault_injection: bool = True
     fault_duration_minutes: int = 30
     zonal_autoshift: bool = True
+
+
+_key = settings_keys(ResilienceSettings)
+KEYS = (
+    _key("faultInjection", "boolean",
+         "AWS FIS experiment templates that cut one Availability Zone (its web servers stopped and kept from "
+         "relaunching there, the database failed over, the zone's private and data subnets cut off), one per "
+         "AZ. A template does nothing until someone starts it (docs/game-day.md).", "fault_injection"),
+    _key("faultDurationMinutes", "integer",
+         "How long an AZ experiment keeps the zone's subnets disrupted and its web capacity blocked (5 to 60).",
+         "fault_duration_minutes"),
+    _key("zonalAutoshift", "boolean",
+         "ARC zonal autoshift on the load balancer: AWS moves traffic out of an AZ it sees impaired, and runs "
+         "weekly practice shifts unless the portal's alarms block them.", "zonal_autoshift"),
+)
 
 
 def parse(reader: ConfigReader) -> ResilienceSettings:

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from components.storage.settings import StorageSettings
 from components.iam import assume_role_policy, policy_document
-from components.tagging import stack_tags
+from components.tagging import tagger
 
 PURPOSES = ("assets", "releases", "backups", "logs")
 # Uploaded media live under this prefix of the assets bucket (served by the CDN like the static files); the web
@@ -108,6 +108,7 @@ class Storage(pulumi.ComponentResource):
         super().__init__("ecommerce:storage:Storage", name, None, opts)
         self._name = name
         self._args = args
+        self._tagger = tagger(args.environment, args.tags)
         settings = args.settings
 
         # Every bucket this component owns, the disaster-recovery replica included, by stable key.
@@ -176,7 +177,7 @@ class Storage(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, **more)
 
     def _tags(self, label: str, purpose: str) -> dict[str, str]:
-        return stack_tags(self._args.environment, self._args.tags, Name=label, Purpose=purpose)
+        return self._tagger(label, Purpose=purpose)
 
     def _bucket(self, key: str, *, protect: bool, object_lock: bool, region: str | None = None,
                 purpose: str | None = None) -> aws.s3.Bucket:

@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.storage.component import MEDIA_PREFIX
-from components.iam import assume_role_policy
+from components.iam import assume_role_policy, policy_document
 from components.tagging import tagger
 from components.database.bootstrap.component import db_user_arn
 from components.web.boot import AGENT_NAMESPACE, BootConfig, user_data
@@ -263,7 +263,7 @@ class WebTier(pulumi.ComponentResource):
         media = args.storage.media_prefix
 
         def document(releases_arn: str, assets_arn: str, resource_id: str, log_group_arns: list[str]) -> str:
-            return json.dumps({"Version": "2012-10-17", "Statement": [
+            return policy_document(*[
                 {"Sid": "ReadReleases", "Effect": "Allow", "Action": "s3:GetObject",
                  "Resource": f"{releases_arn}/releases/*"},
                 # Uploads, their thumbnails and deletions: the media prefix and nothing else of the bucket. The
@@ -285,7 +285,7 @@ class WebTier(pulumi.ComponentResource):
                 {"Sid": "PublishAgentMetrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData",
                  "Resource": "*", "Condition": {"StringEquals": {"cloudwatch:namespace": AGENT_NAMESPACE}}},
                 {"Sid": "ReadOwnGroupTag", "Effect": "Allow", "Action": "ec2:DescribeTags", "Resource": "*"},
-            ]}, indent=2)
+            ], indent=2)
 
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-web", role=self.role.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from components.validation import ConfigKey, ConfigReader
+from components.validation import ConfigReader, settings_keys
 
 
 # A release id becomes an S3 key prefix (`releases/<release>/`) and a directory name on the instances.
@@ -15,33 +15,6 @@ AMI_ID_PATTERN = r"ami-([0-9a-f]{8}|[0-9a-f]{17})"
 
 # Ports a web server process may bind without being one of the well-known system services.
 APP_PORT_RANGE = (80, 65535)
-
-KEYS = (
-    ConfigKey("release", "string",
-              "The application release the web tier runs: its archive is releases/<release>/portal.tar.gz (with "
-              "a .sha256 beside it) in the releases bucket. Changing it rolls the fleet; promotion is setting the "
-              "same value on prod.", ""),
-    ConfigKey("instanceType", "string", "EC2 instance type of the web servers.", "t3.small"),
-    ConfigKey("minSize", "integer",
-              "Fewest web servers; at least the number of Availability Zones, so every AZ serves.", 3),
-    ConfigKey("maxSize", "integer", "Most web servers scaling may run (at least minSize).", 6),
-    ConfigKey("amiId", "string",
-              "The base image id (ami-...) the web servers boot; required with release. Pinned per stack and "
-              "promoted together with the release, so prod only runs an image staging ran.", ""),
-    ConfigKey("appPort", "integer", "Port the web servers serve HTTP on behind the load balancer.", 8080),
-    ConfigKey("cpuTarget", "integer", "Average CPU percent target tracking keeps the group at (10 to 90).", 50),
-    ConfigKey("requestsPerTarget", "integer",
-              "Requests per minute per server that target tracking keeps the group at.", 1000),
-    ConfigKey("rootVolumeGb", "integer", "Size of the encrypted gp3 root volume in GiB (8 to 200).", 20),
-    ConfigKey("healthCheckGraceSeconds", "integer",
-              "Seconds a new server has to boot before failed health checks replace it (60 to 1800).", 300),
-    ConfigKey("instanceWarmupSeconds", "integer",
-              "Seconds until a new server counts in scaling metrics and in an instance refresh (0 to 1800).", 300),
-    ConfigKey("refreshMinHealthyPercentage", "integer",
-              "Capacity an instance refresh keeps in service, in percent of desired (0 to 100).", 100),
-    ConfigKey("refreshMaxHealthyPercentage", "integer",
-              "Capacity an instance refresh may grow to while replacing, in percent of desired (100 to 200).", 150),
-)
 
 
 @dataclass(frozen=True)
@@ -59,6 +32,39 @@ class WebSettings:
     instance_warmup_seconds: int = 300
     refresh_min_healthy_percentage: int = 100
     refresh_max_healthy_percentage: int = 150
+
+
+_key = settings_keys(WebSettings)
+KEYS = (
+    _key("release", "string",
+         "The application release the web tier runs: its archive is releases/<release>/portal.tar.gz (with "
+         "a .sha256 beside it) in the releases bucket. Changing it rolls the fleet; promotion is setting the "
+         "same value on prod.", "release"),
+    _key("instanceType", "string", "EC2 instance type of the web servers.", "instance_type"),
+    _key("minSize", "integer",
+         "Fewest web servers; at least the number of Availability Zones, so every AZ serves.", "min_size"),
+    _key("maxSize", "integer", "Most web servers scaling may run (at least minSize).", "max_size"),
+    _key("amiId", "string",
+         "The base image id (ami-...) the web servers boot; required with release. Pinned per stack and "
+         "promoted together with the release, so prod only runs an image staging ran.", "ami_id"),
+    _key("appPort", "integer", "Port the web servers serve HTTP on behind the load balancer.", "app_port"),
+    _key("cpuTarget", "integer", "Average CPU percent target tracking keeps the group at (10 to 90).", "cpu_target"),
+    _key("requestsPerTarget", "integer",
+         "Requests per minute per server that target tracking keeps the group at.", "requests_per_target"),
+    _key("rootVolumeGb", "integer", "Size of the encrypted gp3 root volume in GiB (8 to 200).", "root_volume_gb"),
+    _key("healthCheckGraceSeconds", "integer",
+         "Seconds a new server has to boot before failed health checks replace it (60 to 1800).",
+         "health_check_grace_seconds"),
+    _key("instanceWarmupSeconds", "integer",
+         "Seconds until a new server counts in scaling metrics and in an instance refresh (0 to 1800).",
+         "instance_warmup_seconds"),
+    _key("refreshMinHealthyPercentage", "integer",
+         "Capacity an instance refresh keeps in service, in percent of desired (0 to 100).",
+         "refresh_min_healthy_percentage"),
+    _key("refreshMaxHealthyPercentage", "integer",
+         "Capacity an instance refresh may grow to while replacing, in percent of desired (100 to 200).",
+         "refresh_max_healthy_percentage"),
+)
 
 
 def parse(reader: ConfigReader) -> WebSettings:

@@ -9,6 +9,7 @@ sys.path.insert(0, ROOT)
 import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 
+from components.logging import settings as logging_settings  # noqa: E402
 from components.logging.component import Logging, LoggingArgs  # noqa: E402
 from components.monitoring import settings as monitoring_settings  # noqa: E402
 from components.monitoring.alerting import Alerting, AlertingArgs  # noqa: E402
@@ -18,12 +19,13 @@ from components.validation import ConfigReader  # noqa: E402
 
 stack = pulumi.get_stack()
 name = f"portal-{stack}"
-reader = ConfigReader(raw_portal_config(), monitoring_settings.KEYS)
+reader = ConfigReader(raw_portal_config(), (*logging_settings.KEYS, *monitoring_settings.KEYS))
 reader.check_unknown_keys()
+log_settings = logging_settings.parse(reader)
 settings = monitoring_settings.parse(reader)
 reader.raise_if_problems()
 
-logging = Logging(name, LoggingArgs(environment=stack, retention_days=settings.log_retention_days))
+logging = Logging(name, LoggingArgs(settings=log_settings, environment=stack))
 alerting = Alerting(name, AlertingArgs(settings=settings, environment=stack))
 
 lb = aws.lb.LoadBalancer("standin-lb", name=f"{name}-lb", load_balancer_type="application")

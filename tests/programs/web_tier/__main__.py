@@ -16,15 +16,15 @@ from components.edge.component import LoadBalancer, LoadBalancerArgs  # noqa: E4
 from components.network import settings as network_settings  # noqa: E402
 from components.network.component import Network, NetworkArgs  # noqa: E402
 from components.security import SecurityGroups, SecurityGroupsArgs  # noqa: E402
-from components.settings import raw_portal_config  # noqa: E402
-from components.validation import ConfigKey, ConfigReader  # noqa: E402
+from components.settings import GENERAL_KEYS, raw_portal_config  # noqa: E402
+from components.validation import ConfigReader  # noqa: E402
 from components.web import settings as web_settings  # noqa: E402
 from components.web.component import (  # noqa: E402
     CacheInputs, DatabaseInputs, LoadBalancerInputs, LoggingInputs, StorageInputs, WebTier, WebTierArgs)
 
 stack = pulumi.get_stack()
 name = f"portal-{stack}"
-protect_key = ConfigKey("protect", "boolean", "", True)
+protect_key = next(key for key in GENERAL_KEYS if key.name == "protect")
 reader = ConfigReader(raw_portal_config(), (*network_settings.KEYS, *edge_settings.KEYS, *web_settings.KEYS,
                                             protect_key))
 reader.check_unknown_keys()

@@ -4,8 +4,9 @@
     venv/bin/python tools/sync_readme.py --check  # exit 1 if README.md is stale
 
 Tables: the config reference (from the keys declared in components/), the outputs contract (docs/outputs.md)
-and the policy list (docs/policies.md, which tests/policies/test_docs.py holds equal to the pack's manifest).
-Each lives in README.md between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.
+and the policy list (from the policies' declarations, as in docs/policies.md). Each lives in README.md between
+`<!-- NAME:begin -->` and `<!-- NAME:end -->`. docs/policies.md's own tables are regenerated first
+(tools/sync_policy_docs.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from components.schema import readme_table  # noqa: E402
+from tools import sync_policy_docs  # noqa: E402
 
 README = ROOT / "README.md"
 
@@ -32,7 +34,7 @@ def sections() -> dict[str, str]:
     return {
         "config": readme_table(),
         "outputs": _first_table((ROOT / "docs" / "outputs.md").read_text(), "| name | meaning |"),
-        "policies": _first_table((ROOT / "docs" / "policies.md").read_text(), "| Policy | Level |"),
+        "policies": sync_policy_docs.policy_table(),
     }
 
 
@@ -46,6 +48,8 @@ def render(readme: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if sync_policy_docs.main(argv):
+        return 1
     current = README.read_text()
     wanted = render(current)
     if "--check" in argv:

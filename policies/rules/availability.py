@@ -2,7 +2,7 @@
 from typing import Iterable, List, Optional, Tuple
 
 from . import _native
-from ._base import resource_policy, stack_policy
+from ._base import MANDATORY, resource_policy, stack_policy
 from ._exposure import public_paths
 from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
@@ -550,17 +550,79 @@ def _instance_refresh(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("asg-multi-az", _asg_multi_az),
-    stack_policy("asg-min-capacity-per-az", _asg_min_capacity),
-    stack_policy("lb-multi-az", _lb_multi_az),
-    stack_policy("asg-elb-health-check", _asg_elb_health_check),
-    resource_policy("target-group-health-check", ("lb/targetGroup", "elb/loadBalancer"), _tg_health_check),
-    stack_policy("web-servers-in-asg", _web_servers_in_asg),
-    stack_policy("rds-multi-az", _rds_multi_az),
-    resource_policy("memcached-cross-az", ("elasticache/cluster",), _memcached),
-    resource_policy("redis-automatic-failover", ("elasticache/cluster", "elasticache/replicationGroup"), _redis),
-    stack_policy("private-route-nat-same-az", _private_route_nat),
-    stack_policy("no-nfs-single-point-of-failure", _no_nfs_spof),
-    stack_policy("sticky-sessions-need-shared-store", _sticky),
-    resource_policy("asg-instance-refresh-pinned-version", (ASG,), _instance_refresh),
+    stack_policy(
+        "asg-multi-az", _asg_multi_az, level=MANDATORY, catalogue=("A1", "NEW-4"),
+        description="Auto Scaling groups must span at least two Availability Zones.",
+        config_schema={
+            "minAvailabilityZones": {"type": "integer", "minimum": 2, "default": 2,
+                                     "description": "Minimum number of AZs an Auto Scaling group spans."},
+        }),
+    stack_policy(
+        "asg-min-capacity-per-az", _asg_min_capacity, level=MANDATORY, catalogue=("NEW-3",),
+        description=("An Auto Scaling group's minimum size must be at least the number of AZs it spans (min <= "
+                     "desired <= max).")),
+    stack_policy(
+        "lb-multi-az", _lb_multi_az, level=MANDATORY, catalogue=("A4", "NEW-4"),
+        description="Load balancers (ALB/NLB and Classic) must span at least two Availability Zones.",
+        config_schema={
+            "minAvailabilityZones": {"type": "integer", "minimum": 2, "default": 2,
+                                     "description": "Minimum number of AZs a load balancer spans."},
+        }),
+    stack_policy(
+        "asg-elb-health-check", _asg_elb_health_check, level=MANDATORY, catalogue=("A2",),
+        description="An Auto Scaling group behind a load balancer must use ELB health checks with a grace period.",
+        config_schema={
+            "minGracePeriodSeconds": {"type": "integer", "minimum": 0, "default": 60,
+                                      "description": "Minimum health check grace period (boot time)."},
+        }),
+    resource_policy(
+        "target-group-health-check", ("lb/targetGroup", "elb/loadBalancer"), _tg_health_check,
+        level=MANDATORY, catalogue=("A3", "NEW-10"),
+        description="Target groups and Classic load balancers need an enabled health check with sane thresholds.",
+        config_schema={
+            "maxHealthyThreshold": {"type": "integer", "default": 5, "description": "Largest healthy threshold."},
+            "minUnhealthyThreshold": {"type": "integer", "default": 2, "description": "Smallest unhealthy threshold."},
+            "maxUnhealthyThreshold": {"type": "integer", "default": 5, "description": "Largest unhealthy threshold."},
+            "maxIntervalSeconds": {"type": "integer", "default": 60, "description": "Longest health check interval."},
+        }),
+    stack_policy(
+        "web-servers-in-asg", _web_servers_in_asg, level=MANDATORY, catalogue=("NEW-7", "A17"),
+        description=("Web servers must run in an Auto Scaling group behind a load balancer, not as stand-alone "
+                     "instances.")),
+    stack_policy(
+        "rds-multi-az", _rds_multi_az, level=MANDATORY, catalogue=("A7", "A8"),
+        description="RDS databases must be Multi-AZ."),
+    resource_policy(
+        "memcached-cross-az", ("elasticache/cluster",), _memcached, level=MANDATORY, catalogue=("NEW-6",),
+        description="Memcached clusters need at least two nodes spread across Availability Zones."),
+    resource_policy(
+        "redis-automatic-failover", ("elasticache/cluster", "elasticache/replicationGroup"), _redis,
+        level=MANDATORY, catalogue=("A9",),
+        description="Redis must run as a replication group with a replica, automatic failover and Multi-AZ."),
+    stack_policy(
+        "private-route-nat-same-az", _private_route_nat, level=MANDATORY, catalogue=("A12", "NEW-2"),
+        description="Private subnets must egress through a NAT gateway in their own Availability Zone."),
+    stack_policy(
+        "no-nfs-single-point-of-failure", _no_nfs_spof, level=MANDATORY, catalogue=("A10", "NEW-7"),
+        description="Shared files must not depend on a single NFS server or a One Zone EFS file system."),
+    stack_policy(
+        "sticky-sessions-need-shared-store", _sticky, level=MANDATORY, catalogue=("NEW-5",),
+        description="Sticky sessions are allowed only when the stack has a shared, durable session store.",
+        config_schema={
+            "sessionStoreTypes": {
+                "type": "array", "items": {"type": "string"},
+                "default": ["rds/instance", "rds/cluster", "elasticache/replicationGroup", "dynamodb/table"],
+                "description": "Resource kinds (module/type) that count as a shared, durable session store "
+                               "when they are themselves highly available (memcached never counts).",
+            },
+        }),
+    resource_policy(
+        "asg-instance-refresh-pinned-version", (ASG,), _instance_refresh,
+        level=MANDATORY, catalogue=("NEW-10", "A13"),
+        description=("An Auto Scaling group must have an instance refresh that can start: a numbered launch "
+                     "template version, not $Latest/$Default."),
+        config_schema={
+            "minHealthyPercentage": {"type": "integer", "default": 50,
+                                     "description": "Lowest acceptable instance refresh min healthy percentage."},
+        }),
 ]

@@ -7,7 +7,7 @@ through propertyDependencies, so it decides during a first preview, when every I
 import math
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from ._base import stack_policy
+from ._base import ADVISORY, MANDATORY, stack_policy
 from ._config import setting
 from ._graph import Graph, Node, azs_of, subnet_az
 from ._props import as_list, is_unknown, number, truthy
@@ -234,6 +234,14 @@ def _consistency(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    stack_policy("az-loss-survivable", _survives),
-    stack_policy("az-consistency-across-tiers", _consistency),
+    stack_policy(
+        "az-loss-survivable", _survives, level=MANDATORY, catalogue=("NEW-8", "NEW-4", "NEW-2"),
+        description="Every tier must keep serving when any one Availability Zone is lost.",
+        config_schema={
+            "minWebCapacityAfterLoss": {"type": "integer", "minimum": 1, "default": 1,
+                                        "description": "Instances the web group must keep (at its minimum size) after losing an AZ."},
+        }),
+    stack_policy(
+        "az-consistency-across-tiers", _consistency, level=ADVISORY, catalogue=("NEW-4",),
+        description="The load balancer, database, cache and file system should cover every AZ the web tier uses."),
 ]

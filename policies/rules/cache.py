@@ -1,7 +1,7 @@
 """ElastiCache hygiene (the availability rules for caches live in availability.py)."""
 from typing import Iterable
 
-from ._base import resource_policy
+from ._base import ADVISORY, resource_policy
 from ._graph import Node
 from ._props import fmt_num, is_unknown, number, truthy
 
@@ -58,9 +58,19 @@ def _auto_minor(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    resource_policy("redis-encryption", (RG, CLUSTER), _encryption),
-    resource_policy("redis-snapshot-retention", (RG, CLUSTER), _snapshots),
-    resource_policy("elasticache-subnet-group", (RG, CLUSTER), _subnet_group),
-    resource_policy("redis-auth", (RG,), _redis_auth),
-    resource_policy("elasticache-auto-minor-version-upgrade", (RG, CLUSTER), _auto_minor),
+    resource_policy(
+        "redis-encryption", (RG, CLUSTER), _encryption, level=ADVISORY, catalogue=("G3",),
+        description="Redis replication groups should encrypt data at rest and in transit."),
+    resource_policy(
+        "redis-snapshot-retention", (RG, CLUSTER), _snapshots, level=ADVISORY, catalogue=("B15",),
+        description="Redis should keep automatic snapshots."),
+    resource_policy(
+        "elasticache-subnet-group", (RG, CLUSTER), _subnet_group, level=ADVISORY, catalogue=("G1",),
+        description="ElastiCache clusters should run in a VPC subnet group of their own."),
+    resource_policy(
+        "redis-auth", (RG,), _redis_auth, level=ADVISORY, catalogue=("G4",),
+        description="Redis replication groups should require an AUTH token or RBAC user group."),
+    resource_policy(
+        "elasticache-auto-minor-version-upgrade", (RG, CLUSTER), _auto_minor, level=ADVISORY, catalogue=("G5",),
+        description="ElastiCache should take automatic minor version upgrades."),
 ]

@@ -3,7 +3,7 @@ import base64
 import re
 from typing import Iterable, List, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
 from ._exposure import public_paths
 from ._config import matches, setting
 from ._graph import Graph, Node
@@ -266,18 +266,54 @@ def _wildcard_admin(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("imdsv2-required", _imdsv2),
-    stack_policy("ebs-encrypted", _ebs),
-    resource_policy("imds-hop-limit", (INSTANCE, LT, LC), _hop_limit),
-    stack_policy("no-public-ip-on-instances", _public_ip),
-    resource_policy("detailed-monitoring", (INSTANCE, LT, LC), _monitoring),
-    resource_policy("instance-profile-attached", (INSTANCE, LT, LC), _profile),
-    resource_policy("user-data-no-secrets", (INSTANCE, LT, LC), _user_data),
-    resource_policy("asg-capacity-rebalance", (ASG,), _rebalance),
-    resource_policy("standalone-instance-termination-protection", (INSTANCE,), _termination),
-    stack_policy("iam-role-policy-conflict", _role_conflict),
-    resource_policy("instances-in-vpc", (INSTANCE,), _in_vpc),
-    resource_policy("ebs-delete-on-termination", (INSTANCE, LT, LC), _delete_on_termination),
-    resource_policy("iam-no-wildcard-admin", ("iam/policy", "iam/rolePolicy", "iam/role", "iam/userPolicy",
-                                              "iam/groupPolicy"), _wildcard_admin),
+    stack_policy(
+        "imdsv2-required", _imdsv2, level=MANDATORY, catalogue=("D1",),
+        description=("Instances, launch templates and launch configurations must require IMDSv2 (httpTokens = "
+                     "required, or an image that requires it)."),
+        config_schema={
+            "imdsv2ImageIds": {
+                "type": "array", "items": {"type": "string"}, "default": [],
+                "description": "Image ids (or glob patterns) registered to require IMDSv2, such as the Amazon Linux 2023 "
+                               "AMIs the stack launches; their instances and launch templates need no httpTokens.",
+            },
+        }),
+    stack_policy(
+        "ebs-encrypted", _ebs, level=MANDATORY, catalogue=("D4",),
+        description="EBS volumes (instance, launch template, launch configuration, stand-alone) must be encrypted."),
+    resource_policy(
+        "imds-hop-limit", (INSTANCE, LT, LC), _hop_limit, level=ADVISORY, catalogue=("D2",),
+        description="The instance metadata response hop limit should be 1."),
+    stack_policy(
+        "no-public-ip-on-instances", _public_ip, level=ADVISORY, catalogue=("D3",),
+        description="Instances and launch templates should not get public IP addresses."),
+    resource_policy(
+        "detailed-monitoring", (INSTANCE, LT, LC), _monitoring, level=ADVISORY, catalogue=("D5",),
+        description="Instances and launch templates should enable detailed (1-minute) monitoring."),
+    resource_policy(
+        "instance-profile-attached", (INSTANCE, LT, LC), _profile, level=ADVISORY, catalogue=("D6",),
+        description="Instances and launch templates should have an IAM instance profile."),
+    resource_policy(
+        "user-data-no-secrets", (INSTANCE, LT, LC), _user_data, level=ADVISORY, catalogue=("D9",),
+        description="User data must not contain hard-coded secrets."),
+    resource_policy(
+        "asg-capacity-rebalance", (ASG,), _rebalance, level=ADVISORY, catalogue=("A14",),
+        description="Auto Scaling groups should enable capacity rebalancing or use a mixed instances policy."),
+    resource_policy(
+        "standalone-instance-termination-protection", (INSTANCE,), _termination, level=ADVISORY, catalogue=("A17",),
+        description="Stand-alone EC2 instances (outside an Auto Scaling group) should have termination protection."),
+    stack_policy(
+        "iam-role-policy-conflict", _role_conflict, level=ADVISORY, catalogue=("L7",),
+        description=("An IAM role's policies should be managed either inline on the role or as attachment "
+                     "resources, not both.")),
+    resource_policy(
+        "instances-in-vpc", (INSTANCE,), _in_vpc, level=ADVISORY, catalogue=("D8",),
+        description="Instances should be launched into a subnet of a VPC the stack defines (not the default VPC)."),
+    resource_policy(
+        "ebs-delete-on-termination", (INSTANCE, LT, LC), _delete_on_termination, level=ADVISORY, catalogue=("B16",),
+        description=("Launch template and instance volumes should be deleted with the instance, so none are left "
+                     "behind.")),
+    resource_policy(
+        "iam-no-wildcard-admin", ("iam/policy", "iam/rolePolicy", "iam/role", "iam/userPolicy", "iam/groupPolicy"), _wildcard_admin,
+        level=ADVISORY, catalogue=("L6",),
+        description="IAM policies must not allow every action on every resource."),
 ]

@@ -4,7 +4,7 @@ import json
 import re
 from typing import Any, Iterable, List, Optional, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
 from ._graph import Graph, Node, azs_of
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
 from ._sg import SG_KINDS, WORLD, rules_of_group
@@ -308,11 +308,31 @@ def _ecr_policy(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("ecs-service-multi-az", _ecs_service_multi_az),
-    stack_policy("ecs-tasks-private-behind-load-balancer", _ecs_tasks_private),
-    resource_policy("ecs-no-secrets-in-environment", (TASK_DEF,), _ecs_env_secrets),
-    stack_policy("eks-node-group-multi-az", _eks_node_group_multi_az),
-    resource_policy("eks-endpoint-not-public", (EKS_CLUSTER,), _eks_endpoint),
-    resource_policy("eks-secrets-encrypted", (EKS_CLUSTER,), _eks_secrets),
-    resource_policy("ecr-repository-policy-not-public", (REPO_POLICY, REPO_TEMPLATE), _ecr_policy),
+    stack_policy(
+        "ecs-service-multi-az", _ecs_service_multi_az, level=MANDATORY, catalogue=("NEW-17",),
+        description=("ECS services must keep at least two tasks running, in subnets of at least two Availability "
+                     "Zones.")),
+    stack_policy(
+        "ecs-tasks-private-behind-load-balancer", _ecs_tasks_private, level=MANDATORY, catalogue=("NEW-18",),
+        description=("Tasks of a load-balanced ECS service must not be reachable from the internet around the load "
+                     "balancer (public IP and a world-open security group).")),
+    resource_policy(
+        "ecs-no-secrets-in-environment", (TASK_DEF,), _ecs_env_secrets, level=MANDATORY, catalogue=("L9",),
+        description=("Task definitions must pass passwords, tokens and keys to containers as secrets, not as plain "
+                     "environment variables.")),
+    stack_policy(
+        "eks-node-group-multi-az", _eks_node_group_multi_az, level=MANDATORY, catalogue=("NEW-17",),
+        description=("EKS managed node groups must span at least two Availability Zones, with a minimum size of at "
+                     "least one node per AZ.")),
+    resource_policy(
+        "eks-endpoint-not-public", (EKS_CLUSTER,), _eks_endpoint, level=ADVISORY, catalogue=("E11",),
+        description="The EKS API server endpoint should not be open to the whole internet."),
+    resource_policy(
+        "eks-secrets-encrypted", (EKS_CLUSTER,), _eks_secrets, level=ADVISORY, catalogue=("L8",),
+        description="EKS clusters should envelope-encrypt Kubernetes secrets with a KMS key of their own."),
+    resource_policy(
+        "ecr-repository-policy-not-public", (REPO_POLICY, REPO_TEMPLATE), _ecr_policy,
+        level=MANDATORY, catalogue=("L10",),
+        description=("ECR repository policies must not let everyone (Principal \"*\") push or delete images "
+                     "without a condition restricting the caller.")),
 ]

@@ -1,7 +1,7 @@
 """Data on services other than RDS, S3 and EFS: DynamoDB tables, Redshift clusters, Secrets Manager values."""
 from typing import Iterable, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import MANDATORY, resource_policy, stack_policy
 from ._config import matches, setting
 from ._graph import Graph, Node
 from ._props import first, fmt_num, is_unknown, number, truthy
@@ -75,7 +75,21 @@ def _secret_value(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    resource_policy("dynamodb-point-in-time-recovery", (TABLE,), _pitr),
-    resource_policy("redshift-multi-node-final-snapshot", (REDSHIFT,), _redshift),
-    stack_policy("secret-version-not-literal", _secret_value),
+    resource_policy(
+        "dynamodb-point-in-time-recovery", (TABLE,), _pitr, level=MANDATORY, catalogue=("B18",),
+        description="DynamoDB tables must have point-in-time recovery enabled."),
+    resource_policy(
+        "redshift-multi-node-final-snapshot", (REDSHIFT,), _redshift, level=MANDATORY, catalogue=("A18", "NEW-16"),
+        description="Redshift clusters must run on more than one node and take a final snapshot on deletion."),
+    stack_policy(
+        "secret-version-not-literal", _secret_value, level=MANDATORY, catalogue=("NEW-19",),
+        description=("Secrets Manager secret versions must not carry a plaintext value written in the program or "
+                     "its stack configuration."),
+        config_schema={
+            "configSecretVersions": {
+                "type": "array", "items": {"type": "string"}, "default": [],
+                "description": "Glob patterns of secret versions exempted by name (kept for existing configs: a value "
+                               "from secret config passes on its own).",
+            },
+        }),
 ]

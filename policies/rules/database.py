@@ -2,8 +2,8 @@
 import re
 from typing import Iterable, Optional, Tuple
 
-from ._base import resource_policy, stack_policy
-from ._config import is_production, setting
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
+from ._config import PRODUCTION_STACKS, is_production, setting
 from ._graph import Graph, Node
 from ._props import as_list, fmt_num, is_unknown, number, truthy
 from ._secrets import config_origin
@@ -245,20 +245,57 @@ def _snapshot_public(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    resource_policy("rds-backup-retention", DB_KINDS, _backup_retention),
-    resource_policy("rds-final-snapshot", DB_KINDS, _final_snapshot),
-    resource_policy("rds-storage-encrypted", DB_KINDS, _storage_encrypted),
-    resource_policy("rds-not-public", DB_KINDS + ("rds/clusterInstance",), _not_public),
-    stack_policy("rds-master-password-managed", _master_password),
-    resource_policy("rds-deletion-protection", DB_KINDS, _deletion_protection),
-    resource_policy("rds-log-exports", DB_KINDS, _log_exports),
-    stack_policy("rds-performance-insights", _performance_insights),
-    resource_policy("rds-auto-minor-version-upgrade", DB_KINDS + ("rds/clusterInstance",), _auto_minor),
-    resource_policy("rds-storage-autoscaling", ("rds/instance",), _storage_autoscaling),
-    resource_policy("rds-backup-window-no-overlap", DB_KINDS, _windows),
-    resource_policy("rds-iam-auth", DB_KINDS, _iam_auth),
-    stack_policy("rds-require-secure-transport", _secure_transport),
-    resource_policy("rds-non-default-master-username", DB_KINDS, _master_username),
-    resource_policy("rds-snapshot-not-public", ("rds/snapshot", "rds/clusterSnapshot", "rds/snapshotCopy"),
-                    _snapshot_public),
+    resource_policy(
+        "rds-backup-retention", DB_KINDS, _backup_retention, level=MANDATORY, catalogue=("B1",),
+        description="RDS automated backups must be kept for at least the required number of days.",
+        config_schema={
+            "minRetentionDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7,
+                                 "description": "Required automated backup retention in days."},
+        }),
+    resource_policy(
+        "rds-final-snapshot", DB_KINDS, _final_snapshot, level=MANDATORY, catalogue=("NEW-16",),
+        description="RDS databases must take a final snapshot on deletion."),
+    resource_policy(
+        "rds-storage-encrypted", DB_KINDS, _storage_encrypted, level=MANDATORY, catalogue=("F2",),
+        description="RDS storage must be encrypted."),
+    resource_policy(
+        "rds-not-public", DB_KINDS + ("rds/clusterInstance",), _not_public, level=MANDATORY, catalogue=("F1",),
+        description="RDS databases must not be publicly accessible."),
+    stack_policy(
+        "rds-master-password-managed", _master_password, level=MANDATORY, catalogue=("L3",),
+        description=("The RDS master password must be managed by RDS (Secrets Manager), generated, or secret "
+                     "config, never a plaintext value.")),
+    resource_policy(
+        "rds-deletion-protection", DB_KINDS, _deletion_protection, level=MANDATORY, catalogue=("B2",),
+        description="RDS databases in production stacks must have deletion protection.",
+        config_schema=PRODUCTION_STACKS),
+    resource_policy(
+        "rds-log-exports", DB_KINDS, _log_exports, level=ADVISORY, catalogue=("F5",),
+        description="RDS databases should export their logs to CloudWatch Logs."),
+    stack_policy(
+        "rds-performance-insights", _performance_insights, level=ADVISORY, catalogue=("F6",),
+        description="RDS databases should enable Performance Insights or enhanced monitoring."),
+    resource_policy(
+        "rds-auto-minor-version-upgrade", DB_KINDS + ("rds/clusterInstance",), _auto_minor,
+        level=ADVISORY, catalogue=("F7",),
+        description="RDS databases should take automatic minor version upgrades."),
+    resource_policy(
+        "rds-storage-autoscaling", ("rds/instance",), _storage_autoscaling, level=ADVISORY, catalogue=("NEW-16",),
+        description="RDS instances should enable storage autoscaling (max allocated storage)."),
+    resource_policy(
+        "rds-backup-window-no-overlap", DB_KINDS, _windows, level=ADVISORY, catalogue=("NEW-16",),
+        description="RDS backup and maintenance windows should be set and must not overlap."),
+    resource_policy(
+        "rds-iam-auth", DB_KINDS, _iam_auth, level=ADVISORY, catalogue=("F4",),
+        description="RDS databases should enable IAM database authentication."),
+    stack_policy(
+        "rds-require-secure-transport", _secure_transport, level=ADVISORY, catalogue=("F3",),
+        description="MySQL/MariaDB databases should use a parameter group that sets require_secure_transport."),
+    resource_policy(
+        "rds-non-default-master-username", DB_KINDS, _master_username, level=ADVISORY, catalogue=("F10",),
+        description="The RDS master username should not be the engine default (admin, root, postgres...)."),
+    resource_policy(
+        "rds-snapshot-not-public", ("rds/snapshot", "rds/clusterSnapshot", "rds/snapshotCopy"), _snapshot_public,
+        level=ADVISORY, catalogue=("B17",),
+        description="Manual RDS snapshots must not be shared publicly."),
 ]

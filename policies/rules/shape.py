@@ -5,7 +5,7 @@ protection flags may differ; the shape keeps only what decides availability and 
 """
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ._base import stack_policy
+from ._base import ADVISORY, stack_policy
 from ._graph import Graph, Node
 from ._props import first, is_unknown, number, truthy
 from .availability import asg_has_lb, asg_zones, lb_zones, nat_az, private_egress
@@ -130,4 +130,12 @@ def _matches_production(g: Graph, config) -> Iterable[Tuple[Optional[Node], str]
                                f"production (only sizes may differ).")
 
 
-POLICIES = [stack_policy("staging-matches-production", _matches_production)]
+POLICIES = [stack_policy(
+        "staging-matches-production", _matches_production, level=ADVISORY, catalogue=("NEW-9",),
+        description=("A non-production stack must have production's HA shape (AZs, Multi-AZ, health checks, "
+                     "versioning...); only sizes may differ."),
+        config_schema={
+            "referenceShape": {"type": "object", "default": {},
+                               "description": "Production's HA shape (rules.shape.stack_shape of the production stack); "
+                                              "empty turns the comparison off."},
+        })]

@@ -3,8 +3,8 @@ import json
 from typing import Any, Iterable, List, Optional, Tuple
 
 from . import _native
-from ._base import resource_policy, stack_policy
-from ._config import matches, setting
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
+from ._config import BACKUP_BUCKETS, DATA_BUCKETS, matches, setting
 from ._graph import Graph, Node
 from ._props import as_list, find_values, first, is_unknown, truthy
 
@@ -353,13 +353,41 @@ def _efs_encrypted(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("s3-data-bucket-versioned", _versioned),
-    stack_policy("s3-data-bucket-encrypted", _encrypted),
-    stack_policy("s3-bucket-not-public", _not_public),
-    stack_policy("s3-backup-bucket-hardened", _backup_hardened),
-    stack_policy("s3-bucket-ssl-only", _ssl_only),
-    stack_policy("s3-bucket-logging", _logging),
-    resource_policy("efs-encrypted", ("efs/fileSystem",), _efs_encrypted),
-    stack_policy("lb-log-bucket-delivery", _lb_log_delivery),
-    stack_policy("log-bucket-hygiene", _log_bucket_hygiene),
+    stack_policy(
+        "s3-data-bucket-versioned", _versioned, level=MANDATORY, catalogue=("B9", "NEW-12"),
+        description="Buckets that hold data must have versioning Enabled (not Suspended).",
+        config_schema=DATA_BUCKETS),
+    stack_policy(
+        "s3-data-bucket-encrypted", _encrypted, level=ADVISORY, catalogue=("H6",),
+        description=("Buckets that hold data should declare their default encryption (AWS applies SSE-S3 to every "
+                     "bucket that declares none)."),
+        config_schema=DATA_BUCKETS),
+    stack_policy(
+        "s3-bucket-not-public", _not_public, level=MANDATORY, catalogue=("H2", "H3", "H4"),
+        description=("Buckets must never be public: no public ACL or policy, and AWS's Block Public Access and ACL "
+                     "defaults left on."),
+        config_schema=DATA_BUCKETS),
+    stack_policy(
+        "s3-backup-bucket-hardened", _backup_hardened,
+        level=ADVISORY, catalogue=("B10", "B11", "B12", "B13", "NEW-12"),
+        description=("Backup buckets should expire noncurrent versions and have Object Lock or cross-region "
+                     "replication."),
+        config_schema=BACKUP_BUCKETS),
+    stack_policy(
+        "s3-bucket-ssl-only", _ssl_only, level=ADVISORY, catalogue=("H5",),
+        description="Bucket policies should deny requests that are not made over TLS (aws:SecureTransport)."),
+    stack_policy(
+        "s3-bucket-logging", _logging, level=ADVISORY, catalogue=("H1",),
+        description="Data buckets should have server access logging.",
+        config_schema=DATA_BUCKETS),
+    resource_policy(
+        "efs-encrypted", ("efs/fileSystem",), _efs_encrypted, level=ADVISORY, catalogue=("L5",),
+        description="EFS file systems should be encrypted at rest."),
+    stack_policy(
+        "lb-log-bucket-delivery", _lb_log_delivery, level=ADVISORY, catalogue=("NEW-12", "C8"),
+        description=("A load balancer's access-log bucket must use SSE-S3, grant ELB log delivery, and exist with "
+                     "its policy before the load balancer.")),
+    stack_policy(
+        "log-bucket-hygiene", _log_bucket_hygiene, level=ADVISORY, catalogue=("NEW-12",),
+        description="Buckets that receive logs should expire them and must not log into themselves."),
 ]

@@ -7,7 +7,7 @@ property dependencies, so they decide during a first preview.
 """
 from typing import Iterable, List, Tuple
 
-from ._base import stack_policy
+from ._base import MANDATORY, stack_policy
 from ._graph import Graph, Node, azs_of
 from .availability import ASG, asg_has_lb, asg_zones, efs_one_zone
 
@@ -113,6 +113,12 @@ def _target_group_registered(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    stack_policy("efs-mount-target-in-every-web-az", _efs_mount_targets),
-    stack_policy("load-balancer-target-group-registered", _target_group_registered),
+    stack_policy(
+        "efs-mount-target-in-every-web-az", _efs_mount_targets, level=MANDATORY, catalogue=("NEW-20",),
+        description=("A regional EFS file system must have a mount target in every AZ of the web tier (its "
+                     "load-balanced Auto Scaling groups).")),
+    stack_policy(
+        "load-balancer-target-group-registered", _target_group_registered, level=MANDATORY, catalogue=("NEW-21",),
+        description=("A target group a listener forwards to must not be left empty while an Auto Scaling group of "
+                     "the stack is attached to no load balancer (the site would answer 503).")),
 ]

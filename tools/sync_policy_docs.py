@@ -74,13 +74,32 @@ def sections() -> dict[str, str]:
     return {"policies": policy_table(), "policy-config": config_table(), "rule-ids": rule_id_table()}
 
 
-def render(doc: str) -> str:
-    for name, body in sections().items():
+def replace_sections(text: str, bodies: dict[str, str], where: str) -> str:
+    """`text` with each `<!-- NAME:begin -->` ... `<!-- NAME:end -->` section holding bodies[NAME]."""
+    for name, body in bodies.items():
         pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(<!-- {name}:end -->)", re.S)
-        if not pattern.search(doc):
-            raise SystemExit(f"docs/policies.md has no <!-- {name}:begin --> ... <!-- {name}:end --> section")
-        doc = pattern.sub(lambda m: m.group(1) + body + m.group(2), doc)
-    return doc
+        if not pattern.search(text):
+            raise SystemExit(f"{where} has no <!-- {name}:begin --> ... <!-- {name}:end --> section")
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + m.group(2), text)
+    return text
+
+
+def sync_file(path: Path, render, argv: list[str], command: str) -> int:
+    """Rewrites `path` as render(its text), or with --check only says (exit 1) when it is stale."""
+    current = path.read_text(encoding="utf-8")
+    wanted = render(current)
+    if "--check" in argv:
+        if wanted != current:
+            shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            print(f"{shown} is stale: run venv/bin/python {command}", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+def render(doc: str) -> str:
+    return replace_sections(doc, sections(), "docs/policies.md")
 
 
 def main(argv: list[str]) -> int:
@@ -88,15 +107,7 @@ def main(argv: list[str]) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    current = DOC.read_text(encoding="utf-8")
-    wanted = render(current)
-    if "--check" in argv:
-        if wanted != current:
-            print("docs/policies.md is stale: run venv/bin/python tools/sync_policy_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(wanted, encoding="utf-8")
-    return 0
+    return sync_file(DOC, render, argv, "tools/sync_policy_docs.py")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ and the policy list (from the policies' declarations, as in docs/policies.md). E
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -39,26 +38,13 @@ def sections() -> dict[str, str]:
 
 
 def render(readme: str) -> str:
-    for name, body in sections().items():
-        pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(<!-- {name}:end -->)", re.S)
-        if not pattern.search(readme):
-            raise SystemExit(f"README.md has no <!-- {name}:begin --> ... <!-- {name}:end --> section")
-        readme = pattern.sub(lambda m: m.group(1) + body + m.group(2), readme)
-    return readme
+    return sync_policy_docs.replace_sections(readme, sections(), "README.md")
 
 
 def main(argv: list[str]) -> int:
     if sync_policy_docs.main(argv):
         return 1
-    current = README.read_text()
-    wanted = render(current)
-    if "--check" in argv:
-        if wanted != current:
-            print("README.md is stale: run venv/bin/python tools/sync_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(wanted)
-    return 0
+    return sync_policy_docs.sync_file(README, render, argv, "tools/sync_readme.py")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from ._base import ADVISORY, resource_policy, stack_policy
 from ._config import BACKUP_BUCKETS, PRODUCTION_STACKS, is_production, matches, setting
 from ._graph import Graph, Node
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
-from .storage import bucket_name
+from .topology import bucket_name
 
 STATEFUL = ("rds/instance", "rds/cluster", "efs/fileSystem", "route53/zone", "s3/bucket")
 _WHAT = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "efs/fileSystem": "EFS file system",

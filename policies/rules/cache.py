@@ -13,18 +13,14 @@ def _is_redis(node: Node) -> bool:
     return str(node.props.get("engine") or default).lower() in ("redis", "valkey")
 
 
-def _label(node: Node) -> str:
-    return ("Replication group " if node.kind == RG else "Cache cluster ") + node.label()
-
-
 def _encryption(node: Node, config) -> Iterable[str]:
     if not _is_redis(node):
         return
     p = node.props
     if truthy(p.get("atRestEncryptionEnabled")) is False:
-        yield f"{_label(node)} stores data unencrypted; set atRestEncryptionEnabled to true."
+        yield f"{node.describe()} stores data unencrypted; set atRestEncryptionEnabled to true."
     if truthy(p.get("transitEncryptionEnabled")) is not True and not is_unknown(p.get("transitEncryptionEnabled")):
-        yield f"{_label(node)} accepts plaintext connections; set transitEncryptionEnabled to true."
+        yield f"{node.describe()} accepts plaintext connections; set transitEncryptionEnabled to true."
 
 
 def _snapshots(node: Node, config) -> Iterable[str]:
@@ -32,7 +28,7 @@ def _snapshots(node: Node, config) -> Iterable[str]:
         return
     limit = number(node.props.get("snapshotRetentionLimit"))
     if not is_unknown(node.props.get("snapshotRetentionLimit")) and (limit is None or limit < 1):
-        yield (f"{_label(node)} keeps no automatic snapshots ({fmt_num(limit or 0)} days); set snapshotRetentionLimit "
+        yield (f"{node.describe()} keeps no automatic snapshots ({fmt_num(limit or 0)} days); set snapshotRetentionLimit "
                f"to at least 1.")
 
 
@@ -40,7 +36,7 @@ def _subnet_group(node: Node, config) -> Iterable[str]:
     if node.kind == CLUSTER and node.props.get("replicationGroupId"):
         return
     if not node.props.get("subnetGroupName"):
-        yield (f"{_label(node)} runs in the default subnet group; create an aws.elasticache.SubnetGroup over the "
+        yield (f"{node.describe()} runs in the default subnet group; create an aws.elasticache.SubnetGroup over the "
                f"private data subnets of every AZ and set subnetGroupName.")
 
 
@@ -48,13 +44,13 @@ def _redis_auth(node: Node, config) -> Iterable[str]:
     p = node.props
     if p.get("authToken") or p.get("authTokenWo") or p.get("userGroupIds"):
         return
-    yield (f"{_label(node)} lets any client in its security group connect; set an authToken (with transit "
+    yield (f"{node.describe()} lets any client in its security group connect; set an authToken (with transit "
            f"encryption) or userGroupIds.")
 
 
 def _auto_minor(node: Node, config) -> Iterable[str]:
     if truthy(node.props.get("autoMinorVersionUpgrade")) is False:
-        yield f"{_label(node)} turns off automatic minor version upgrades; set autoMinorVersionUpgrade to true."
+        yield f"{node.describe()} turns off automatic minor version upgrades; set autoMinorVersionUpgrade to true."
 
 
 POLICIES = [

@@ -6,14 +6,11 @@ from ._config import setting
 from ._graph import Graph, Node
 from ._props import as_list, is_unknown, truthy
 from ._sg import RULE_KINDS, SG_KINDS, groups_of, rules_of_group, rules_of_resource
+from .topology import asg_has_lb, default_routes, route_table_subnets
 
 _PORT_NAMES = {22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
                6379: "Redis", 11211: "memcached", 2049: "NFS", 27017: "MongoDB", 9200: "Elasticsearch",
                5984: "CouchDB"}
-
-
-def _what(node: Node) -> str:
-    return ("Security group " if node.kind in SG_KINDS else "Security group rule ") + node.label()
 
 
 def _sensitive_ports(node: Node, config) -> Iterable[str]:
@@ -23,13 +20,13 @@ def _sensitive_ports(node: Node, config) -> Iterable[str]:
             continue
         world = next(c for c in rule.cidrs if c in ("0.0.0.0/0", "::/0"))
         if rule.all_ports:
-            yield (f"{_what(node)} opens all ports to {world}; admit only the ports the tier serves, from the "
+            yield (f"{node.describe()} opens all ports to {world}; admit only the ports the tier serves, from the "
                    f"security group in front of it.")
             continue
         hit = [p for p in ports if rule.covers(p)]
         if hit:
             names = ", ".join(f"{p} ({_PORT_NAMES.get(p, 'sensitive')})" for p in hit)
-            yield (f"{_what(node)} opens {names} to {world}; admit it only from a security group reference (e.g. the "
+            yield (f"{node.describe()} opens {names} to {world}; admit it only from a security group reference (e.g. the "
                    f"web tier's) or use SSM Session Manager instead of SSH/RDP.")
 
 
@@ -78,7 +75,7 @@ def _descriptions(node: Node, config) -> Iterable[str]:
             yield f"Security group {node.label()} has no description; say which tier it guards and why."
     for rule in rules_of_resource(node):
         if not rule.description and not is_unknown(rule.description):
-            yield (f"{_what(node)} has an {rule.direction} rule on {rule.ports_text()} without a description; say "
+            yield (f"{node.describe()} has an {rule.direction} rule on {rule.ports_text()} without a description; say "
                    f"what the rule admits.")
             break
 
@@ -119,13 +116,12 @@ def _authorized_ports(node: Node, config) -> Iterable[str]:
             continue
         if rule.all_ports or rule.from_port is None or not all(
                 int(p) in allowed for p in range(int(rule.from_port), int(rule.to_port or rule.from_port) + 1)):
-            yield (f"{_what(node)} opens {rule.ports_text()} to the internet, beyond the authorised ports "
+            yield (f"{node.describe()} opens {rule.ports_text()} to the internet, beyond the authorised ports "
                    f"{', '.join(map(str, allowed))}; admit other ports only from security group references.")
             return
 
 
 def _igw_routes(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    from .availability import default_routes, route_table_subnets
     users = {}
     for asg in g.of("autoscaling/group"):
         for s in g.subnets_of(asg, "vpcZoneIdentifiers"):
@@ -154,7 +150,6 @@ def _nacl_in_use(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 def _web_sg_from_lb(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    from .availability import asg_has_lb
     seen: List[Node] = []
     for asg in g.of("autoscaling/group"):
         if not asg_has_lb(g, asg):

@@ -2,8 +2,10 @@
 their exact messages and its compliant variants; test_policy_cases.py runs them.
 
 A module holds `stack(name="prod")` (the compliant stack its cases mutate), `VIOLATING` of (policy, case id,
-mutate, config, expected) and `COMPLIANT` of (policy, case id, mutate, config). Cases run in the current resource
-forms and, unless the module's `FORMS` says otherwise, also rewritten into the deprecated ones.
+mutate, config, expected) and `COMPLIANT` of (policy, case id, mutate, config), grouped by policy. `expected` is
+the exact list of (resource, message) the policy reports, the same in preview and update mode, or
+{"preview": [...], "update": [...]} where a value is unknown at preview. Cases run in the current resource forms
+and, unless the module's `FORMS` says otherwise, also rewritten into the deprecated ones.
 """
 from . import (cases_availability, cases_az_loss, cases_backup, cases_cache, cases_cdn, cases_compute,
                cases_containers, cases_data_services, cases_database, cases_dns, cases_exposure, cases_false_alarms,

@@ -1,10 +1,4 @@
-"""The monitoring policies' cases (rules/monitoring.py) on the compliant stack: one mutation per way to violate
-each policy with its exact messages, and compliant variants that must pass.
-
-A case is (policy, case id, mutate, config, expected); expected is a list of (resource, message), the same in
-preview and update mode and for the current and deprecated resource forms. A compliant variant is
-(policy, case id, mutate, config).
-"""
+"""The monitoring policies' cases (rules/monitoring.py) on the compliant stack (the form: case_lists.py)."""
 from .fixtures import TOKENS, compliant
 from .pk import ref
 

@@ -1,10 +1,4 @@
-"""The transport policies' cases (rules/transport.py) on the compliant stack: one mutation per way to violate
-each policy with its exact messages, and compliant variants that must pass.
-
-A case is (policy, case id, mutate, config, expected); expected is a list of (resource, message), the same in
-preview and update mode and for the current and deprecated resource forms. A compliant variant is
-(policy, case id, mutate, config).
-"""
+"""The transport policies' cases (rules/transport.py) on the compliant stack (the form: case_lists.py)."""
 from .case_helpers import as_stack, clb
 from .fixtures import TOKENS, compliant
 from .pk import ref

@@ -4,13 +4,13 @@
     venv/bin/python tools/sync_readme.py --check  # exit 1 if README.md is stale
 
 Tables: the config reference (from the keys declared in components/), the outputs contract (docs/outputs.md)
-and the policy list (docs/policies.md, which tests/policies/test_docs.py holds equal to the pack's manifest).
-Each lives in README.md between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.
+and the policy list (from the policies' declarations, as in docs/policies.md). Each lives in README.md between
+`<!-- NAME:begin -->` and `<!-- NAME:end -->`. docs/policies.md's own tables are regenerated first
+(tools/sync_policy_docs.py).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from components.schema import readme_table  # noqa: E402
+from tools import sync_policy_docs  # noqa: E402
 
 README = ROOT / "README.md"
 
@@ -32,29 +33,18 @@ def sections() -> dict[str, str]:
     return {
         "config": readme_table(),
         "outputs": _first_table((ROOT / "docs" / "outputs.md").read_text(), "| name | meaning |"),
-        "policies": _first_table((ROOT / "docs" / "policies.md").read_text(), "| Policy | Level |"),
+        "policies": sync_policy_docs.policy_table(),
     }
 
 
 def render(readme: str) -> str:
-    for name, body in sections().items():
-        pattern = re.compile(rf"(<!-- {name}:begin -->\n).*?(<!-- {name}:end -->)", re.S)
-        if not pattern.search(readme):
-            raise SystemExit(f"README.md has no <!-- {name}:begin --> ... <!-- {name}:end --> section")
-        readme = pattern.sub(lambda m: m.group(1) + body + m.group(2), readme)
-    return readme
+    return sync_policy_docs.replace_sections(readme, sections(), "README.md")
 
 
 def main(argv: list[str]) -> int:
-    current = README.read_text()
-    wanted = render(current)
-    if "--check" in argv:
-        if wanted != current:
-            print("README.md is stale: run venv/bin/python tools/sync_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(wanted)
-    return 0
+    if sync_policy_docs.main(argv):
+        return 1
+    return sync_policy_docs.sync_file(README, render, argv, "tools/sync_readme.py")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
-"""Policy factories: metadata comes from the manifest, validators see plain Nodes / a Graph."""
-import os
-import sys
-from typing import Any, Callable, Iterable, Tuple
+"""Policy factories: each policy is declared with its metadata beside its check; validators see plain Nodes / a
+Graph. Every declaration is recorded in DECLARED, from which the pack's manifest and docs are generated."""
+from typing import Any, Callable, Dict, Iterable, Mapping, NamedTuple, Optional, Tuple
 
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
                            StackValidationPolicy)
@@ -10,18 +9,46 @@ from ._config import SCHEMAS
 from ._graph import Graph, Node, kind_of, node_from_args
 from ._props import UNKNOWNS
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from manifest import MANIFEST, MANDATORY  # noqa: E402  pylint: disable=wrong-import-position
+MANDATORY = "mandatory"
+ADVISORY = "advisory"
 
 ResourceCheck = Callable[[Node, Any], Iterable[str]]
 StackCheck = Callable[[Graph, Any], Iterable[Tuple[Node, str]]]
+ConfigSchema = Mapping[str, Mapping[str, Any]]
 
 
-def _meta(name: str):
-    entry = MANIFEST[name]
-    level = EnforcementLevel.MANDATORY if entry.level == MANDATORY else EnforcementLevel.ADVISORY
+class Declared(NamedTuple):
+    """What a policy declares about itself besides its check."""
+    level: str
+    catalogue: Tuple[str, ...]  # rule ids it answers, explained in rule_ids.py
+    description: str  # the first line of every violation message
+
+
+DECLARED: Dict[str, Declared] = {}
+
+
+def _meta(name: str, level: str, catalogue: Iterable[str], description: str,
+          config_schema: Optional[ConfigSchema]):
+    problems = []
+    if name in DECLARED:
+        problems.append("is declared twice")
+    if level not in (MANDATORY, ADVISORY):
+        problems.append(f"has level {level!r}, not {MANDATORY!r} or {ADVISORY!r}")
+    if not catalogue:
+        problems.append("names no rule id in catalogue")
+    if not description.endswith("."):
+        problems.append("has a description that is not a sentence ending in '.'")
+    for key, prop in (config_schema or {}).items():
+        if "default" not in prop or not prop.get("description"):
+            problems.append(f"has config key {key!r} without a default and a description")
+    if problems:
+        raise ValueError(f"policy {name!r} " + "; ".join(problems))
+    entry = DECLARED[name] = Declared(level, tuple(catalogue), description)
+    if config_schema:
+        SCHEMAS[name] = dict(config_schema)
+    enforcement = EnforcementLevel.MANDATORY if level == MANDATORY else EnforcementLevel.ADVISORY
     schema = PolicyConfigSchema(SCHEMAS[name]) if SCHEMAS.get(name) else None
-    return entry, level, schema
+    return entry, enforcement, schema
 
 
 def readable(message: str) -> str:
@@ -38,9 +65,11 @@ def _crash(node: Node, e: Exception) -> str:
             f"maintainers.")
 
 
-def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck) -> ResourceValidationPolicy:
+def resource_policy(name: str, kinds: Iterable[str], check: ResourceCheck, *, level: str,
+                    catalogue: Iterable[str], description: str,
+                    config_schema: Optional[ConfigSchema] = None) -> ResourceValidationPolicy:
     """A resource policy: `check(node, config)` yields messages for one resource of the given kinds."""
-    entry, level, schema = _meta(name)
+    entry, level, schema = _meta(name, level, catalogue, description, config_schema)
     kinds = tuple(kinds)
 
     def validate(args, report_violation):
@@ -78,9 +107,10 @@ def graph_of(resources: Any) -> Graph:
     return graph
 
 
-def stack_policy(name: str, check: StackCheck) -> StackValidationPolicy:
+def stack_policy(name: str, check: StackCheck, *, level: str, catalogue: Iterable[str], description: str,
+                 config_schema: Optional[ConfigSchema] = None) -> StackValidationPolicy:
     """A stack policy: `check(graph, config)` yields (resource, message) pairs."""
-    entry, level, schema = _meta(name)
+    entry, level, schema = _meta(name, level, catalogue, description, config_schema)
 
     def validate(args, report_violation):
         graph = graph_of(args.resources)

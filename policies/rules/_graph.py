@@ -37,13 +37,22 @@ def kind_of(token: str) -> str:
 
 SUBNET_KINDS = ("ec2/subnet", "ec2/defaultSubnet", _native.SUBNET)
 
+# How messages name a resource (Node.describe): its kind in these words, then its name in quotes.
 KIND_NAMES = {
     "autoscaling/group": "Auto Scaling group", "lb/loadBalancer": "Load balancer",
     "elb/loadBalancer": "Classic load balancer", "lb/targetGroup": "Target group", "lb/listener": "Listener",
     "rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "rds/clusterInstance": "RDS cluster instance",
     "elasticache/cluster": "Cache cluster", "elasticache/replicationGroup": "Replication group",
-    "ec2/instance": "Instance", "ec2/launchTemplate": "Launch template", "s3/bucket": "Bucket",
+    "ec2/instance": "Instance", "ec2/launchTemplate": "Launch template",
+    "ec2/launchConfiguration": "Launch configuration", "ebs/volume": "EBS volume", "s3/bucket": "Bucket",
+    "ec2/securityGroup": "Security group", "ec2/defaultSecurityGroup": "Security group",
+    "ec2/securityGroupRule": "Security group rule", "vpc/securityGroupIngressRule": "Security group rule",
+    "vpc/securityGroupEgressRule": "Security group rule",
     "efs/fileSystem": "EFS file system", "cloudfront/distribution": "Distribution", "route53/record": "Record",
+    "ecs/service": "ECS service", "ecs/taskDefinition": "ECS task definition", "eks/nodeGroup": "EKS node group",
+    "eks/cluster": "EKS cluster", "ecr/repositoryPolicy": "ECR repository policy",
+    "ecr/repositoryCreationTemplate": "ECR repository creation template", "dynamodb/table": "DynamoDB table",
+    "redshift/cluster": "Redshift cluster", "secretsmanager/secretVersion": "Secret version",
     _native.ASG: "Auto Scaling group", _native.LB: "Load balancer", _native.DB_INSTANCE: "RDS instance",
     _native.DB_CLUSTER: "RDS cluster", _native.BUCKET: "Bucket",
 }
@@ -134,6 +143,27 @@ class Node:
 
     def __repr__(self) -> str:
         return f"Node({self.kind} {self.name})"
+
+
+def az_count(azs: List[str]) -> str:
+    """`1 AZ`, `2 AZs`."""
+    return f"{len(azs)} AZ" + ("" if len(azs) == 1 else "s")
+
+
+def az_list(azs: List[str]) -> str:
+    """`us-east-1a, us-east-1b`, or `none`."""
+    return ", ".join(azs) if azs else "none"
+
+
+def mid_sentence(described: str) -> str:
+    """A description (`Bucket 'logs'`) as it reads inside a sentence (`bucket 'logs'`)."""
+    return described[0].lower() + described[1:]
+
+
+def cannot_verify(node: Node, what: str) -> str:
+    """The finding for a setting that decides the verdict but is unknown at preview."""
+    return (f"{node.describe()} sets {what} from a value that is unknown at preview, so it cannot be verified; "
+            f"set it from configuration or a literal.")
 
 
 def node_from_args(args: Any) -> Node:
@@ -233,19 +263,3 @@ class Graph:
         return known[len(known) - extra:] if extra else []
 
 
-def subnet_az(subnet: Node) -> Optional[str]:
-    for key in ("availabilityZone", "availabilityZoneId"):
-        v = subnet.props.get(key)
-        if isinstance(v, str) and v and not is_unknown(v):
-            return v
-    return None
-
-
-def azs_of(subnets: Iterable[Node]) -> List[str]:
-    """Distinct AZs of the subnets, in order; a subnet whose AZ is not known counts as its own AZ."""
-    out: List[str] = []
-    for s in subnets:
-        az = subnet_az(s) or f"<AZ of subnet {s.name}>"
-        if az not in out:
-            out.append(az)
-    return out

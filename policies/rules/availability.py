@@ -2,91 +2,19 @@
 from typing import Iterable, List, Optional, Tuple
 
 from . import _native
-from ._base import resource_policy, stack_policy
+from ._base import MANDATORY, resource_policy, stack_policy
 from ._exposure import public_paths
 from ._config import setting
-from ._graph import Graph, Node, azs_of, subnet_az
+from ._graph import Graph, Node, az_count, az_list, cannot_verify
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
 from ._sg import WORLD, groups_of, rules_of_group
+from .topology import (ASG, DefaultRoute, asg_has_lb, asg_zones, efs_one_zone, lb_zones, nat_az, private_egress,
+                       subnet_az)
 
 LB_KINDS = ("lb/loadBalancer", "elb/loadBalancer")
-ASG = "autoscaling/group"
 # The core availability rules also judge the aws-native forms (rules/_native.py).
 CORE_ASG_KINDS = (ASG, _native.ASG)
 CORE_LB_KINDS = LB_KINDS + (_native.LB,)
-
-
-def _cannot_verify(node: Node, what: str) -> str:
-    return (f"{node.describe()} sets {what} from a value that is unknown at preview, so it cannot be verified; "
-            f"set it from configuration or a literal.")
-
-
-# --- shared graph helpers (also used by az_loss) ---------------------------------------------------------
-def asg_zones(g: Graph, asg: Node) -> Tuple[List[str], List[Node], bool]:
-    """(AZs, subnets, decided) of an Auto Scaling group."""
-    subnets = g.subnets_of(asg, "vpcZoneIdentifiers")
-    if subnets:
-        outside = [f"<AZ of {i}>" for i in g.external_refs(asg, "vpcZoneIdentifiers")]
-        return azs_of(subnets) + outside, subnets, True
-    azs = [a for a in as_list(asg.props.get("availabilityZones")) if isinstance(a, str) and a]
-    if azs and not any(is_unknown(a) for a in azs):
-        return list(dict.fromkeys(azs)), [], True
-    ids = [i for i in as_list(asg.props.get("vpcZoneIdentifiers")) if isinstance(i, str) and i]
-    if ids and not any(is_unknown(i) for i in ids):
-        # Literal subnet IDs of another stack: their AZs are unknown, count each as its own.
-        return [f"<AZ of {i}>" for i in dict.fromkeys(ids)], [], True
-    return [], [], False
-
-
-def lb_zones(g: Graph, lb: Node) -> Tuple[List[str], List[Node], bool]:
-    subnets = g.subnets_of(lb, "subnets", "subnetMappings")
-    if subnets:
-        outside = [f"<AZ of {i}>" for i in g.external_refs(lb, "subnets")]
-        return azs_of(subnets) + outside, subnets, True
-    if lb.kind == "elb/loadBalancer":
-        azs = [a for a in as_list(lb.props.get("availabilityZones")) if isinstance(a, str) and a]
-        if azs and not any(is_unknown(a) for a in azs):
-            return list(dict.fromkeys(azs)), [], True
-    literal = [i for i in as_list(lb.props.get("subnets")) if isinstance(i, str) and not is_unknown(i)]
-    literal += [first(m, "subnetId") for m in as_list(lb.props.get("subnetMappings")) if isinstance(m, dict)
-                and isinstance(m.get("subnetId"), str) and not is_unknown(m.get("subnetId"))]
-    if literal:
-        return [f"<AZ of {i}>" for i in dict.fromkeys(literal)], [], True
-    return [], [], False
-
-
-def asg_load_balancers(g: Graph, asg: Node) -> List[Node]:
-    """Target groups / Classic LBs the group is registered with (inline lists or attachment resources)."""
-    out: List[Node] = []
-    for key in ("targetGroupArns", "loadBalancers", "trafficSources"):
-        for d in g.refs(asg, key, "lb/targetGroup", "elb/loadBalancer"):
-            if d not in out:
-                out.append(d)
-    for att in g.referrers(asg, ("autoscaling/attachment", "autoscaling/trafficSourceAttachment"),
-                           ("autoscalingGroupName",)):
-        for key in ("lbTargetGroupArn", "elb", "trafficSource"):
-            for d in g.refs(att, key, "lb/targetGroup", "elb/loadBalancer"):
-                if d not in out:
-                    out.append(d)
-    return out
-
-
-def asg_has_lb(g: Graph, asg: Node) -> bool:
-    if asg_load_balancers(g, asg):
-        return True
-    for key in ("targetGroupArns", "loadBalancers", "trafficSources"):
-        v = asg.props.get(key)
-        if is_unknown(v) or (isinstance(v, list) and len(v) > 0):
-            return True
-    return bool(g.referrers(asg, ("autoscaling/attachment", "autoscaling/trafficSourceAttachment")))
-
-
-def _n_azs(azs: List[str]) -> str:
-    return f"{len(azs)} AZ" + ("" if len(azs) == 1 else "s")
-
-
-def _fmt_azs(azs: List[str]) -> str:
-    return ", ".join(azs) if azs else "none"
 
 
 # --- asg-multi-az ------------------------------------------------------------------------------------------
@@ -99,7 +27,7 @@ def _asg_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         f"graph; pass subnets created in this stack (or literal subnet IDs) in "
                         f"{_native.field(asg.kind, 'vpcZoneIdentifiers')}.")
         elif len(azs) < need:
-            yield asg, (f"Auto Scaling group {asg.label()} spans {_n_azs(azs)} ({_fmt_azs(azs)}); "
+            yield asg, (f"Auto Scaling group {asg.label()} spans {az_count(azs)} ({az_list(azs)}); "
                         f"give {_native.field(asg.kind, 'vpcZoneIdentifiers')} subnets in at least {need} "
                         f"Availability Zones.")
 
@@ -111,7 +39,7 @@ def _asg_min_capacity(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         lo, hi = asg.props.get("minSize"), asg.props.get("maxSize")
         desired = asg.props.get("desiredCapacity")
         if is_unknown(lo):
-            yield asg, _cannot_verify(asg, "minSize")
+            yield asg, cannot_verify(asg, "minSize")
             continue
         lo_n, hi_n, d_n = number(lo), number(hi), number(desired)
         if decided and azs and (lo_n or 0) < len(azs):
@@ -136,7 +64,7 @@ def _lb_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             yield lb, (f"Load balancer {lb.label()} has subnets that cannot be resolved through the stack graph; "
                        f"pass subnets created in this stack (or literal subnet IDs).")
         elif len(azs) < need:
-            yield lb, (f"Load balancer {lb.label()} spans {_n_azs(azs)} ({_fmt_azs(azs)}); "
+            yield lb, (f"Load balancer {lb.label()} spans {az_count(azs)} ({az_list(azs)}); "
                        f"place it in subnets of at least {need} Availability Zones.")
 
 
@@ -148,7 +76,7 @@ def _asg_elb_health_check(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue
         hc = asg.props.get("healthCheckType")
         if is_unknown(hc):
-            yield asg, _cannot_verify(asg, "healthCheckType")
+            yield asg, cannot_verify(asg, "healthCheckType")
         elif "ELB" not in str(hc or "EC2").upper():
             yield asg, (f"Auto Scaling group {asg.label()} is behind a load balancer but uses "
                         f"{hc or 'EC2 (the default)'} health checks; set healthCheckType to \"ELB\" so instances "
@@ -272,7 +200,7 @@ def _rds_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue  # a read replica, or (aws-native) a member of a cluster, judged with its cluster
         multi = db.props.get("multiAz")
         if is_unknown(multi):
-            yield db, _cannot_verify(db, "multiAz")
+            yield db, cannot_verify(db, "multiAz")
         elif truthy(multi) is not True:
             yield db, (f"RDS instance {db.label()} is single-AZ; set multiAz to true so it fails over to a standby "
                        f"in another AZ.")
@@ -300,7 +228,7 @@ def _memcached(node: Node, config) -> Iterable[str]:
     nodes = p.get("numCacheNodes")
     n = number(nodes)
     if is_unknown(nodes):
-        yield _cannot_verify(node, "numCacheNodes")
+        yield cannot_verify(node, "numCacheNodes")
         return
     if n is None or n < 2:
         yield (f"Memcached cluster {node.label()} has {fmt_num(n or 1)} node; set numCacheNodes to at least 2 so "
@@ -325,7 +253,7 @@ def _redis(node: Node, config) -> Iterable[str]:
         return
     fail = p.get("automaticFailoverEnabled")
     if is_unknown(fail):
-        yield _cannot_verify(node, "automaticFailoverEnabled")
+        yield cannot_verify(node, "automaticFailoverEnabled")
     elif truthy(fail) is not True:
         yield f"Replication group {node.label()} has no automatic failover; set automaticFailoverEnabled to true."
     multi = p.get("multiAzEnabled")
@@ -340,83 +268,6 @@ def _redis(node: Node, config) -> Iterable[str]:
 
 
 # --- private-route-nat-same-az -----------------------------------------------------------------------------
-RT_KINDS = ("ec2/routeTable", "ec2/defaultRouteTable")
-DEFAULT_DESTS = ("0.0.0.0/0", "::/0")
-
-
-class DefaultRoute:
-    def __init__(self, declared_by: Node, nats: List[Node], igw: bool, other: Optional[str]) -> None:
-        self.declared_by, self.nats, self.igw, self.other = declared_by, nats, igw, other
-
-
-def default_routes(g: Graph, rt: Node) -> List[DefaultRoute]:
-    out: List[DefaultRoute] = []
-    inline = [r for r in as_list(rt.props.get("routes")) if isinstance(r, dict)]
-    for r in inline:
-        if r.get("cidrBlock") in DEFAULT_DESTS or r.get("ipv6CidrBlock") in DEFAULT_DESTS:
-            nats = g.refs(rt, "routes", "ec2/natGateway")
-            igw = bool(r.get("gatewayId")) and not r.get("natGatewayId")
-            other = ("a NAT instance" if r.get("networkInterfaceId") or r.get("instanceId") else None)
-            out.append(DefaultRoute(rt, nats if r.get("natGatewayId") else [], igw, other))
-    for route in g.referrers(rt, ("ec2/route",), ("routeTableId",)):
-        p = route.props
-        if p.get("destinationCidrBlock") in DEFAULT_DESTS or p.get("destinationIpv6CidrBlock") in DEFAULT_DESTS:
-            nats = g.refs(route, "natGatewayId", "ec2/natGateway")
-            igw = bool(p.get("gatewayId")) and not p.get("natGatewayId")
-            other = ("a NAT instance" if p.get("networkInterfaceId") or p.get("instanceId") else None)
-            out.append(DefaultRoute(route, nats, igw, other))
-    return out
-
-
-def route_table_subnets(g: Graph, rt: Node) -> List[Node]:
-    out: List[Node] = []
-    for assoc in g.referrers(rt, ("ec2/routeTableAssociation",), ("routeTableId",)):
-        for s in g.refs(assoc, "subnetId", "ec2/subnet"):
-            if s not in out:
-                out.append(s)
-    return out
-
-
-def nat_az(g: Graph, nat: Node) -> Optional[str]:
-    for s in g.refs(nat, "subnetId", "ec2/subnet"):
-        return subnet_az(s)
-    return None
-
-
-def main_route_table(g: Graph, vpc: Node) -> Optional[Node]:
-    """The VPC's main route table, when the program manages it (used by subnets with no association)."""
-    for assoc in g.referrers(vpc, ("ec2/mainRouteTableAssociation",), ("vpcId",)):
-        for rt in g.refs(assoc, "routeTableId", *RT_KINDS):
-            return rt
-    for rt in g.referrers(vpc, ("ec2/defaultRouteTable",), ("defaultRouteTableId",)):
-        return rt
-    return None
-
-
-def private_egress(g: Graph) -> List[Tuple[Node, Node, DefaultRoute]]:
-    """(route table, subnet, default route) for every subnet whose default route does not go to an IGW."""
-    out = []
-    associated = set()
-    for rt in g.of(*RT_KINDS):
-        routes = default_routes(g, rt)
-        subnets = route_table_subnets(g, rt)
-        associated.update(s.urn for s in subnets)
-        if not routes or any(r.igw for r in routes):
-            continue
-        for s in subnets:
-            for r in routes:
-                out.append((rt, s, r))
-    for s in g.of("ec2/subnet"):
-        if s.urn in associated:
-            continue
-        for vpc in g.refs(s, "vpcId", "ec2/vpc"):
-            rt = main_route_table(g, vpc)
-            routes = default_routes(g, rt) if rt else []
-            if routes and not any(r.igw for r in routes):
-                out.extend((rt, s, r) for r in routes)
-    return out
-
-
 def _route_label(rt: Node, route: DefaultRoute) -> str:
     if route.declared_by is rt:
         return f"Route table {rt.label()}"
@@ -467,14 +318,6 @@ def nfs_server_reason(g: Graph, inst: Node) -> Optional[str]:
         if marker in text:
             return f"its user data sets up an NFS server ({marker})"
     return None
-
-
-def efs_one_zone(fs: Node) -> Optional[str]:
-    """The AZ a One Zone file system was given (the unknown sentinel when it comes from an output at preview);
-    None for a regional one. Only the program's `availabilityZoneName` says so: after a deploy the provider
-    reports an AZ name and id for every file system."""
-    zone = fs.inputs.get("availabilityZoneName")
-    return zone if isinstance(zone, str) and zone else None
 
 
 def _no_nfs_spof(g: Graph, config) -> Iterable[Tuple[Node, str]]:
@@ -550,17 +393,79 @@ def _instance_refresh(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("asg-multi-az", _asg_multi_az),
-    stack_policy("asg-min-capacity-per-az", _asg_min_capacity),
-    stack_policy("lb-multi-az", _lb_multi_az),
-    stack_policy("asg-elb-health-check", _asg_elb_health_check),
-    resource_policy("target-group-health-check", ("lb/targetGroup", "elb/loadBalancer"), _tg_health_check),
-    stack_policy("web-servers-in-asg", _web_servers_in_asg),
-    stack_policy("rds-multi-az", _rds_multi_az),
-    resource_policy("memcached-cross-az", ("elasticache/cluster",), _memcached),
-    resource_policy("redis-automatic-failover", ("elasticache/cluster", "elasticache/replicationGroup"), _redis),
-    stack_policy("private-route-nat-same-az", _private_route_nat),
-    stack_policy("no-nfs-single-point-of-failure", _no_nfs_spof),
-    stack_policy("sticky-sessions-need-shared-store", _sticky),
-    resource_policy("asg-instance-refresh-pinned-version", (ASG,), _instance_refresh),
+    stack_policy(
+        "asg-multi-az", _asg_multi_az, level=MANDATORY, catalogue=("A1", "NEW-4"),
+        description="Auto Scaling groups must span at least two Availability Zones.",
+        config_schema={
+            "minAvailabilityZones": {"type": "integer", "minimum": 2, "default": 2,
+                                     "description": "Minimum number of AZs an Auto Scaling group spans."},
+        }),
+    stack_policy(
+        "asg-min-capacity-per-az", _asg_min_capacity, level=MANDATORY, catalogue=("NEW-3",),
+        description=("An Auto Scaling group's minimum size must be at least the number of AZs it spans (min <= "
+                     "desired <= max).")),
+    stack_policy(
+        "lb-multi-az", _lb_multi_az, level=MANDATORY, catalogue=("A4", "NEW-4"),
+        description="Load balancers (ALB/NLB and Classic) must span at least two Availability Zones.",
+        config_schema={
+            "minAvailabilityZones": {"type": "integer", "minimum": 2, "default": 2,
+                                     "description": "Minimum number of AZs a load balancer spans."},
+        }),
+    stack_policy(
+        "asg-elb-health-check", _asg_elb_health_check, level=MANDATORY, catalogue=("A2",),
+        description="An Auto Scaling group behind a load balancer must use ELB health checks with a grace period.",
+        config_schema={
+            "minGracePeriodSeconds": {"type": "integer", "minimum": 0, "default": 60,
+                                      "description": "Minimum health check grace period (boot time)."},
+        }),
+    resource_policy(
+        "target-group-health-check", ("lb/targetGroup", "elb/loadBalancer"), _tg_health_check,
+        level=MANDATORY, catalogue=("A3", "NEW-10"),
+        description="Target groups and Classic load balancers need an enabled health check with sane thresholds.",
+        config_schema={
+            "maxHealthyThreshold": {"type": "integer", "default": 5, "description": "Largest healthy threshold."},
+            "minUnhealthyThreshold": {"type": "integer", "default": 2, "description": "Smallest unhealthy threshold."},
+            "maxUnhealthyThreshold": {"type": "integer", "default": 5, "description": "Largest unhealthy threshold."},
+            "maxIntervalSeconds": {"type": "integer", "default": 60, "description": "Longest health check interval."},
+        }),
+    stack_policy(
+        "web-servers-in-asg", _web_servers_in_asg, level=MANDATORY, catalogue=("NEW-7", "A17"),
+        description=("Web servers must run in an Auto Scaling group behind a load balancer, not as stand-alone "
+                     "instances.")),
+    stack_policy(
+        "rds-multi-az", _rds_multi_az, level=MANDATORY, catalogue=("A7", "A8"),
+        description="RDS databases must be Multi-AZ."),
+    resource_policy(
+        "memcached-cross-az", ("elasticache/cluster",), _memcached, level=MANDATORY, catalogue=("NEW-6",),
+        description="Memcached clusters need at least two nodes spread across Availability Zones."),
+    resource_policy(
+        "redis-automatic-failover", ("elasticache/cluster", "elasticache/replicationGroup"), _redis,
+        level=MANDATORY, catalogue=("A9",),
+        description="Redis must run as a replication group with a replica, automatic failover and Multi-AZ."),
+    stack_policy(
+        "private-route-nat-same-az", _private_route_nat, level=MANDATORY, catalogue=("A12", "NEW-2"),
+        description="Private subnets must egress through a NAT gateway in their own Availability Zone."),
+    stack_policy(
+        "no-nfs-single-point-of-failure", _no_nfs_spof, level=MANDATORY, catalogue=("A10", "NEW-7"),
+        description="Shared files must not depend on a single NFS server or a One Zone EFS file system."),
+    stack_policy(
+        "sticky-sessions-need-shared-store", _sticky, level=MANDATORY, catalogue=("NEW-5",),
+        description="Sticky sessions are allowed only when the stack has a shared, durable session store.",
+        config_schema={
+            "sessionStoreTypes": {
+                "type": "array", "items": {"type": "string"},
+                "default": ["rds/instance", "rds/cluster", "elasticache/replicationGroup", "dynamodb/table"],
+                "description": "Resource kinds (module/type) that count as a shared, durable session store "
+                               "when they are themselves highly available (memcached never counts).",
+            },
+        }),
+    resource_policy(
+        "asg-instance-refresh-pinned-version", (ASG,), _instance_refresh,
+        level=MANDATORY, catalogue=("NEW-10", "A13"),
+        description=("An Auto Scaling group must have an instance refresh that can start: a numbered launch "
+                     "template version, not $Latest/$Default."),
+        config_schema={
+            "minHealthyPercentage": {"type": "integer", "default": 50,
+                                     "description": "Lowest acceptable instance refresh min healthy percentage."},
+        }),
 ]

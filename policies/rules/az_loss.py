@@ -5,42 +5,14 @@ group, the private routes and their NAT gateways, the database, the cache, file 
 through propertyDependencies, so it decides during a first preview, when every ID is still unknown.
 """
 import math
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Tuple
 
-from ._base import stack_policy
+from ._base import ADVISORY, MANDATORY, stack_policy
 from ._config import setting
-from ._graph import Graph, Node, azs_of, subnet_az
-from ._props import as_list, is_unknown, number, truthy
-from .availability import asg_zones, efs_one_zone, lb_zones, nat_az, private_egress
-from .web_tier import is_regional, mount_target_zones, web_zones
-
-KNOWN = lambda azs: [a for a in azs if not a.startswith("<")]  # noqa: E731
-
-
-def _s(value) -> Optional[str]:
-    return value if isinstance(value, str) and value and not is_unknown(value) else None
-
-
-def stack_azs(g: Graph) -> List[str]:
-    azs: List[str] = []
-
-    def add(a):
-        a = _s(a)
-        if a and a not in azs:
-            azs.append(a)
-    for s in g.of("ec2/subnet", "ec2/defaultSubnet"):
-        add(subnet_az(s))
-    for n in g.of("autoscaling/group", "elb/loadBalancer"):
-        for a in as_list(n.props.get("availabilityZones")):
-            add(a)
-    for n in g.of("rds/instance", "ec2/instance", "elasticache/cluster", "rds/clusterInstance"):
-        add(n.props.get("availabilityZone"))
-    for n in g.of("efs/fileSystem"):
-        add(efs_one_zone(n))
-    for n in g.of("elasticache/cluster"):
-        for a in as_list(n.props.get("preferredAvailabilityZones")):
-            add(a)
-    return sorted(azs)
+from ._graph import Graph, Node
+from ._props import as_list, number, truthy
+from .topology import (asg_zones, azs_of, db_zones, efs_one_zone, is_regional, known_azs, known_string, lb_zones,
+                       mount_target_zones, nat_az, private_egress, stack_azs, subnet_az, web_zones)
 
 
 class Breaks:
@@ -66,10 +38,6 @@ class Breaks:
 # Resources that refer to an instance without depending on it to serve (watching, backing up, addressing it).
 _NOT_DEPENDENTS = ("ec2/eip", "ec2/eipAssociation", "cloudwatch/metricAlarm", "backup/selection", "ec2/volumeAttachment",
                    "ec2/tag", "ssm/association", "cloudwatch/dashboard")
-
-
-def _db_zones(g: Graph, db: Node) -> List[str]:
-    return KNOWN(azs_of(g.subnets_of(db, "dbSubnetGroupName")))
 
 
 def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
@@ -126,13 +94,13 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         for db in g.of("rds/instance"):
             if db.props.get("replicateSourceDb"):
                 continue
-            zones = _db_zones(g, db)
+            zones = db_zones(g, db)
             if truthy(db.props.get("multiAz")) is True:
                 if zones and all(z == az for z in zones):
                     out.add(az, "database", db, f"Multi-AZ RDS instance {db.label()} has a subnet group only in {az}",
                             "give its DB subnet group subnets in at least two AZs")
                 continue
-            home = _s(db.props.get("availabilityZone"))
+            home = known_string(db.props.get("availabilityZone"))
             if (home == az) or (home is None and (az in zones or not zones)):
                 out.add(az, "database", db, f"RDS instance {db.label()} is single-AZ and has no standby",
                         "set multiAz to true")
@@ -140,7 +108,7 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             if cl.props.get("dbClusterInstanceClass"):
                 continue
             members = g.referrers(cl, ("rds/clusterInstance",), ("clusterIdentifier",))
-            homes = {_s(m.props.get("availabilityZone")) for m in members}
+            homes = {known_string(m.props.get("availabilityZone")) for m in members}
             if len(members) < 2 or (len(homes) == 1 and None not in homes and az in homes):
                 out.add(az, "database", cl, f"RDS cluster {cl.label()} has no instance outside one AZ",
                         "add a second cluster instance in another AZ")
@@ -150,14 +118,14 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             if c.props.get("replicationGroupId"):
                 continue
             n = number(c.props.get("numCacheNodes")) or 1
-            pref = [_s(a) for a in as_list(c.props.get("preferredAvailabilityZones"))]
+            pref = [known_string(a) for a in as_list(c.props.get("preferredAvailabilityZones"))]
             cross = c.props.get("azMode") == "cross-az" and engine == "memcached"
             if cross and n >= 2:
                 if pref and all(a == az for a in pref if a):
                     out.add(az, "cache", c, f"cache cluster {c.label()} prefers only {az} for its nodes",
                             "spread preferredAvailabilityZones over the AZs")
                 continue
-            home = _s(c.props.get("availabilityZone")) or (pref[0] if pref else None)
+            home = known_string(c.props.get("availabilityZone")) or (pref[0] if pref else None)
             if home is None or home == az:
                 out.add(az, "cache", c, f"cache cluster {c.label()} keeps all its nodes in one AZ",
                         "run at least two nodes with azMode \"cross-az\" (memcached) or a Redis replication group "
@@ -165,7 +133,7 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         for rg in g.of("elasticache/replicationGroup"):
             replicas = (number(rg.props.get("numCacheClusters")) or 1) >= 2 or \
                 (number(rg.props.get("replicasPerNodeGroup")) or 0) >= 1
-            pref = [_s(a) for a in as_list(rg.props.get("preferredCacheClusterAzs"))]
+            pref = [known_string(a) for a in as_list(rg.props.get("preferredCacheClusterAzs"))]
             if truthy(rg.props.get("automaticFailoverEnabled")) is not True or not replicas:
                 out.add(az, "cache", rg, f"replication group {rg.label()} cannot fail over to a replica",
                         "add a replica and set automaticFailoverEnabled and multiAzEnabled")
@@ -174,7 +142,7 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                         "spread preferredCacheClusterAzs over the AZs")
         # Shared files.
         for fs in g.of("efs/fileSystem"):
-            if _s(efs_one_zone(fs)) == az:
+            if known_string(efs_one_zone(fs)) == az:
                 out.add(az, "shared files", fs, f"EFS file system {fs.label()} is One Zone in {az}",
                         "use a regional file system or S3")
             zones, gap = efs_gaps.get(fs.urn, ([], []))
@@ -188,7 +156,7 @@ def _survives(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             users = [r for r in g.referrers(inst) if r.kind not in _NOT_DEPENDENTS]
             if not users:
                 continue
-            home = _s(inst.props.get("availabilityZone"))
+            home = known_string(inst.props.get("availabilityZone"))
             if home is None:
                 subnets = g.subnets_of(inst, "subnetId")
                 home = subnet_az(subnets[0]) if subnets else None
@@ -203,7 +171,7 @@ def _consistency(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     web: List[str] = []
     for asg in g.of("autoscaling/group"):
         zones, _, decided = asg_zones(g, asg)
-        for z in KNOWN(zones):
+        for z in known_azs(zones):
             if z not in web:
                 web.append(z)
     if not web:
@@ -214,19 +182,19 @@ def _consistency(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
     for lb in g.of("lb/loadBalancer", "elb/loadBalancer"):
         zones, _, decided = lb_zones(g, lb)
-        gap = missing(KNOWN(zones))
-        if decided and KNOWN(zones) and gap:
+        gap = missing(known_azs(zones))
+        if decided and known_azs(zones) and gap:
             yield lb, (f"Load balancer {lb.label()} has no subnet in {', '.join(gap)}, where the web tier runs; add a "
                        f"public subnet of every web AZ.")
     for sg in g.of("rds/subnetGroup", "elasticache/subnetGroup"):
-        zones = KNOWN(azs_of(g.refs(sg, "subnetIds", "ec2/subnet")))
+        zones = known_azs(azs_of(g.refs(sg, "subnetIds", "ec2/subnet")))
         gap = missing(zones)
         if zones and gap:
             yield sg, (f"Subnet group {sg.label()} has no subnet in {', '.join(gap)}, where the web tier runs; add a "
                        f"data subnet of every web AZ so the standby can live there.")
     for fs in g.of("efs/fileSystem"):
         targets = g.referrers(fs, ("efs/mountTarget",), ("fileSystemId",))
-        zones = KNOWN(azs_of([s for t in targets for s in g.refs(t, "subnetId", "ec2/subnet")]))
+        zones = known_azs(azs_of([s for t in targets for s in g.refs(t, "subnetId", "ec2/subnet")]))
         gap = missing(zones)
         if gap:
             yield fs, (f"EFS file system {fs.label()} has no mount target in {', '.join(gap)}, where the web tier "
@@ -234,6 +202,14 @@ def _consistency(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    stack_policy("az-loss-survivable", _survives),
-    stack_policy("az-consistency-across-tiers", _consistency),
+    stack_policy(
+        "az-loss-survivable", _survives, level=MANDATORY, catalogue=("NEW-8", "NEW-4", "NEW-2"),
+        description="Every tier must keep serving when any one Availability Zone is lost.",
+        config_schema={
+            "minWebCapacityAfterLoss": {"type": "integer", "minimum": 1, "default": 1,
+                                        "description": "Instances the web group must keep (at its minimum size) after losing an AZ."},
+        }),
+    stack_policy(
+        "az-consistency-across-tiers", _consistency, level=ADVISORY, catalogue=("NEW-4",),
+        description="The load balancer, database, cache and file system should cover every AZ the web tier uses."),
 ]

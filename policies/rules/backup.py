@@ -1,11 +1,11 @@
 """AWS Backup coverage, retention, copies and vault lock; Pulumi protection of stateful resources; KMS."""
 from typing import Iterable, Tuple
 
-from ._base import resource_policy, stack_policy
-from ._config import is_production, matches, setting
+from ._base import ADVISORY, resource_policy, stack_policy
+from ._config import BACKUP_BUCKETS, PRODUCTION_STACKS, is_production, matches, setting
 from ._graph import Graph, Node
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
-from .storage import bucket_name
+from .topology import bucket_name
 
 STATEFUL = ("rds/instance", "rds/cluster", "efs/fileSystem", "route53/zone", "s3/bucket")
 _WHAT = {"rds/instance": "RDS instance", "rds/cluster": "RDS cluster", "efs/fileSystem": "EFS file system",
@@ -119,11 +119,36 @@ def _kms_enabled(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    resource_policy("stateful-resources-protected", STATEFUL, _protected),
-    stack_policy("backup-plan-coverage", _covers),
-    resource_policy("backup-plan-retention-and-copy", ("backup/plan",), _plan),
-    stack_policy("backup-vault-locked", _vault_locked),
-    resource_policy("kms-key-rotation", ("kms/key",), _kms_rotation),
-    resource_policy("secret-encrypted-with-cmk", ("secretsmanager/secret",), _secret_cmk),
-    resource_policy("kms-key-enabled", ("kms/key",), _kms_enabled),
+    resource_policy(
+        "stateful-resources-protected", STATEFUL, _protected, level=ADVISORY, catalogue=("NEW-16",),
+        description=("Stateful resources (databases, file systems, hosted zones, backup buckets) in production "
+                     "stacks should have protect=True."),
+        config_schema={**PRODUCTION_STACKS, **BACKUP_BUCKETS}),
+    stack_policy(
+        "backup-plan-coverage", _covers, level=ADVISORY, catalogue=("B3", "B4", "B5", "B6", "NEW-13"),
+        description=("Every database, file system, stand-alone instance or volume and backup bucket should be "
+                     "selected by an AWS Backup plan."),
+        config_schema=BACKUP_BUCKETS),
+    resource_policy(
+        "backup-plan-retention-and-copy", ("backup/plan",), _plan, level=ADVISORY, catalogue=("B7", "NEW-13"),
+        description=("Backup plan rules should keep recovery points long enough and copy them to another region or "
+                     "account."),
+        config_schema={
+            "minRetentionDays": {"type": "integer", "default": 7, "description": "Shortest acceptable retention."},
+            "requireCopyAction": {"type": "boolean", "default": True,
+                                  "description": "Require a copy action to another vault (region/account)."},
+        }),
+    stack_policy(
+        "backup-vault-locked", _vault_locked, level=ADVISORY, catalogue=("B8",),
+        description=("Backup vaults should be locked (vault lock configuration) so recovery points cannot be "
+                     "deleted early.")),
+    resource_policy(
+        "kms-key-rotation", ("kms/key",), _kms_rotation, level=ADVISORY, catalogue=("L1",),
+        description="Customer-managed KMS keys should have automatic rotation."),
+    resource_policy(
+        "secret-encrypted-with-cmk", ("secretsmanager/secret",), _secret_cmk, level=ADVISORY, catalogue=("L4",),
+        description="Secrets Manager secrets should be encrypted with a customer-managed KMS key."),
+    resource_policy(
+        "kms-key-enabled", ("kms/key",), _kms_enabled, level=ADVISORY, catalogue=("L2",),
+        description="KMS keys the stack uses should be enabled."),
 ]

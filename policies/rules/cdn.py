@@ -2,7 +2,7 @@
 import re
 from typing import Iterable, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
 from ._config import setting
 from ._graph import Graph, Node
 from ._props import as_list, first, is_unknown, truthy
@@ -149,13 +149,39 @@ def _s3_origin_in_stack(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    resource_policy("cloudfront-viewer-https-tls12", (CF,), _viewer_tls),
-    resource_policy("cloudfront-access-logs", (CF,), _access_logs),
-    resource_policy("cloudfront-waf", (CF,), _waf),
-    stack_policy("cloudfront-origin-tls", _origin_tls),
-    resource_policy("cloudfront-origin-failover", (CF,), _origin_failover),
-    resource_policy("cloudfront-s3-origin-access-control", (CF,), _s3_oac),
-    stack_policy("cloudfront-certificate-us-east-1", _cert_region),
-    resource_policy("cloudfront-security-headers", (CF,), _security_headers),
-    stack_policy("cloudfront-s3-origin-in-stack", _s3_origin_in_stack),
+    resource_policy(
+        "cloudfront-viewer-https-tls12", (CF,), _viewer_tls, level=MANDATORY, catalogue=("I1", "I2"),
+        description="CloudFront must serve viewers over HTTPS only, with TLS 1.2 or later.",
+        config_schema={
+            "allowedMinimumProtocolVersions": {
+                "type": "array", "items": {"type": "string"},
+                "default": ["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"],
+                "description": "Viewer minimum protocol versions CloudFront may use.",
+            },
+        }),
+    resource_policy(
+        "cloudfront-access-logs", (CF,), _access_logs, level=ADVISORY, catalogue=("I5",),
+        description="CloudFront distributions should write access logs."),
+    resource_policy(
+        "cloudfront-waf", (CF,), _waf, level=ADVISORY, catalogue=("I6",),
+        description="CloudFront distributions should be associated with a WAF web ACL."),
+    stack_policy(
+        "cloudfront-origin-tls", _origin_tls, level=ADVISORY, catalogue=("I3",),
+        description="CloudFront should reach custom origins over HTTPS with TLS 1.2 only."),
+    resource_policy(
+        "cloudfront-origin-failover", (CF,), _origin_failover, level=ADVISORY, catalogue=("A11",),
+        description="CloudFront should have an origin group (two origins) for origin failover."),
+    resource_policy(
+        "cloudfront-s3-origin-access-control", (CF,), _s3_oac, level=ADVISORY, catalogue=("H7",),
+        description="CloudFront S3 origins should use Origin Access Control so the bucket stays private."),
+    stack_policy(
+        "cloudfront-certificate-us-east-1", _cert_region, level=ADVISORY, catalogue=("NEW-14", "I4"),
+        description="CloudFront must use an ACM certificate (SNI) issued in us-east-1."),
+    resource_policy(
+        "cloudfront-security-headers", (CF,), _security_headers, level=ADVISORY, catalogue=("I9",),
+        description="CloudFront cache behaviors should attach a response headers policy (security headers)."),
+    stack_policy(
+        "cloudfront-s3-origin-in-stack", _s3_origin_in_stack, level=ADVISORY, catalogue=("I10",),
+        description=("CloudFront S3 origins should be buckets of the stack, so the origin cannot be missing or "
+                     "taken over.")),
 ]

@@ -3,7 +3,7 @@ import base64
 import re
 from typing import Iterable, List, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
 from ._exposure import public_paths
 from ._config import matches, setting
 from ._graph import Graph, Node
@@ -11,11 +11,6 @@ from ._props import as_list, first, is_unknown, number, truthy
 
 INSTANCE, LT, LC, ASG = "ec2/instance", "ec2/launchTemplate", "ec2/launchConfiguration", "autoscaling/group"
 COMPUTE = (INSTANCE, LT, LC)
-
-
-def _label(node: Node) -> str:
-    return {INSTANCE: "Instance ", LT: "Launch template ", LC: "Launch configuration ",
-            "ebs/volume": "EBS volume "}.get(node.kind, "") + node.label()
 
 
 def _templates_of(g: Graph, inst: Node) -> List[Node]:
@@ -45,7 +40,7 @@ def _imdsv2(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                 first(t.props, "metadataOptions", "httpTokens") == "required" for t in _templates_of(g, node)):
             continue
         if tokens is not None:
-            yield node, (f"{_label(node)} allows IMDSv1 (httpTokens {tokens}), which SSRF can abuse to steal its "
+            yield node, (f"{node.describe()} allows IMDSv1 (httpTokens {tokens}), which SSRF can abuse to steal its "
                          f"role credentials; set metadataOptions.httpTokens to \"required\".")
             continue
         # Unset, the image decides: Amazon Linux 2023 images are registered to require IMDSv2. Only the image id
@@ -61,7 +56,7 @@ def _imdsv2(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             shown = image
         else:
             shown = "(not set here)"
-        yield node, (f"{_label(node)} leaves metadataOptions.httpTokens unset, so it allows IMDSv1 unless its image "
+        yield node, (f"{node.describe()} leaves metadataOptions.httpTokens unset, so it allows IMDSv1 unless its image "
                      f"{shown} requires IMDSv2 (as Amazon Linux 2023 images do), which the policy cannot see from "
                      f"here; set metadataOptions.httpTokens to \"required\" to make it explicit, or list the image id "
                      f"in imdsv2ImageIds.")
@@ -79,34 +74,34 @@ def _ebs(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         root = first(node.props, "rootBlockDevice")
         if isinstance(root, dict):
             if not _enc(root.get("encrypted")):
-                yield node, (f"{_label(node)} has an unencrypted root volume; set rootBlockDevice.encrypted to true.")
+                yield node, (f"{node.describe()} has an unencrypted root volume; set rootBlockDevice.encrypted to true.")
         elif not (node.kind == INSTANCE and _templates_of(g, node)):
-            yield node, (f"{_label(node)} leaves its root volume unencrypted by default; add rootBlockDevice with "
+            yield node, (f"{node.describe()} leaves its root volume unencrypted by default; add rootBlockDevice with "
                          f"encrypted true (or enable aws.ebs.EncryptionByDefault).")
         for dev in as_list(node.props.get("ebsBlockDevices")):
             if isinstance(dev, dict) and not _enc(dev.get("encrypted")) and not dev.get("snapshotId"):
-                yield node, (f"{_label(node)} attaches unencrypted volume {dev.get('deviceName')}; set encrypted to "
+                yield node, (f"{node.describe()} attaches unencrypted volume {dev.get('deviceName')}; set encrypted to "
                              f"true on it.")
     for lt in g.of(LT):
         mappings = [m for m in as_list(lt.props.get("blockDeviceMappings")) if isinstance(m, dict)]
         if not mappings:
-            yield lt, (f"{_label(lt)} declares no block device mappings, so its root volume is unencrypted unless the "
+            yield lt, (f"{lt.describe()} declares no block device mappings, so its root volume is unencrypted unless the "
                        f"AMI is; add a blockDeviceMappings entry for the root device with ebs.encrypted \"true\".")
         for m in mappings:
             ebs = first(m, "ebs")
             if isinstance(ebs, dict) and not _enc(ebs.get("encrypted")):
-                yield lt, (f"{_label(lt)} maps {m.get('deviceName')} to an unencrypted EBS volume; set "
+                yield lt, (f"{lt.describe()} maps {m.get('deviceName')} to an unencrypted EBS volume; set "
                            f"ebs.encrypted to \"true\".")
     for vol in g.of("ebs/volume"):
         if not _enc(vol.props.get("encrypted")):
-            yield vol, f"{_label(vol)} is unencrypted; set encrypted to true."
+            yield vol, f"{vol.describe()} is unencrypted; set encrypted to true."
 
 
 # --- advisory ----------------------------------------------------------------------------------------------
 def _hop_limit(node: Node, config) -> Iterable[str]:
     hops = number(first(node.props, "metadataOptions", "httpPutResponseHopLimit"))
     if hops is not None and hops > 1:
-        yield (f"{_label(node)} lets metadata responses travel {int(hops)} hops; set "
+        yield (f"{node.describe()} lets metadata responses travel {int(hops)} hops; set "
                f"metadataOptions.httpPutResponseHopLimit to 1.")
 
 
@@ -125,13 +120,13 @@ def _public_ip(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         p = node.props
         if node.kind == INSTANCE:
             for path in public_paths(g, node):
-                yield node, _PUBLIC_PATH_FIX[path.how].format(what=_label(node), via=path.text)
+                yield node, _PUBLIC_PATH_FIX[path.how].format(what=node.describe(), via=path.text)
         if node.kind == LC and truthy(node.inputs.get("associatePublicIpAddress")) is True:
-            yield node, _PUBLIC_PATH_FIX["flag"].format(what=_label(node))
+            yield node, _PUBLIC_PATH_FIX["flag"].format(what=node.describe())
         if node.kind == LT:
             for ni in as_list(p.get("networkInterfaces")):
                 if isinstance(ni, dict) and truthy(ni.get("associatePublicIpAddress")) is True:
-                    yield node, (f"{_label(node)} gives instances a public IP; set "
+                    yield node, (f"{node.describe()} gives instances a public IP; set "
                                  f"networkInterfaces[].associatePublicIpAddress to \"false\".")
                     break
 
@@ -146,14 +141,14 @@ def _monitoring(node: Node, config) -> Iterable[str]:
         on = truthy(p.get("enableMonitoring")) is not False
     if not on:
         field = {INSTANCE: "monitoring", LT: "monitoring.enabled", LC: "enableMonitoring"}[node.kind]
-        yield f"{_label(node)} has only 5-minute metrics; set {field} to true for 1-minute scaling and alarms."
+        yield f"{node.describe()} has only 5-minute metrics; set {field} to true for 1-minute scaling and alarms."
 
 
 def _profile(node: Node, config) -> Iterable[str]:
     p = node.props
     prof = p.get("iamInstanceProfile")
     if not prof:
-        yield (f"{_label(node)} has no IAM instance profile; attach one with least privilege (SSM core, its release "
+        yield (f"{node.describe()} has no IAM instance profile; attach one with least privilege (SSM core, its release "
                f"prefix, its log groups).")
 
 
@@ -188,7 +183,7 @@ def _user_data(node: Node, config) -> Iterable[str]:
     text = user_data_text(node)
     for pattern, what in _SECRET_PATTERNS:
         if pattern.search(text):
-            yield (f"{_label(node)} has {what} in its user data, readable by anyone who can describe the instance; "
+            yield (f"{node.describe()} has {what} in its user data, readable by anyone who can describe the instance; "
                    f"read it at boot from Secrets Manager or SSM Parameter Store.")
             return
 
@@ -235,7 +230,7 @@ def _delete_on_termination(node: Node, config) -> Iterable[str]:
             (d.get("deviceName"), d) for d in as_list(p.get("ebsBlockDevices")) if isinstance(d, dict)]
     for name, dev in devices:
         if isinstance(dev, dict) and truthy(dev.get("deleteOnTermination")) is False:
-            yield (f"{_label(node)} keeps volume {name} after the instance ends; set deleteOnTermination to true "
+            yield (f"{node.describe()} keeps volume {name} after the instance ends; set deleteOnTermination to true "
                    f"(snapshot what must be kept).")
             return
 
@@ -266,18 +261,54 @@ def _wildcard_admin(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("imdsv2-required", _imdsv2),
-    stack_policy("ebs-encrypted", _ebs),
-    resource_policy("imds-hop-limit", (INSTANCE, LT, LC), _hop_limit),
-    stack_policy("no-public-ip-on-instances", _public_ip),
-    resource_policy("detailed-monitoring", (INSTANCE, LT, LC), _monitoring),
-    resource_policy("instance-profile-attached", (INSTANCE, LT, LC), _profile),
-    resource_policy("user-data-no-secrets", (INSTANCE, LT, LC), _user_data),
-    resource_policy("asg-capacity-rebalance", (ASG,), _rebalance),
-    resource_policy("standalone-instance-termination-protection", (INSTANCE,), _termination),
-    stack_policy("iam-role-policy-conflict", _role_conflict),
-    resource_policy("instances-in-vpc", (INSTANCE,), _in_vpc),
-    resource_policy("ebs-delete-on-termination", (INSTANCE, LT, LC), _delete_on_termination),
-    resource_policy("iam-no-wildcard-admin", ("iam/policy", "iam/rolePolicy", "iam/role", "iam/userPolicy",
-                                              "iam/groupPolicy"), _wildcard_admin),
+    stack_policy(
+        "imdsv2-required", _imdsv2, level=MANDATORY, catalogue=("D1",),
+        description=("Instances, launch templates and launch configurations must require IMDSv2 (httpTokens = "
+                     "required, or an image that requires it)."),
+        config_schema={
+            "imdsv2ImageIds": {
+                "type": "array", "items": {"type": "string"}, "default": [],
+                "description": "Image ids (or glob patterns) registered to require IMDSv2, such as the Amazon Linux 2023 "
+                               "AMIs the stack launches; their instances and launch templates need no httpTokens.",
+            },
+        }),
+    stack_policy(
+        "ebs-encrypted", _ebs, level=MANDATORY, catalogue=("D4",),
+        description="EBS volumes (instance, launch template, launch configuration, stand-alone) must be encrypted."),
+    resource_policy(
+        "imds-hop-limit", (INSTANCE, LT, LC), _hop_limit, level=ADVISORY, catalogue=("D2",),
+        description="The instance metadata response hop limit should be 1."),
+    stack_policy(
+        "no-public-ip-on-instances", _public_ip, level=ADVISORY, catalogue=("D3",),
+        description="Instances and launch templates should not get public IP addresses."),
+    resource_policy(
+        "detailed-monitoring", (INSTANCE, LT, LC), _monitoring, level=ADVISORY, catalogue=("D5",),
+        description="Instances and launch templates should enable detailed (1-minute) monitoring."),
+    resource_policy(
+        "instance-profile-attached", (INSTANCE, LT, LC), _profile, level=ADVISORY, catalogue=("D6",),
+        description="Instances and launch templates should have an IAM instance profile."),
+    resource_policy(
+        "user-data-no-secrets", (INSTANCE, LT, LC), _user_data, level=ADVISORY, catalogue=("D9",),
+        description="User data must not contain hard-coded secrets."),
+    resource_policy(
+        "asg-capacity-rebalance", (ASG,), _rebalance, level=ADVISORY, catalogue=("A14",),
+        description="Auto Scaling groups should enable capacity rebalancing or use a mixed instances policy."),
+    resource_policy(
+        "standalone-instance-termination-protection", (INSTANCE,), _termination, level=ADVISORY, catalogue=("A17",),
+        description="Stand-alone EC2 instances (outside an Auto Scaling group) should have termination protection."),
+    stack_policy(
+        "iam-role-policy-conflict", _role_conflict, level=ADVISORY, catalogue=("L7",),
+        description=("An IAM role's policies should be managed either inline on the role or as attachment "
+                     "resources, not both.")),
+    resource_policy(
+        "instances-in-vpc", (INSTANCE,), _in_vpc, level=ADVISORY, catalogue=("D8",),
+        description="Instances should be launched into a subnet of a VPC the stack defines (not the default VPC)."),
+    resource_policy(
+        "ebs-delete-on-termination", (INSTANCE, LT, LC), _delete_on_termination, level=ADVISORY, catalogue=("B16",),
+        description=("Launch template and instance volumes should be deleted with the instance, so none are left "
+                     "behind.")),
+    resource_policy(
+        "iam-no-wildcard-admin", ("iam/policy", "iam/rolePolicy", "iam/role", "iam/userPolicy", "iam/groupPolicy"), _wildcard_admin,
+        level=ADVISORY, catalogue=("L6",),
+        description="IAM policies must not allow every action on every resource."),
 ]

@@ -4,11 +4,12 @@ import json
 import re
 from typing import Any, Iterable, List, Optional, Tuple
 
-from ._base import resource_policy, stack_policy
-from ._graph import Graph, Node, azs_of
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
+from ._graph import Graph, Node, az_count, az_list, cannot_verify
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
 from ._sg import SG_KINDS, WORLD, rules_of_group
 from .storage import _policy_doc, _statements
+from .topology import azs_of
 
 SERVICE, TASK_DEF = "ecs/service", "ecs/taskDefinition"
 NODE_GROUP, EKS_CLUSTER = "eks/nodeGroup", "eks/cluster"
@@ -17,22 +18,8 @@ SCALING_TARGET = "appautoscaling/target"
 SUBNET_KINDS = ("ec2/subnet", "ec2/defaultSubnet")
 MIN_TASKS = 2
 
-_NAMES = {SERVICE: "ECS service", TASK_DEF: "ECS task definition", NODE_GROUP: "EKS node group",
-          EKS_CLUSTER: "EKS cluster", REPO_POLICY: "ECR repository policy",
-          REPO_TEMPLATE: "ECR repository creation template"}
 
 
-def _label(node: Node) -> str:
-    return f"{_NAMES[node.kind]} {node.label()}" if node.kind in _NAMES else node.describe()
-
-
-def _cannot_verify(node: Node, what: str) -> str:
-    return (f"{_label(node)} sets {what} from a value that is unknown at preview, so it cannot be verified; "
-            f"set it from configuration or a literal.")
-
-
-def _n_azs(azs: List[str]) -> str:
-    return f"{len(azs)} AZ" + ("" if len(azs) == 1 else "s")
 
 
 def _zones(g: Graph, node: Node, key: str, values: Any) -> Tuple[List[str], bool]:
@@ -77,22 +64,22 @@ def _ecs_service_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         if floor is not None:
             target, low = floor
             if is_unknown(low):
-                yield svc, (f"{_label(svc)} takes its fewest tasks from scaling target {target.label()}, whose "
+                yield svc, (f"{svc.describe()} takes its fewest tasks from scaling target {target.label()}, whose "
                             f"minCapacity is unknown at preview, so it cannot be verified; set it from configuration "
                             f"or a literal.")
             elif (number(low) or 0) < MIN_TASKS:
-                yield svc, (f"{_label(svc)} can scale in to {fmt_num(number(low) or 0)} task(s): its scaling "
+                yield svc, (f"{svc.describe()} can scale in to {fmt_num(number(low) or 0)} task(s): its scaling "
                             f"target {target.label()} has minCapacity {fmt_num(number(low) or 0)}; set minCapacity "
                             f"to at least {MIN_TASKS} so losing a task or an AZ does not stop the service.")
         else:
             count = p.get("desiredCount")
             if is_unknown(count):
-                yield svc, _cannot_verify(svc, "desiredCount")
+                yield svc, cannot_verify(svc, "desiredCount")
             elif count is None:
-                yield svc, (f"{_label(svc)} sets no desiredCount, which defaults to 0 tasks; set desiredCount to "
+                yield svc, (f"{svc.describe()} sets no desiredCount, which defaults to 0 tasks; set desiredCount to "
                             f"at least {MIN_TASKS} so losing a task or an AZ does not stop the service.")
             elif (number(count) or 0) < MIN_TASKS:
-                yield svc, (f"{_label(svc)} runs desiredCount {fmt_num(number(count) or 0)} task(s); set "
+                yield svc, (f"{svc.describe()} runs desiredCount {fmt_num(number(count) or 0)} task(s); set "
                             f"desiredCount to at least {MIN_TASKS} so losing a task or an AZ does not stop the "
                             f"service.")
         net = first(p, "networkConfiguration")
@@ -100,10 +87,10 @@ def _ecs_service_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue  # bridge/host networking: tasks land where the cluster's instances are
         azs, decided = _zones(g, svc, "networkConfiguration", net.get("subnets"))
         if not decided:
-            yield svc, (f"{_label(svc)} has subnets that cannot be resolved through the stack graph; pass subnets "
+            yield svc, (f"{svc.describe()} has subnets that cannot be resolved through the stack graph; pass subnets "
                         f"created in this stack (or literal subnet IDs) in networkConfiguration.subnets.")
         elif len(azs) < 2:
-            yield svc, (f"{_label(svc)} places its tasks in {_n_azs(azs)} ({', '.join(azs) or 'none'}); give "
+            yield svc, (f"{svc.describe()} places its tasks in {az_count(azs)} ({az_list(azs)}); give "
                         f"networkConfiguration.subnets subnets in at least 2 Availability Zones.")
 
 
@@ -122,11 +109,11 @@ def _ecs_tasks_private(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         if not open_rules:
             continue
         if is_unknown(public_ip):
-            yield svc, _cannot_verify(svc, "networkConfiguration.assignPublicIp")
+            yield svc, cannot_verify(svc, "networkConfiguration.assignPublicIp")
             continue
         r = open_rules[0]
         world = next(c for c in r.cidrs if c in WORLD)
-        yield svc, (f"{_label(svc)} sits behind a load balancer, but its tasks get public IPs (assignPublicIp) and "
+        yield svc, (f"{svc.describe()} sits behind a load balancer, but its tasks get public IPs (assignPublicIp) and "
                     f"security group {r.sg.label()} admits {r.ports_text()} from {world}, so the internet reaches "
                     f"the tasks around the load balancer; set assignPublicIp to false (private subnets with a NAT "
                     f"gateway) and admit only the load balancer's security group.")
@@ -174,7 +161,7 @@ def _ecs_env_secrets(node: Node, config) -> Iterable[str]:
                  if isinstance(e, dict) and _holds_secret(e.get("name"), e.get("value"))]
         if names:
             container = c.get("name") if isinstance(c.get("name"), str) else f"#{i + 1}"
-            yield (f"{_label(node)} passes {', '.join(str(n) for n in names)} to container '{container}' as plain "
+            yield (f"{node.describe()} passes {', '.join(str(n) for n in names)} to container '{container}' as plain "
                    f"environment variables, readable by anyone who can describe the task definition; move them to "
                    f"the container's secrets (valueFrom a Secrets Manager secret or an SSM SecureString parameter).")
 
@@ -184,17 +171,17 @@ def _eks_node_group_multi_az(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for ng in g.of(NODE_GROUP):
         azs, decided = _zones(g, ng, "subnetIds", ng.props.get("subnetIds"))
         if not decided:
-            yield ng, (f"{_label(ng)} has subnets that cannot be resolved through the stack graph; pass subnets "
+            yield ng, (f"{ng.describe()} has subnets that cannot be resolved through the stack graph; pass subnets "
                        f"created in this stack (or literal subnet IDs) in subnetIds.")
         elif len(azs) < 2:
-            yield ng, (f"{_label(ng)} spans {_n_azs(azs)} ({', '.join(azs) or 'none'}); give subnetIds subnets in "
+            yield ng, (f"{ng.describe()} spans {az_count(azs)} ({az_list(azs)}); give subnetIds subnets in "
                        f"at least 2 Availability Zones.")
         low = first(ng.props, "scalingConfig", "minSize")
         if is_unknown(low):
-            yield ng, _cannot_verify(ng, "scalingConfig.minSize")
+            yield ng, cannot_verify(ng, "scalingConfig.minSize")
         elif decided and azs and (number(low) or 0) < len(azs):
-            yield ng, (f"{_label(ng)} has scalingConfig.minSize {fmt_num(number(low) or 0)} but spans "
-                       f"{_n_azs(azs)}; set minSize to at least {len(azs)} so every AZ keeps a node.")
+            yield ng, (f"{ng.describe()} has scalingConfig.minSize {fmt_num(number(low) or 0)} but spans "
+                       f"{az_count(azs)}; set minSize to at least {len(azs)} so every AZ keeps a node.")
 
 
 # --- eks-endpoint-not-public -------------------------------------------------------------------------------
@@ -203,19 +190,19 @@ def _eks_endpoint(node: Node, config) -> Iterable[str]:
     vpc = vpc if isinstance(vpc, dict) else {}
     public = vpc.get("endpointPublicAccess")
     if is_unknown(public):
-        yield _cannot_verify(node, "vpcConfig.endpointPublicAccess")
+        yield cannot_verify(node, "vpcConfig.endpointPublicAccess")
         return
     if truthy(public) is False:
         return
     cidrs = vpc.get("publicAccessCidrs")
     if is_unknown(cidrs) or any(is_unknown(c) for c in as_list(cidrs)):
-        yield _cannot_verify(node, "vpcConfig.publicAccessCidrs")
+        yield cannot_verify(node, "vpcConfig.publicAccessCidrs")
         return
     listed = [c for c in as_list(cidrs) if isinstance(c, str)]
     world = [c for c in listed if c in WORLD]
     if not listed or world:
         source = f"publicAccessCidrs {world[0]}" if world else "publicAccessCidrs unset, which means 0.0.0.0/0"
-        yield (f"{_label(node)} serves the Kubernetes API on a public endpoint open to the whole internet "
+        yield (f"{node.describe()} serves the Kubernetes API on a public endpoint open to the whole internet "
                f"({source}); set vpcConfig.endpointPublicAccess to false with endpointPrivateAccess true, or "
                f"restrict publicAccessCidrs to the networks that administer the cluster.")
 
@@ -224,18 +211,18 @@ def _eks_endpoint(node: Node, config) -> Iterable[str]:
 def _eks_secrets(node: Node, config) -> Iterable[str]:
     enc = node.props.get("encryptionConfig")
     if is_unknown(enc):
-        yield _cannot_verify(node, "encryptionConfig")
+        yield cannot_verify(node, "encryptionConfig")
         return
     for e in as_list(enc):
         if not isinstance(e, dict):
             continue
         resources = e.get("resources")
         if is_unknown(resources):
-            yield _cannot_verify(node, "encryptionConfig.resources")
+            yield cannot_verify(node, "encryptionConfig.resources")
             return
         if "secrets" in as_list(resources) and first(e, "provider", "keyArn"):
             return
-    yield (f"{_label(node)} does not envelope-encrypt Kubernetes secrets with a KMS key of its own (since 1.28 EKS "
+    yield (f"{node.describe()} does not envelope-encrypt Kubernetes secrets with a KMS key of its own (since 1.28 EKS "
            f"uses an AWS-owned key, whose use you cannot audit, rotate or revoke); add encryptionConfig with "
            f"resources [\"secrets\"] and provider.keyArn of a customer-managed KMS key.")
 
@@ -302,17 +289,37 @@ def _ecr_policy(node: Node, config) -> Iterable[str]:
         return
     push, delete = [a for a in actions if a in PUSH], [a for a in actions if a in DELETE]
     what = " and ".join(w for w, acts in (("push", push), ("delete", delete)) if acts)
-    yield (f"{_label(node)} lets any principal (\"*\") {what} images ({', '.join(actions)}) with no condition "
+    yield (f"{node.describe()} lets any principal (\"*\") {what} images ({', '.join(actions)}) with no condition "
            f"restricting the caller, so anyone can replace or remove what the services deploy; grant those actions "
            f"to the publishing role or account only, or add a condition such as aws:PrincipalOrgID.")
 
 
 POLICIES = [
-    stack_policy("ecs-service-multi-az", _ecs_service_multi_az),
-    stack_policy("ecs-tasks-private-behind-load-balancer", _ecs_tasks_private),
-    resource_policy("ecs-no-secrets-in-environment", (TASK_DEF,), _ecs_env_secrets),
-    stack_policy("eks-node-group-multi-az", _eks_node_group_multi_az),
-    resource_policy("eks-endpoint-not-public", (EKS_CLUSTER,), _eks_endpoint),
-    resource_policy("eks-secrets-encrypted", (EKS_CLUSTER,), _eks_secrets),
-    resource_policy("ecr-repository-policy-not-public", (REPO_POLICY, REPO_TEMPLATE), _ecr_policy),
+    stack_policy(
+        "ecs-service-multi-az", _ecs_service_multi_az, level=MANDATORY, catalogue=("NEW-17",),
+        description=("ECS services must keep at least two tasks running, in subnets of at least two Availability "
+                     "Zones.")),
+    stack_policy(
+        "ecs-tasks-private-behind-load-balancer", _ecs_tasks_private, level=MANDATORY, catalogue=("NEW-18",),
+        description=("Tasks of a load-balanced ECS service must not be reachable from the internet around the load "
+                     "balancer (public IP and a world-open security group).")),
+    resource_policy(
+        "ecs-no-secrets-in-environment", (TASK_DEF,), _ecs_env_secrets, level=MANDATORY, catalogue=("L9",),
+        description=("Task definitions must pass passwords, tokens and keys to containers as secrets, not as plain "
+                     "environment variables.")),
+    stack_policy(
+        "eks-node-group-multi-az", _eks_node_group_multi_az, level=MANDATORY, catalogue=("NEW-17",),
+        description=("EKS managed node groups must span at least two Availability Zones, with a minimum size of at "
+                     "least one node per AZ.")),
+    resource_policy(
+        "eks-endpoint-not-public", (EKS_CLUSTER,), _eks_endpoint, level=ADVISORY, catalogue=("E11",),
+        description="The EKS API server endpoint should not be open to the whole internet."),
+    resource_policy(
+        "eks-secrets-encrypted", (EKS_CLUSTER,), _eks_secrets, level=ADVISORY, catalogue=("L8",),
+        description="EKS clusters should envelope-encrypt Kubernetes secrets with a KMS key of their own."),
+    resource_policy(
+        "ecr-repository-policy-not-public", (REPO_POLICY, REPO_TEMPLATE), _ecr_policy,
+        level=MANDATORY, catalogue=("L10",),
+        description=("ECR repository policies must not let everyone (Principal \"*\") push or delete images "
+                     "without a condition restricting the caller.")),
 ]

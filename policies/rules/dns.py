@@ -1,7 +1,7 @@
 """Route 53 and ACM rules."""
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from ._base import stack_policy
+from ._base import ADVISORY, MANDATORY, stack_policy
 from ._graph import Graph, Node
 from ._props import as_list, is_unknown, truthy
 
@@ -194,10 +194,29 @@ def _key_strength(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    stack_policy("zone-apex-alias", _apex_alias),
-    stack_policy("dns-alias-evaluate-target-health", _alias_health),
-    stack_policy("acm-dns-validated", _acm_dns),
-    stack_policy("route53-query-logging-and-dnssec", _query_logging_dnssec),
-    stack_policy("certificate-covers-aliases", _alias_certificates),
-    stack_policy("acm-key-strength", _key_strength),
+    stack_policy(
+        "zone-apex-alias", _apex_alias, level=MANDATORY, catalogue=("NEW-1",),
+        description="The zone apex must be a Route 53 alias record, never a CNAME or fixed IP addresses.",
+        config_schema={
+            "apexNames": {"type": "array", "items": {"type": "string"}, "default": [],
+                          "description": "Zone apex names, for records whose hosted zone is looked up rather than created."},
+        }),
+    stack_policy(
+        "dns-alias-evaluate-target-health", _alias_health, level=ADVISORY, catalogue=("NEW-1", "J3"),
+        description=("Alias records to load balancers should evaluate target health and point at a resource in the "
+                     "stack.")),
+    stack_policy(
+        "acm-dns-validated", _acm_dns, level=ADVISORY, catalogue=("NEW-14", "J6"),
+        description=("ACM certificates should be DNS-validated with their validation records in the stack, so "
+                     "renewal is automatic.")),
+    stack_policy(
+        "route53-query-logging-and-dnssec", _query_logging_dnssec, level=ADVISORY, catalogue=("J1", "J2"),
+        description="Public hosted zones should have DNS query logging and DNSSEC signing."),
+    stack_policy(
+        "certificate-covers-aliases", _alias_certificates, level=ADVISORY, catalogue=("NEW-14",),
+        description=("Every name aliased to a load balancer or distribution must be covered by its certificate "
+                     "(and the distribution's aliases).")),
+    stack_policy(
+        "acm-key-strength", _key_strength, level=ADVISORY, catalogue=("J5",),
+        description="ACM certificates should use RSA 2048 or stronger keys."),
 ]

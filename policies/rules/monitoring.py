@@ -1,7 +1,7 @@
 """Alarms, their wiring to a subscribed topic, coverage of every critical resource, log retention, SNS."""
 from typing import Iterable, List, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import ADVISORY, resource_policy, stack_policy
 from ._config import setting
 from ._graph import Graph, Node
 from ._props import as_list, fmt_num, is_unknown, number, truthy
@@ -127,12 +127,39 @@ def _delivery_logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    stack_policy("alarm-actions-wired", _wired),
-    stack_policy("alarm-coverage", _coverage),
-    resource_policy("log-group-retention", ("cloudwatch/logGroup",), _log_retention),
-    resource_policy("log-group-encrypted", ("cloudwatch/logGroup",), _log_group_kms),
-    resource_policy("sns-topic-encrypted", (TOPIC,), _sns_kms),
-    stack_policy("asg-notifications", _asg_notifications),
-    stack_policy("sns-topic-tls-only", _sns_tls),
-    stack_policy("sns-delivery-status-logging", _delivery_logging),
+    stack_policy(
+        "alarm-actions-wired", _wired, level=ADVISORY, catalogue=("K1", "K2", "NEW-11"),
+        description="CloudWatch alarms should notify an SNS topic of the stack that has at least one subscription."),
+    stack_policy(
+        "alarm-coverage", _coverage, level=ADVISORY, catalogue=("K3", "NEW-11"),
+        description="Every load balancer, Auto Scaling group, database and cache should have at least one alarm.",
+        config_schema={
+            "coveredKinds": {
+                "type": "array", "items": {"type": "string"},
+                "default": ["lb/loadBalancer", "elb/loadBalancer", "autoscaling/group", "rds/instance", "rds/cluster",
+                            "elasticache/cluster", "elasticache/replicationGroup"],
+                "description": "Resource kinds that must each have an alarm.",
+            },
+        }),
+    resource_policy(
+        "log-group-retention", ("cloudwatch/logGroup",), _log_retention, level=ADVISORY, catalogue=("K4",),
+        description="CloudWatch log groups should have a retention period.",
+        config_schema={
+            "minRetentionDays": {"type": "integer", "default": 30, "description": "Shortest acceptable retention."},
+        }),
+    resource_policy(
+        "log-group-encrypted", ("cloudwatch/logGroup",), _log_group_kms, level=ADVISORY, catalogue=("K5",),
+        description="CloudWatch log groups should be encrypted with a KMS key."),
+    resource_policy(
+        "sns-topic-encrypted", (TOPIC,), _sns_kms, level=ADVISORY, catalogue=("K6",),
+        description="SNS topics should be encrypted with KMS."),
+    stack_policy(
+        "asg-notifications", _asg_notifications, level=ADVISORY, catalogue=("A16",),
+        description="Auto Scaling groups should notify a topic of launch and terminate failures."),
+    stack_policy(
+        "sns-topic-tls-only", _sns_tls, level=ADVISORY, catalogue=("K7",),
+        description="SNS topic policies should deny publishing without TLS (aws:SecureTransport)."),
+    stack_policy(
+        "sns-delivery-status-logging", _delivery_logging, level=ADVISORY, catalogue=("K8",),
+        description="Topics with HTTP(S) subscriptions should log failed deliveries, so a silent pager is noticed."),
 ]

@@ -1,19 +1,16 @@
 """VPC and security group rules (inline rules and separate rule resources alike)."""
 from typing import Any, Iterable, List, Optional, Tuple
 
-from ._base import resource_policy, stack_policy
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
 from ._config import setting
 from ._graph import Graph, Node
 from ._props import as_list, is_unknown, truthy
 from ._sg import RULE_KINDS, SG_KINDS, groups_of, rules_of_group, rules_of_resource
+from .topology import asg_has_lb, default_routes, route_table_subnets
 
 _PORT_NAMES = {22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
                6379: "Redis", 11211: "memcached", 2049: "NFS", 27017: "MongoDB", 9200: "Elasticsearch",
                5984: "CouchDB"}
-
-
-def _what(node: Node) -> str:
-    return ("Security group " if node.kind in SG_KINDS else "Security group rule ") + node.label()
 
 
 def _sensitive_ports(node: Node, config) -> Iterable[str]:
@@ -23,13 +20,13 @@ def _sensitive_ports(node: Node, config) -> Iterable[str]:
             continue
         world = next(c for c in rule.cidrs if c in ("0.0.0.0/0", "::/0"))
         if rule.all_ports:
-            yield (f"{_what(node)} opens all ports to {world}; admit only the ports the tier serves, from the "
+            yield (f"{node.describe()} opens all ports to {world}; admit only the ports the tier serves, from the "
                    f"security group in front of it.")
             continue
         hit = [p for p in ports if rule.covers(p)]
         if hit:
             names = ", ".join(f"{p} ({_PORT_NAMES.get(p, 'sensitive')})" for p in hit)
-            yield (f"{_what(node)} opens {names} to {world}; admit it only from a security group reference (e.g. the "
+            yield (f"{node.describe()} opens {names} to {world}; admit it only from a security group reference (e.g. the "
                    f"web tier's) or use SSM Session Manager instead of SSH/RDP.")
 
 
@@ -78,7 +75,7 @@ def _descriptions(node: Node, config) -> Iterable[str]:
             yield f"Security group {node.label()} has no description; say which tier it guards and why."
     for rule in rules_of_resource(node):
         if not rule.description and not is_unknown(rule.description):
-            yield (f"{_what(node)} has an {rule.direction} rule on {rule.ports_text()} without a description; say "
+            yield (f"{node.describe()} has an {rule.direction} rule on {rule.ports_text()} without a description; say "
                    f"what the rule admits.")
             break
 
@@ -119,13 +116,12 @@ def _authorized_ports(node: Node, config) -> Iterable[str]:
             continue
         if rule.all_ports or rule.from_port is None or not all(
                 int(p) in allowed for p in range(int(rule.from_port), int(rule.to_port or rule.from_port) + 1)):
-            yield (f"{_what(node)} opens {rule.ports_text()} to the internet, beyond the authorised ports "
+            yield (f"{node.describe()} opens {rule.ports_text()} to the internet, beyond the authorised ports "
                    f"{', '.join(map(str, allowed))}; admit other ports only from security group references.")
             return
 
 
 def _igw_routes(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    from .availability import default_routes, route_table_subnets
     users = {}
     for asg in g.of("autoscaling/group"):
         for s in g.subnets_of(asg, "vpcZoneIdentifiers"):
@@ -154,7 +150,6 @@ def _nacl_in_use(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 def _web_sg_from_lb(g: Graph, config) -> Iterable[Tuple[Node, str]]:
-    from .availability import asg_has_lb
     seen: List[Node] = []
     for asg in g.of("autoscaling/group"):
         if not asg_has_lb(g, asg):
@@ -176,15 +171,53 @@ def _web_sg_from_lb(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    resource_policy("sg-no-sensitive-ports-from-internet", SG_KINDS + RULE_KINDS, _sensitive_ports),
-    stack_policy("vpc-flow-logs", _flow_logs),
-    stack_policy("compute-subnets-no-auto-public-ip", _compute_subnets),
-    resource_policy("default-security-group-closed", ("ec2/defaultSecurityGroup",), _default_sg),
-    stack_policy("sg-rule-management-conflict", _rule_conflict),
-    resource_policy("sg-descriptions", SG_KINDS + RULE_KINDS, _descriptions),
-    stack_policy("sg-data-tier-by-reference", _data_by_reference),
-    resource_policy("sg-world-ingress-authorized-ports", SG_KINDS + RULE_KINDS, _authorized_ports),
-    stack_policy("igw-routes-only-public-subnets", _igw_routes),
-    stack_policy("network-acl-in-use", _nacl_in_use),
-    stack_policy("web-sg-only-from-load-balancer", _web_sg_from_lb),
+    resource_policy(
+        "sg-no-sensitive-ports-from-internet", SG_KINDS + RULE_KINDS, _sensitive_ports,
+        level=MANDATORY, catalogue=("E1", "E2", "F9"),
+        description="Security groups must not open SSH, RDP, database, cache, NFS or all ports to the internet.",
+        config_schema={
+            "ports": {"type": "array", "items": {"type": "integer"},
+                      "default": [22, 3389, 3306, 5432, 1433, 1521, 6379, 11211, 2049, 27017, 9200, 5984],
+                      "description": "Ports that must never be open to 0.0.0.0/0 or ::/0."},
+        }),
+    stack_policy(
+        "vpc-flow-logs", _flow_logs, level=ADVISORY, catalogue=("E7",),
+        description="VPCs should have flow logs."),
+    stack_policy(
+        "compute-subnets-no-auto-public-ip", _compute_subnets, level=ADVISORY, catalogue=("E8",),
+        description="Subnets that hold instances, web servers or databases should not auto-assign public IPs."),
+    resource_policy(
+        "default-security-group-closed", ("ec2/defaultSecurityGroup",), _default_sg,
+        level=ADVISORY, catalogue=("E5",),
+        description="The VPC default security group should have no rules."),
+    stack_policy(
+        "sg-rule-management-conflict", _rule_conflict, level=ADVISORY, catalogue=("E6",),
+        description=("A security group's rules should be managed either inline or as separate rule resources, not "
+                     "both.")),
+    resource_policy(
+        "sg-descriptions", SG_KINDS + RULE_KINDS, _descriptions, level=ADVISORY, catalogue=("E4",),
+        description="Security groups and their rules should have descriptions."),
+    stack_policy(
+        "sg-data-tier-by-reference", _data_by_reference, level=ADVISORY, catalogue=("NEW-15",),
+        description=("Database, cache and file-system security groups should admit traffic only from other "
+                     "security groups, not CIDR ranges.")),
+    resource_policy(
+        "sg-world-ingress-authorized-ports", SG_KINDS + RULE_KINDS, _authorized_ports,
+        level=ADVISORY, catalogue=("E3",),
+        description="Only the authorised ports (by default 80 and 443) may be open to the internet.",
+        config_schema={
+            "authorizedPorts": {"type": "array", "items": {"type": "integer"}, "default": [80, 443],
+                                "description": "Ports that may be open to 0.0.0.0/0 or ::/0."},
+        }),
+    stack_policy(
+        "igw-routes-only-public-subnets", _igw_routes, level=ADVISORY, catalogue=("E9",),
+        description=("Only public subnets may route 0.0.0.0/0 to an internet gateway; instances, groups and "
+                     "databases stay off them.")),
+    stack_policy(
+        "network-acl-in-use", _nacl_in_use, level=ADVISORY, catalogue=("E10",),
+        description="Network ACLs should be associated with subnets (no unused NACLs)."),
+    stack_policy(
+        "web-sg-only-from-load-balancer", _web_sg_from_lb, level=ADVISORY, catalogue=("NEW-15",),
+        description=("Web servers behind a load balancer should admit traffic only from the load balancer's "
+                     "security group.")),
 ]

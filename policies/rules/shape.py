@@ -5,12 +5,11 @@ protection flags may differ; the shape keeps only what decides availability and 
 """
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ._base import stack_policy
+from ._base import ADVISORY, stack_policy
 from ._graph import Graph, Node
 from ._props import first, is_unknown, number, truthy
-from .availability import asg_has_lb, asg_zones, lb_zones, nat_az, private_egress
-from .az_loss import stack_azs
-from .storage import versioning_state
+from .topology import (asg_has_lb, asg_zones, lb_zones, nat_az, private_egress, stack_azs, subnet_az,
+                       versioning_state)
 
 
 def _key(node: Node, stack: str) -> str:
@@ -62,7 +61,7 @@ def stack_shape(g: Graph) -> Dict[str, Any]:
         facts[_key(cf, stack)] = {
             "viewerProtocolPolicy": _s(first(cf.props, "defaultCacheBehavior", "viewerProtocolPolicy")),
             "minimumProtocolVersion": _s(cert.get("minimumProtocolVersion")) if isinstance(cert, dict) else None}
-    egress = sorted({(subnet_name, nat_az(g, nat) == _az(s)) for rt, s, r in private_egress(g)
+    egress = sorted({(subnet_name, nat_az(g, nat) == subnet_az(s)) for rt, s, r in private_egress(g)
                      for nat in r.nats for subnet_name in [_key(s, stack)]})
     return {"azCount": len(stack_azs(g)), "types": sorted({n.kind for n in g.nodes if n.type.startswith("aws:")}),
             "natInOwnAz": all(ok for _, ok in egress), "resources": facts}
@@ -85,11 +84,6 @@ def shape_of_resources(resources) -> Dict[str, Any]:
         by_urn[r.urn].property_dependencies = {k: [by_urn[u] for u in v if u in by_urn]
                                                for k, v in (r.property_dependencies or {}).items()}
     return stack_shape(Graph(list(by_urn.values())))
-
-
-def _az(subnet: Node):
-    from ._graph import subnet_az
-    return subnet_az(subnet)
 
 
 def _diff(ref: Dict[str, Any], cur: Dict[str, Any]) -> List[Tuple[Optional[str], str]]:
@@ -130,4 +124,12 @@ def _matches_production(g: Graph, config) -> Iterable[Tuple[Optional[Node], str]
                                f"production (only sizes may differ).")
 
 
-POLICIES = [stack_policy("staging-matches-production", _matches_production)]
+POLICIES = [stack_policy(
+        "staging-matches-production", _matches_production, level=ADVISORY, catalogue=("NEW-9",),
+        description=("A non-production stack must have production's HA shape (AZs, Multi-AZ, health checks, "
+                     "versioning...); only sizes may differ."),
+        config_schema={
+            "referenceShape": {"type": "object", "default": {},
+                               "description": "Production's HA shape (rules.shape.stack_shape of the production stack); "
+                                              "empty turns the comparison off."},
+        })]

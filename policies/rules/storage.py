@@ -3,35 +3,17 @@ import json
 from typing import Any, Iterable, List, Optional, Tuple
 
 from . import _native
-from ._base import resource_policy, stack_policy
-from ._config import matches, setting
-from ._graph import Graph, Node
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
+from ._config import BACKUP_BUCKETS, DATA_BUCKETS, matches, setting
+from ._graph import Graph, Node, mid_sentence
 from ._props import as_list, find_values, first, is_unknown, truthy
+from .topology import bucket_name, companions, describe_bucket, versioning_state
 
 BUCKET = "s3/bucket"
 PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
 PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
                    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-
-
-def bucket_name(b: Node) -> str:
-    for key in ("bucket", "bucketPrefix"):
-        v = b.props.get(key)
-        if isinstance(v, str) and v and not is_unknown(v):
-            return v
-    return b.name
-
-
-def companions(g: Graph, b: Node, kind: str) -> List[Node]:
-    """Companion resources whose `bucket` input is this bucket (through the graph, or by literal name)."""
-    out = g.referrers(b, (kind,), ("bucket",))
-    name = b.props.get("bucket")
-    if isinstance(name, str) and name and not is_unknown(name):
-        for c in g.of(kind):
-            if c not in out and c.props.get("bucket") == name:
-                out.append(c)
-    return out
 
 
 def is_data_bucket(b: Node, config, policy: str) -> bool:
@@ -50,40 +32,7 @@ def is_backup_bucket(b: Node, config, policy: str) -> bool:
     return any(matches(n, setting(config, policy, "backupBucketPatterns")) for n in {bucket_name(b), b.name})
 
 
-def _label(b: Node) -> str:
-    name = bucket_name(b)
-    return f"Bucket {b.label()}" if name == b.name else f"Bucket {b.label()} ({name})"
-
-
 # --- s3-data-bucket-versioned ------------------------------------------------------------------------------
-def versioning_state(g: Graph, b: Node) -> Tuple[str, Optional[Node]]:
-    """('Enabled' | 'Suspended' | 'Disabled' | 'unknown' | 'absent', declaring resource)."""
-    inline = first(b.inputs, "versioning")
-    if not isinstance(inline, dict):
-        inline = first(b.inputs, "versionings")
-    state: Tuple[str, Optional[Node]] = ("absent", None)
-    if isinstance(inline, dict):
-        en = inline.get("enabled")
-        if is_unknown(en):
-            state = ("unknown", b)
-        elif truthy(en) is True:
-            return ("Enabled", b)
-        elif truthy(en) is False:
-            state = ("Disabled", b)
-    # An aws-native bucket carries the companion's versioningConfiguration itself.
-    declared = [(b, b.inputs)] if b.kind == _native.BUCKET else []
-    declared += [(c, c.props) for c in companions(g, b, "s3/bucketVersioning")]
-    for c, props in declared:
-        status = first(props, "versioningConfiguration", "status")
-        if is_unknown(status):
-            state = ("unknown", c)
-        elif status == "Enabled":
-            return ("Enabled", c)
-        elif status:
-            state = (str(status), c)
-    return state
-
-
 def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     log_buckets = _log_buckets(g)
     for b in g.of(BUCKET, _native.BUCKET):
@@ -93,16 +42,16 @@ def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         if state == "Enabled":
             continue
         if state == "Suspended":
-            yield b, (f"{_label(b)} holds data but its versioning is Suspended (by {by.label()}); set "
+            yield b, (f"{describe_bucket(b)} holds data but its versioning is Suspended (by {by.label()}); set "
                       f"versioningConfiguration.status to \"Enabled\" so deleted or overwritten objects can be restored.")
         elif state == "unknown":
-            yield b, (f"{_label(b)} holds data but its versioning status is unknown at preview; set the status from a "
+            yield b, (f"{describe_bucket(b)} holds data but its versioning status is unknown at preview; set the status from a "
                       f"literal \"Enabled\".")
         else:
             tag = setting(config, "s3-data-bucket-versioned", "dataTag")
             how = ("set versioningConfiguration.status to \"Enabled\"" if b.kind == _native.BUCKET else
                    "add an aws.s3.BucketVersioning with status \"Enabled\" for it")
-            yield b, (f"{_label(b)} holds data but is not versioned; {how} (or tag it {tag}=false if it holds "
+            yield b, (f"{describe_bucket(b)} holds data but is not versioned; {how} (or tag it {tag}=false if it holds "
                       f"none).")
 
 
@@ -127,7 +76,7 @@ def _encrypted(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         results = [_has_sse(s) for s in sources if s]
         if True in results or None in results:
             continue
-        yield b, (f"{_label(b)} holds data and relies on the SSE-S3 encryption AWS applies to every bucket; declare "
+        yield b, (f"{describe_bucket(b)} holds data and relies on the SSE-S3 encryption AWS applies to every bucket; declare "
                   f"an aws.s3.BucketServerSideEncryptionConfiguration (sseAlgorithm \"AES256\", or \"aws:kms\" with "
                   f"a key you control) so the choice is explicit.")
 
@@ -179,28 +128,28 @@ def _not_public(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         acls = [(b, b.props.get("acl"))] + [(c, c.props.get("acl")) for c in companions(g, b, "s3/bucketAcl")]
         for by, acl in acls:
             if acl in PUBLIC_ACLS:
-                yield b, f"{_label(b)} is made public by ACL {acl} on {by.label()}; use the private ACL (or none)."
+                yield b, f"{describe_bucket(b)} is made public by ACL {acl} on {by.label()}; use the private ACL (or none)."
         grants = [(c.props.get("accessControlPolicy"), c.label()) for c in companions(g, b, "s3/bucketAcl")]
         grants.append((b.inputs.get("grants"), "its inline grants"))  # the deprecated inline form
         for source, by in grants:
             uris = [v for v in find_values(source, "uri") if v in PUBLIC_GRANTEES]
             if uris:
-                yield b, f"{_label(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {by}; remove that grant."
+                yield b, f"{describe_bucket(b)} grants access to {uris[0].rsplit('/', 1)[1]} through {by}; remove that grant."
         for by, doc in bucket_policies(g, b):
             if _public_statement(doc):
-                yield b, (f"{_label(b)} has a policy ({by.label()}) that allows Principal \"*\" without a condition; "
+                yield b, (f"{describe_bucket(b)} has a policy ({by.label()}) that allows Principal \"*\" without a condition; "
                           f"grant only specific principals, e.g. CloudFront through Origin Access Control.")
         for pab in companions(g, b, "s3/bucketPublicAccessBlock"):
             off = [f for f in PAB_FLAGS if truthy(pab.props.get(f)) is not True]
             if off:
-                yield b, (f"{_label(b)} has public access block {pab.label()} with {', '.join(off)} off; set all "
+                yield b, (f"{describe_bucket(b)} has public access block {pab.label()} with {', '.join(off)} off; set all "
                           f"four flags to true.")
         if b.urn in log_buckets or not is_data_bucket(b, config, "s3-bucket-not-public"):
             continue  # CloudFront standard logs and ACL-based log delivery need ACLs enabled
         for oc in companions(g, b, "s3/bucketOwnershipControls"):
             mode = first(oc.props, "rule", "objectOwnership")
             if mode in ACL_OWNERSHIPS:
-                yield b, (f"{_label(b)} turns ACLs back on through ownership controls {oc.label()} (objectOwnership "
+                yield b, (f"{describe_bucket(b)} turns ACLs back on through ownership controls {oc.label()} (objectOwnership "
                           f"{mode}), so object ACLs can grant access again; keep objectOwnership "
                           f"\"BucketOwnerEnforced\" (the default).")
 
@@ -215,7 +164,7 @@ def _backup_hardened(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         noncurrent = any(list(find_values(x, "noncurrentVersionExpiration")) or
                          list(find_values(x, "noncurrentVersionExpirations")) for x in lifecycle if x)
         if not noncurrent:
-            yield b, (f"Backup {_label(b)[0].lower() + _label(b)[1:]} keeps noncurrent versions forever; add a lifecycle rule with "
+            yield b, (f"Backup {mid_sentence(describe_bucket(b))} keeps noncurrent versions forever; add a lifecycle rule with "
                       f"noncurrentVersionExpiration.")
         lock = truthy(b.props.get("objectLockEnabled")) is True or bool(
             first(b.props, "objectLockConfiguration", "objectLockEnabled")) or bool(
@@ -225,7 +174,7 @@ def _backup_hardened(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         mfa = any(first(c.props, "versioningConfiguration", "mfaDelete") == "Enabled"
                   for c in companions(g, b, "s3/bucketVersioning"))
         if not (lock or replicated or mfa):
-            yield b, (f"Backup {_label(b)[0].lower() + _label(b)[1:]} can be emptied by one mistaken delete; enable Object Lock, MFA delete "
+            yield b, (f"Backup {mid_sentence(describe_bucket(b))} can be emptied by one mistaken delete; enable Object Lock, MFA delete "
                       f"or cross-region replication (aws.s3.BucketReplicationConfig).")
 
 
@@ -248,7 +197,7 @@ def _ssl_only(g: Graph, config) -> Iterable[Tuple[Node, str]]:
         if any(doc is None for _, doc in policies):
             continue  # a policy computed at deploy time: cannot be read, do not guess
         if not any(_denies_insecure(doc) for _, doc in policies):
-            yield b, (f"{_label(b)} accepts plain-HTTP requests; add a bucket policy statement that denies s3:* when "
+            yield b, (f"{describe_bucket(b)} accepts plain-HTTP requests; add a bucket policy statement that denies s3:* when "
                       f"aws:SecureTransport is false.")
 
 
@@ -263,7 +212,7 @@ def _logging(g: Graph, config) -> Iterable[Tuple[Node, str]]:
             continue
         if b.inputs.get("logging") or b.inputs.get("loggings") or companions(g, b, "s3/bucketLogging"):
             continue
-        yield b, (f"{_label(b)} has no server access logging; add an aws.s3.BucketLogging that writes to the logs "
+        yield b, (f"{describe_bucket(b)} has no server access logging; add an aws.s3.BucketLogging that writes to the logs "
                   f"bucket.")
 
 
@@ -297,14 +246,14 @@ def _lb_log_delivery(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                      for v in find_values(c.props, "sseAlgorithm")]
             algos += list(find_values(b.inputs.get("serverSideEncryptionConfiguration"), "sseAlgorithm"))
             if any(isinstance(a, str) and a.startswith("aws:kms") for a in algos):
-                yield lb, (f"Load balancer {lb.label()} logs to {_label(b)[0].lower() + _label(b)[1:]}, which is "
+                yield lb, (f"Load balancer {lb.label()} logs to {mid_sentence(describe_bucket(b))}, which is "
                            f"encrypted with SSE-KMS, so every log write is denied; use SSE-S3 (AES256) on that bucket.")
             policies = bucket_policies(g, b)
             docs = [doc for _, doc in policies]
             if policies and any(doc is None for doc in docs):
                 continue  # a policy computed at deploy time: cannot be read during preview, do not guess
             if not any(_grants_elb_delivery(doc) for doc in docs):
-                yield lb, (f"Load balancer {lb.label()} logs to {_label(b)[0].lower() + _label(b)[1:]}, whose policy "
+                yield lb, (f"Load balancer {lb.label()} logs to {mid_sentence(describe_bucket(b))}, whose policy "
                            f"does not let ELB log delivery write; grant s3:PutObject to {ELB_DELIVERY} (or the region's "
                            f"ELB account).")
             elif not any(p in lb.all_deps for p, _ in policies if p is not b):
@@ -335,7 +284,7 @@ def _log_bucket_hygiene(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     for b in g.of(BUCKET):
         for c in companions(g, b, "s3/bucketLogging"):
             if b in g.refs(c, "targetBucket", BUCKET):
-                yield b, (f"{_label(b)} writes its access logs into itself ({c.label()}), and every log write makes "
+                yield b, (f"{describe_bucket(b)} writes its access logs into itself ({c.label()}), and every log write makes "
                           f"another; send them to a separate logs bucket.")
         if b.urn not in writers:
             continue
@@ -343,7 +292,7 @@ def _log_bucket_hygiene(g: Graph, config) -> Iterable[Tuple[Node, str]]:
                                                        companions(g, b, "s3/bucketLifecycleConfiguration")]
         if not any(list(find_values(x, "expiration")) or list(find_values(x, "expirations")) or
                    list(find_values(x, "days")) for x in lifecycle if x):
-            yield b, (f"{_label(b)} receives logs from {writers[b.urn]} but never expires them; add a lifecycle rule "
+            yield b, (f"{describe_bucket(b)} receives logs from {writers[b.urn]} but never expires them; add a lifecycle rule "
                       f"with an expiration.")
 
 
@@ -353,13 +302,41 @@ def _efs_encrypted(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("s3-data-bucket-versioned", _versioned),
-    stack_policy("s3-data-bucket-encrypted", _encrypted),
-    stack_policy("s3-bucket-not-public", _not_public),
-    stack_policy("s3-backup-bucket-hardened", _backup_hardened),
-    stack_policy("s3-bucket-ssl-only", _ssl_only),
-    stack_policy("s3-bucket-logging", _logging),
-    resource_policy("efs-encrypted", ("efs/fileSystem",), _efs_encrypted),
-    stack_policy("lb-log-bucket-delivery", _lb_log_delivery),
-    stack_policy("log-bucket-hygiene", _log_bucket_hygiene),
+    stack_policy(
+        "s3-data-bucket-versioned", _versioned, level=MANDATORY, catalogue=("B9", "NEW-12"),
+        description="Buckets that hold data must have versioning Enabled (not Suspended).",
+        config_schema=DATA_BUCKETS),
+    stack_policy(
+        "s3-data-bucket-encrypted", _encrypted, level=ADVISORY, catalogue=("H6",),
+        description=("Buckets that hold data should declare their default encryption (AWS applies SSE-S3 to every "
+                     "bucket that declares none)."),
+        config_schema=DATA_BUCKETS),
+    stack_policy(
+        "s3-bucket-not-public", _not_public, level=MANDATORY, catalogue=("H2", "H3", "H4"),
+        description=("Buckets must never be public: no public ACL or policy, and AWS's Block Public Access and ACL "
+                     "defaults left on."),
+        config_schema=DATA_BUCKETS),
+    stack_policy(
+        "s3-backup-bucket-hardened", _backup_hardened,
+        level=ADVISORY, catalogue=("B10", "B11", "B12", "B13", "NEW-12"),
+        description=("Backup buckets should expire noncurrent versions and have Object Lock or cross-region "
+                     "replication."),
+        config_schema=BACKUP_BUCKETS),
+    stack_policy(
+        "s3-bucket-ssl-only", _ssl_only, level=ADVISORY, catalogue=("H5",),
+        description="Bucket policies should deny requests that are not made over TLS (aws:SecureTransport)."),
+    stack_policy(
+        "s3-bucket-logging", _logging, level=ADVISORY, catalogue=("H1",),
+        description="Data buckets should have server access logging.",
+        config_schema=DATA_BUCKETS),
+    resource_policy(
+        "efs-encrypted", ("efs/fileSystem",), _efs_encrypted, level=ADVISORY, catalogue=("L5",),
+        description="EFS file systems should be encrypted at rest."),
+    stack_policy(
+        "lb-log-bucket-delivery", _lb_log_delivery, level=ADVISORY, catalogue=("NEW-12", "C8"),
+        description=("A load balancer's access-log bucket must use SSE-S3, grant ELB log delivery, and exist with "
+                     "its policy before the load balancer.")),
+    stack_policy(
+        "log-bucket-hygiene", _log_bucket_hygiene, level=ADVISORY, catalogue=("NEW-12",),
+        description="Buckets that receive logs should expire them and must not log into themselves."),
 ]

@@ -1,8 +1,8 @@
 """Load balancer listeners, TLS, deletion protection, logging and WAF."""
 from typing import Iterable, List, Tuple
 
-from ._base import resource_policy, stack_policy
-from ._config import is_production, setting
+from ._base import ADVISORY, MANDATORY, resource_policy, stack_policy
+from ._config import PRODUCTION_STACKS, is_production, setting
 from ._graph import Graph, Node
 from ._props import as_list, first, fmt_num, is_unknown, number, truthy
 
@@ -229,17 +229,70 @@ def _health_check_path(node: Node, config) -> Iterable[str]:
 
 
 POLICIES = [
-    stack_policy("http-listener-redirects-to-https", _http_redirects),
-    resource_policy("https-listener-modern-tls", (LISTENER, CLB), _modern_tls),
-    resource_policy("lb-deletion-protection", (LB,), _lb_deletion_protection),
-    stack_policy("lb-access-logs", _access_logs),
-    stack_policy("alb-waf", _alb_waf),
-    resource_policy("alb-drop-invalid-headers", (LB,), _drop_invalid_headers),
-    resource_policy("lb-desync-mitigation", (LB, CLB), _desync),
-    resource_policy("no-classic-load-balancer", (CLB,), _no_classic),
-    resource_policy("clb-cross-zone-and-draining", (CLB,), _clb_cross_zone),
-    stack_policy("waf-logging", _waf_logging),
-    resource_policy("listener-certificate-from-acm", (LISTENER, "lb/listenerCertificate", CLB), _acm_certificates),
-    resource_policy("target-group-health-check-path", ("lb/targetGroup", CLB), _health_check_path),
-    resource_policy("target-group-deregistration-delay", ("lb/targetGroup",), _deregistration),
+    stack_policy(
+        "http-listener-redirects-to-https", _http_redirects, level=MANDATORY, catalogue=("C1", "C2"),
+        description="Plain HTTP listeners may only redirect to HTTPS."),
+    resource_policy(
+        "https-listener-modern-tls", (LISTENER, CLB), _modern_tls, level=MANDATORY, catalogue=("C3", "C4"),
+        description="HTTPS listeners must use a modern TLS policy and a certificate.",
+        config_schema={
+            "allowedTlsPolicies": {
+                "type": "array", "items": {"type": "string"},
+                "default": [
+                    "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+                    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+                    "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+                    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS-1-2-2017-01",
+                    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+                    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+                ],
+                "description": "TLS security policies an HTTPS/TLS listener may use.",
+            },
+        }),
+    resource_policy(
+        "lb-deletion-protection", (LB,), _lb_deletion_protection, level=MANDATORY, catalogue=("B14",),
+        description="Load balancers in production stacks must have deletion protection.",
+        config_schema=PRODUCTION_STACKS),
+    stack_policy(
+        "lb-access-logs", _access_logs, level=ADVISORY, catalogue=("C8",),
+        description="Load balancers should write access logs to S3."),
+    stack_policy(
+        "alb-waf", _alb_waf, level=ADVISORY, catalogue=("C7",),
+        description="Internet-facing Application Load Balancers should be protected by a WAF web ACL."),
+    resource_policy(
+        "alb-drop-invalid-headers", (LB,), _drop_invalid_headers, level=ADVISORY, catalogue=("C5",),
+        description="Application Load Balancers should drop invalid HTTP header fields."),
+    resource_policy(
+        "lb-desync-mitigation", (LB, CLB), _desync, level=ADVISORY, catalogue=("C6",),
+        description="Load balancers should use the defensive or strictest desync mitigation mode."),
+    resource_policy(
+        "no-classic-load-balancer", (CLB,), _no_classic, level=ADVISORY, catalogue=("C9",),
+        description="Use an Application Load Balancer instead of a Classic Load Balancer for HTTP/HTTPS."),
+    resource_policy(
+        "clb-cross-zone-and-draining", (CLB,), _clb_cross_zone, level=ADVISORY, catalogue=("A5", "A6"),
+        description="Classic load balancers should enable cross-zone load balancing and connection draining."),
+    stack_policy(
+        "waf-logging", _waf_logging, level=ADVISORY, catalogue=("C10",),
+        description="WAF web ACLs should have a logging configuration."),
+    resource_policy(
+        "listener-certificate-from-acm", (LISTENER, "lb/listenerCertificate", CLB), _acm_certificates,
+        level=ADVISORY, catalogue=("C4",),
+        description="Listener certificates should come from ACM, not IAM server certificates."),
+    resource_policy(
+        "target-group-health-check-path", ("lb/targetGroup", CLB), _health_check_path,
+        level=ADVISORY, catalogue=("A3",),
+        description=("HTTP(S) health checks should request an endpoint that exercises the application (e.g. "
+                     "/healthz), not just /."),
+        config_schema={
+            "forbiddenPaths": {"type": "array", "items": {"type": "string"}, "default": ["/"],
+                               "description": "Health check paths that do not exercise the application."},
+        }),
+    resource_policy(
+        "target-group-deregistration-delay", ("lb/targetGroup",), _deregistration,
+        level=ADVISORY, catalogue=("NEW-10",),
+        description="Target groups should set a deregistration delay, short enough that a rollout does not stall.",
+        config_schema={
+            "maxSeconds": {"type": "integer", "default": 120,
+                           "description": "Longest acceptable deregistration delay (AWS defaults to 300)."},
+        }),
 ]

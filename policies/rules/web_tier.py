@@ -7,48 +7,12 @@ property dependencies, so they decide during a first preview.
 """
 from typing import Iterable, List, Tuple
 
-from ._base import stack_policy
-from ._graph import Graph, Node, azs_of
-from .availability import ASG, asg_has_lb, asg_zones, efs_one_zone
+from ._base import MANDATORY, stack_policy
+from ._graph import Graph, Node
+from .topology import ASG, asg_has_lb, is_regional, mount_target_zones, web_zones
 
 EFS, MOUNT_TARGET = "efs/fileSystem", "efs/mountTarget"
 TARGET_GROUP = "lb/targetGroup"
-
-
-def _known(azs: Iterable[str]) -> List[str]:
-    return [a for a in azs if not a.startswith("<")]
-
-
-def web_groups(g: Graph) -> List[Node]:
-    return [asg for asg in g.of(ASG) if asg_has_lb(g, asg)]
-
-
-def web_zones(g: Graph) -> List[str]:
-    """Every known AZ of the web Auto Scaling groups, in order. Subnets of other stacks have no known AZ."""
-    out: List[str] = []
-    for asg in web_groups(g):
-        for az in _known(asg_zones(g, asg)[0]):
-            if az not in out:
-                out.append(az)
-    return out
-
-
-def mount_target_zones(g: Graph, fs: Node) -> Tuple[List[str], List[Node]]:
-    """(AZs of the file system's mount targets, mount targets whose AZ the stack graph cannot tell)."""
-    zones: List[str] = []
-    unresolved: List[Node] = []
-    for mt in g.referrers(fs, (MOUNT_TARGET,), ("fileSystemId",)):
-        found = _known(azs_of(g.subnets_of(mt, "subnetId")))
-        if not found:
-            unresolved.append(mt)
-        for az in found:
-            if az not in zones:
-                zones.append(az)
-    return zones, unresolved
-
-
-def is_regional(fs: Node) -> bool:
-    return efs_one_zone(fs) is None
 
 
 # --- efs-mount-target-in-every-web-az ----------------------------------------------------------------------
@@ -113,6 +77,12 @@ def _target_group_registered(g: Graph, config) -> Iterable[Tuple[Node, str]]:
 
 
 POLICIES = [
-    stack_policy("efs-mount-target-in-every-web-az", _efs_mount_targets),
-    stack_policy("load-balancer-target-group-registered", _target_group_registered),
+    stack_policy(
+        "efs-mount-target-in-every-web-az", _efs_mount_targets, level=MANDATORY, catalogue=("NEW-20",),
+        description=("A regional EFS file system must have a mount target in every AZ of the web tier (its "
+                     "load-balanced Auto Scaling groups).")),
+    stack_policy(
+        "load-balancer-target-group-registered", _target_group_registered, level=MANDATORY, catalogue=("NEW-21",),
+        description=("A target group a listener forwards to must not be left empty while an Auto Scaling group of "
+                     "the stack is attached to no load balancer (the site would answer 503).")),
 ]

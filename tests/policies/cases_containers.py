@@ -9,7 +9,7 @@ import json
 from .fixtures import compliant
 from .pk import ref
 
-T = {
+TOKENS = {
     "ecs": "aws:ecs/cluster:Cluster", "task": "aws:ecs/taskDefinition:TaskDefinition",
     "svc": "aws:ecs/service:Service", "target": "aws:appautoscaling/target:Target",
     "eks": "aws:eks/cluster:Cluster", "nodes": "aws:eks/nodeGroup:NodeGroup",
@@ -42,33 +42,33 @@ def containers(env=None, secrets=None):
 
 def stack(name="prod"):
     s = compliant(name)
-    s.add(T["sg"], "app-sg", {"vpcId": ref("vpc"), "description": "App tasks: the app port from the ALB",
-                              "ingress": [{"fromPort": 8080.0, "toPort": 8080.0, "protocol": "tcp",
-                                           "securityGroups": [ref("alb-sg")], "description": "from the ALB"}],
-                              "egress": [{"fromPort": 0.0, "toPort": 0.0, "protocol": "-1",
-                                          "cidrBlocks": ["0.0.0.0/0"], "description": "AWS APIs via NAT"}]})
-    s.add(T["tg"], "app-tg", {"port": 8080.0, "protocol": "HTTP", "vpcId": ref("vpc"), "targetType": "ip",
-                              "healthCheck": {"path": "/healthz", "matcher": "200"}})
-    s.add(T["ecs"], "ecs", {"name": "shop"})
-    s.add(T["task"], "app-task", {"family": "app", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
-                                  "cpu": "512", "memory": "1024", "containerDefinitions": containers()})
-    s.add(T["svc"], "app-svc", {"cluster": ref("ecs"), "taskDefinition": ref("app-task"), "launchType": "FARGATE",
-                                "desiredCount": 2.0,
-                                "networkConfiguration": {"subnets": [ref("private-a"), ref("private-b")],
-                                                         "securityGroups": [ref("app-sg")],
-                                                         "assignPublicIp": False},
-                                "loadBalancers": [{"targetGroupArn": ref("app-tg"), "containerName": "app",
-                                                   "containerPort": 8080.0}]})
-    s.add(T["kms"], "eks-key", {"enableKeyRotation": True, "description": "EKS secrets"})
-    s.add(T["eks"], "eks", {"roleArn": "arn:aws:iam::111122223333:role/eks",
-                            "vpcConfig": {"subnetIds": [ref("private-a"), ref("private-b")],
-                                          "endpointPublicAccess": False, "endpointPrivateAccess": True},
-                            "encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": ref("eks-key")}}})
-    s.add(T["nodes"], "eks-nodes", {"clusterName": ref("eks"), "nodeRoleArn": "arn:aws:iam::111122223333:role/node",
-                                    "subnetIds": [ref("private-a"), ref("private-b")],
-                                    "scalingConfig": {"minSize": 2.0, "maxSize": 6.0, "desiredSize": 2.0}})
-    s.add(T["repo"], "app-repo", {"name": "app", "imageTagMutability": "IMMUTABLE"})
-    s.add(T["repo-policy"], "app-repo-policy", {"repository": ref("app-repo"), "policy": json.dumps(PULL_ONLY)})
+    s.add(TOKENS["sg"], "app-sg", {"vpcId": ref("vpc"), "description": "App tasks: the app port from the ALB",
+                                   "ingress": [{"fromPort": 8080.0, "toPort": 8080.0, "protocol": "tcp",
+                                                "securityGroups": [ref("alb-sg")], "description": "from the ALB"}],
+                                   "egress": [{"fromPort": 0.0, "toPort": 0.0, "protocol": "-1",
+                                               "cidrBlocks": ["0.0.0.0/0"], "description": "AWS APIs via NAT"}]})
+    s.add(TOKENS["tg"], "app-tg", {"port": 8080.0, "protocol": "HTTP", "vpcId": ref("vpc"), "targetType": "ip",
+                                   "healthCheck": {"path": "/healthz", "matcher": "200"}})
+    s.add(TOKENS["ecs"], "ecs", {"name": "shop"})
+    s.add(TOKENS["task"], "app-task", {"family": "app", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+                                       "cpu": "512", "memory": "1024", "containerDefinitions": containers()})
+    s.add(TOKENS["svc"], "app-svc", {"cluster": ref("ecs"), "taskDefinition": ref("app-task"), "launchType": "FARGATE",
+                                     "desiredCount": 2.0,
+                                     "networkConfiguration": {"subnets": [ref("private-a"), ref("private-b")],
+                                                              "securityGroups": [ref("app-sg")],
+                                                              "assignPublicIp": False},
+                                     "loadBalancers": [{"targetGroupArn": ref("app-tg"), "containerName": "app",
+                                                        "containerPort": 8080.0}]})
+    s.add(TOKENS["kms"], "eks-key", {"enableKeyRotation": True, "description": "EKS secrets"})
+    s.add(TOKENS["eks"], "eks", {"roleArn": "arn:aws:iam::111122223333:role/eks",
+                                 "vpcConfig": {"subnetIds": [ref("private-a"), ref("private-b")],
+                                               "endpointPublicAccess": False, "endpointPrivateAccess": True},
+                                 "encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": ref("eks-key")}}})
+    s.add(TOKENS["nodes"], "eks-nodes", {"clusterName": ref("eks"), "nodeRoleArn": "arn:aws:iam::111122223333:role/node",
+                                         "subnetIds": [ref("private-a"), ref("private-b")],
+                                         "scalingConfig": {"minSize": 2.0, "maxSize": 6.0, "desiredSize": 2.0}})
+    s.add(TOKENS["repo"], "app-repo", {"name": "app", "imageTagMutability": "IMMUTABLE"})
+    s.add(TOKENS["repo-policy"], "app-repo-policy", {"repository": ref("app-repo"), "policy": json.dumps(PULL_ONLY)})
     return s
 
 
@@ -77,9 +77,9 @@ def _policy(*statements):
 
 
 def _scaling(s, low):
-    return s.add(T["target"], "app-scaling", {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount",
-                                              "resourceId": ref("app-svc", "service/shop/app-svc"),
-                                              "minCapacity": low, "maxCapacity": 6.0})
+    return s.add(TOKENS["target"], "app-scaling", {"serviceNamespace": "ecs", "scalableDimension": "ecs:service:DesiredCount",
+                                                   "resourceId": ref("app-svc", "service/shop/app-svc"),
+                                                   "minCapacity": low, "maxCapacity": 6.0})
 
 
 def _public_tasks(s):
@@ -136,7 +136,7 @@ VIOLATING = [
      {"preview": [("app-svc", "ECS service 'app-svc' sets desiredCount from a value that is unknown at preview, so "
                               "it cannot be verified; set it from configuration or a literal.")], "update": []}),
     ("ecs-service-multi-az", "subnets-of-a-component-unknown-at-preview",
-     lambda s: s.add(T["component"], "network", {}).set(
+     lambda s: s.add(TOKENS["component"], "network", {}).set(
          "app-svc", "networkConfiguration.subnets", [ref("network", "subnet-0aaa"), ref("network", "subnet-0bbb")]),
      None, {"preview": [("app-svc", _SVC_UNRESOLVED)], "update": []}),
     # --- ecs-tasks-private-behind-load-balancer ---
@@ -208,10 +208,10 @@ VIOLATING = [
      [("app-repo-policy", _ECR.format(what="ECR repository policy 'app-repo-policy'", verb="push",
                                       actions="ecr:PutImage"))]),
     ("ecr-repository-policy-not-public", "creation-template",
-     lambda s: s.add(T["template"], "pull-through", {"prefix": "ROOT", "appliedFors": ["PULL_THROUGH_CACHE"],
-                                                     "repositoryPolicy": _policy({
-                                                         "Effect": "Allow", "Principal": "*",
-                                                         "NotAction": ["ecr:SetRepositoryPolicy"]})}), None,
+     lambda s: s.add(TOKENS["template"], "pull-through", {"prefix": "ROOT", "appliedFors": ["PULL_THROUGH_CACHE"],
+                                                          "repositoryPolicy": _policy({
+                                                              "Effect": "Allow", "Principal": "*",
+                                                              "NotAction": ["ecr:SetRepositoryPolicy"]})}), None,
      [("pull-through", _ECR.format(what="ECR repository creation template 'pull-through'", verb="push and delete",
                                    actions=_PUSH + ", ecr:BatchDeleteImage, ecr:DeleteRepository"))]),
 ]

@@ -3,24 +3,24 @@ describes."""
 from .fixtures import compliant
 from .pk import ref
 
-T = {"table": "aws:dynamodb/table:Table", "redshift": "aws:redshift/cluster:Cluster",
-     "secret": "aws:secretsmanager/secret:Secret", "version": "aws:secretsmanager/secretVersion:SecretVersion",
-     "password": "random:index/randomPassword:RandomPassword"}
+TOKENS = {"table": "aws:dynamodb/table:Table", "redshift": "aws:redshift/cluster:Cluster",
+          "secret": "aws:secretsmanager/secret:Secret", "version": "aws:secretsmanager/secretVersion:SecretVersion",
+          "password": "random:index/randomPassword:RandomPassword"}
 SECRET_ENVELOPE = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 
 
 def stack(name="prod"):
     s = compliant(name)
-    s.add(T["table"], "carts", {"billingMode": "PAY_PER_REQUEST", "hashKey": "id",
-                                "attributes": [{"name": "id", "type": "S"}], "pointInTimeRecovery": {"enabled": True}})
-    s.add(T["redshift"], "warehouse", {"clusterIdentifier": "shop-dw", "nodeType": "ra3.xlplus",
-                                       "clusterType": "multi-node", "numberOfNodes": 2.0,
-                                       "manageMasterPassword": True, "masterUsername": "dwadmin",
-                                       "skipFinalSnapshot": False, "finalSnapshotIdentifier": "shop-dw-final"})
-    s.add(T["secret"], "api-secret", {"description": "payment API credentials"})
-    s.add(T["password"], "api-password", {"length": 32.0, "special": True})
-    s.add(T["version"], "api-secret-v1", {"secretId": ref("api-secret"),
-                                          "secretString": ref("api-password", '{"password": "generated"}')})
+    s.add(TOKENS["table"], "carts", {"billingMode": "PAY_PER_REQUEST", "hashKey": "id",
+                                     "attributes": [{"name": "id", "type": "S"}], "pointInTimeRecovery": {"enabled": True}})
+    s.add(TOKENS["redshift"], "warehouse", {"clusterIdentifier": "shop-dw", "nodeType": "ra3.xlplus",
+                                            "clusterType": "multi-node", "numberOfNodes": 2.0,
+                                            "manageMasterPassword": True, "masterUsername": "dwadmin",
+                                            "skipFinalSnapshot": False, "finalSnapshotIdentifier": "shop-dw-final"})
+    s.add(TOKENS["secret"], "api-secret", {"description": "payment API credentials"})
+    s.add(TOKENS["password"], "api-password", {"length": 32.0, "special": True})
+    s.add(TOKENS["version"], "api-secret-v1", {"secretId": ref("api-secret"),
+                                               "secretString": ref("api-password", '{"password": "generated"}')})
     return s
 
 
@@ -35,7 +35,7 @@ _LITERAL = ("Secret version '{name}' sets {key} from a plaintext literal or a no
 
 
 def _literal_version(s, name="api-secret-v2", **props):
-    return s.add(T["version"], name, dict({"secretId": ref("api-secret")}, **props))
+    return s.add(TOKENS["version"], name, dict({"secretId": ref("api-secret")}, **props))
 
 
 VIOLATING = [

@@ -1,6 +1,6 @@
 """Every public path to an instance (subnet, Elastic IP, default VPC) and servers open on every port, in the
 rules that judge instance exposure, in the form cases_containers.py describes."""
-from .fixtures import T, compliant
+from .fixtures import TOKENS, compliant
 from .pk import ref
 
 PUBLIC, WEB = "no-public-ip-on-instances", "web-servers-in-asg"
@@ -9,22 +9,22 @@ PUBLIC, WEB = "no-public-ip-on-instances", "web-servers-in-asg"
 def stack(name="prod"):
     """The portal plus an administration instance in a private subnet, reachable only by SSH from the office."""
     s = compliant(name)
-    s.add(T["sg"], "tools-sg", {"vpcId": ref("vpc"), "description": "Tools: SSH from the office",
-                                "ingress": [{"fromPort": 22.0, "toPort": 22.0, "protocol": "tcp",
-                                             "cidrBlocks": ["198.51.100.0/24"], "description": "SSH"}]})
-    s.add(T["instance"], "tools", {"ami": "ami-0123456789abcdef0", "instanceType": "t3.small",
-                                   "subnetId": ref("private-a"), "vpcSecurityGroupIds": [ref("tools-sg")],
-                                   "metadataOptions": {"httpTokens": "required"}})
+    s.add(TOKENS["sg"], "tools-sg", {"vpcId": ref("vpc"), "description": "Tools: SSH from the office",
+                                     "ingress": [{"fromPort": 22.0, "toPort": 22.0, "protocol": "tcp",
+                                                  "cidrBlocks": ["198.51.100.0/24"], "description": "SSH"}]})
+    s.add(TOKENS["instance"], "tools", {"ami": "ami-0123456789abcdef0", "instanceType": "t3.small",
+                                        "subnetId": ref("private-a"), "vpcSecurityGroupIds": [ref("tools-sg")],
+                                        "metadataOptions": {"httpTokens": "required"}})
     return s
 
 
 def _eip(s):
-    return s.add(T["eip"], "tools-ip", {"domain": "vpc", "instance": ref("tools")})
+    return s.add(TOKENS["eip"], "tools-ip", {"domain": "vpc", "instance": ref("tools")})
 
 
 def _eip_association(s):
-    return s.add(T["eip"], "tools-ip", {"domain": "vpc"}).add("aws:ec2/eipAssociation:EipAssociation", "tools-ip-assoc",
-                                                               {"instanceId": ref("tools"), "allocationId": ref("tools-ip")})
+    return s.add(TOKENS["eip"], "tools-ip", {"domain": "vpc"}).add("aws:ec2/eipAssociation:EipAssociation", "tools-ip-assoc",
+                                                                    {"instanceId": ref("tools"), "allocationId": ref("tools-ip")})
 
 
 def _default_subnet(s, **props):
@@ -33,7 +33,7 @@ def _default_subnet(s, **props):
 
 
 def _template(s, **props):
-    s.add(T["lt"], "tools-lt", dict({"imageId": "ami-0123456789abcdef0", "instanceType": "t3.small"}, **props))
+    s.add(TOKENS["lt"], "tools-lt", dict({"imageId": "ami-0123456789abcdef0", "instanceType": "t3.small"}, **props))
     return s.drop("tools", "subnetId").set("tools", "launchTemplate", {"id": ref("tools-lt"), "version": "1"})
 
 
@@ -77,8 +77,8 @@ VIOLATING = [
      [("tools", _WEB.format(world="0.0.0.0/0",
                             reach=", and it has a public address through subnet 'public-a' (mapPublicIpOnLaunch)"))]),
     (WEB, "ipv6-rule-resource-and-elastic-ip",
-     lambda s: _eip(s).add(T["in"], "tools-any", {"securityGroupId": ref("tools-sg"), "cidrIpv6": "::/0",
-                                                   "ipProtocol": "-1", "description": "everything"}), None,
+     lambda s: _eip(s).add(TOKENS["in"], "tools-any", {"securityGroupId": ref("tools-sg"), "cidrIpv6": "::/0",
+                                                        "ipProtocol": "-1", "description": "everything"}), None,
      [("tools", _WEB.format(world="::/0", reach=", and it has a public address through Elastic IP 'tools-ip'"))]),
     (WEB, "default-vpc-open-server", lambda s: _open(s.drop("tools", "subnetId")), None,
      [("tools", _WEB.format(world="0.0.0.0/0", reach=", and it has a public address through the default VPC "

@@ -11,16 +11,18 @@ compliant variant that must pass and a violating one that must still fail with i
 - Advisory: relative record names, S3 website origins, validation with an explicit provider, Performance Insights
   on Aurora instances, access logs on TCP-only NLBs.
 """
-from .fixtures import T as F, compliant
-from .mutations import PUBLIC_POLICY, clb, instance
+from .case_helpers import PUBLIC_POLICY, clb, instance
+from .fixtures import TOKENS as AWS_TOKENS, compliant
 from .pk import ref
 
-T = {"bucket": F["bucket"], "bucket-v2": "aws:s3/bucketV2:BucketV2", "pab": F["pab"], "policy": F["policy"],
-     "acl-v2": "aws:s3/bucketAclV2:BucketAclV2", "ownership": "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-     "logging-v2": "aws:s3/bucketLoggingV2:BucketLoggingV2", "tg": F["tg"], "alb-tg": "aws:alb/targetGroup:TargetGroup",
-     "lb": F["lb"], "listener": F["listener"], "website": "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
-     "provider": "pulumi:providers:aws", "cluster": F["cluster"], "clusterinst": F["clusterinst"],
-     "ami": "aws:ec2/amiCopy:AmiCopy"}
+TOKENS = {
+    "bucket": AWS_TOKENS["bucket"], "bucket-v2": "aws:s3/bucketV2:BucketV2", "pab": AWS_TOKENS["pab"],
+    "policy": AWS_TOKENS["policy"], "acl-v2": "aws:s3/bucketAclV2:BucketAclV2",
+    "ownership": "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "logging-v2": "aws:s3/bucketLoggingV2:BucketLoggingV2", "tg": AWS_TOKENS["tg"],
+    "alb-tg": "aws:alb/targetGroup:TargetGroup", "lb": AWS_TOKENS["lb"], "listener": AWS_TOKENS["listener"],
+    "website": "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "provider": "pulumi:providers:aws",
+    "cluster": AWS_TOKENS["cluster"], "clusterinst": AWS_TOKENS["clusterinst"], "ami": "aws:ec2/amiCopy:AmiCopy"}
 SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 AL2023_SSM = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
@@ -36,13 +38,13 @@ def secret(value):
 
 
 # --- S3 defaults -----------------------------------------------------------------------------------------------
-def bare(s, name="media", token=T["bucket"]):
+def bare(s, name="media", token=TOKENS["bucket"]):
     """A bucket with no companion resource: AWS encrypts it and blocks public access by default."""
     return s.add(token, name, {"bucket": f"shop-{name}"})
 
 
 def ownership(s, bucket, mode):
-    return s.add(T["ownership"], f"{bucket}-ownership", {"bucket": ref(bucket), "rule": {"objectOwnership": mode}})
+    return s.add(TOKENS["ownership"], f"{bucket}-ownership", {"bucket": ref(bucket), "rule": {"objectOwnership": mode}})
 
 
 _MEDIA = "Bucket 'media' (shop-media)"
@@ -66,7 +68,7 @@ def _log_target(s, kind):
     elif kind == "server-access":
         s.set("assets-logging", "targetBucket", ref("trail"))
     else:  # the deprecated BucketV2 / BucketLoggingV2 pair
-        s.retype("trail", T["bucket-v2"]).retype("assets-logging", T["logging-v2"]).set(
+        s.retype("trail", TOKENS["bucket-v2"]).retype("assets-logging", TOKENS["logging-v2"]).set(
             "assets-logging", "targetBucket", ref("trail"))
     return s
 
@@ -78,7 +80,7 @@ def nlb_group(s, protocol="TCP", health=None):
              "targetType": "instance", "deregistrationDelay": 30.0}
     if health is not None:
         props["healthCheck"] = health
-    return s.add(T["tg"], "tcp-tg", props)
+    return s.add(TOKENS["tg"], "tcp-tg", props)
 
 
 _ROOT_HINT = "if / is not a page that exercises the application, set healthCheck.path to an endpoint that does " \
@@ -112,15 +114,15 @@ def _password(s, value, secret_config, key="password", db="db"):
 
 
 def _aurora(s):
-    s.add(T["cluster"], "aurora", {"engine": "aurora-mysql", "storageEncrypted": True, "backupRetentionPeriod": 7.0,
-                                   "finalSnapshotIdentifier": "aurora-final", "masterUsername": "shop",
-                                   "deletionProtection": True, "dbSubnetGroupName": ref("db-subnets"),
-                                   "enabledCloudwatchLogsExports": ["error"],
-                                   "preferredBackupWindow": "03:00-04:00",
-                                   "preferredMaintenanceWindow": "sun:05:00-sun:06:00"})
+    s.add(TOKENS["cluster"], "aurora", {"engine": "aurora-mysql", "storageEncrypted": True, "backupRetentionPeriod": 7.0,
+                                        "finalSnapshotIdentifier": "aurora-final", "masterUsername": "shop",
+                                        "deletionProtection": True, "dbSubnetGroupName": ref("db-subnets"),
+                                        "enabledCloudwatchLogsExports": ["error"],
+                                        "preferredBackupWindow": "03:00-04:00",
+                                        "preferredMaintenanceWindow": "sun:05:00-sun:06:00"})
     for i in range(2):
-        s.add(T["clusterinst"], f"aurora-{i}", {"clusterIdentifier": ref("aurora"), "instanceClass": "db.r6g.large",
-                                                 "engine": "aurora-mysql", "performanceInsightsEnabled": True})
+        s.add(TOKENS["clusterinst"], f"aurora-{i}", {"clusterIdentifier": ref("aurora"), "instanceClass": "db.r6g.large",
+                                                      "engine": "aurora-mysql", "performanceInsightsEnabled": True})
     return s
 
 
@@ -146,21 +148,21 @@ def provider_certificate(s):
     """A certificate and its validation through an explicit us-east-1 provider; the validation record is found
     through the CertificateValidation's validationRecordFqdns, as programs that loop over domainValidationOptions
     in an apply build it."""
-    s.add(T["provider"], "us-east-1", {"region": "us-east-1"})
+    s.add(TOKENS["provider"], "us-east-1", {"region": "us-east-1"})
     s.drop("cdn-cert", "region").set("cdn-cert-validation", "name", "_x1.static.shop.example.com")
     s.set("cdn-cert-validation", "type", "CNAME").set("cdn-cert-validation", "records", ["_x2.acm-validations.aws"])
     return s
 
 
 def nlb(s, listeners):
-    s.add(T["lb"], "nlb", {"loadBalancerType": "network", "internal": False,
-                           "subnets": [ref("public-a"), ref("public-b")], "enableDeletionProtection": True})
+    s.add(TOKENS["lb"], "nlb", {"loadBalancerType": "network", "internal": False,
+                                "subnets": [ref("public-a"), ref("public-b")], "enableDeletionProtection": True})
     for i, (protocol, port) in enumerate(listeners):
         props = {"loadBalancerArn": ref("nlb"), "port": port, "protocol": protocol,
                  "defaultActions": [{"type": "forward", "targetGroupArn": ref("tcp-tg")}]}
         if protocol == "TLS":
             props.update(certificateArn=ref("cert-valid"), sslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06")
-        s.add(T["listener"], f"nlb-{i}", props)
+        s.add(TOKENS["listener"], f"nlb-{i}", props)
     return nlb_group(s)
 
 
@@ -168,30 +170,30 @@ VIOLATING = [
     # S3 defaults: what the program turns off is still found, on bare buckets and in both forms.
     ("s3-data-bucket-encrypted", "bare-bucket-relies-on-default", lambda s: bare(s), None,
      [("media", _DEFAULT_SSE)]),
-    ("s3-data-bucket-encrypted", "bare-bucket-v2-relies-on-default", lambda s: bare(s, token=T["bucket-v2"]), None,
+    ("s3-data-bucket-encrypted", "bare-bucket-v2-relies-on-default", lambda s: bare(s, token=TOKENS["bucket-v2"]), None,
      [("media", _DEFAULT_SSE)]),
     ("s3-bucket-not-public", "ownership-enables-acls",
      lambda s: ownership(bare(s), "media", "BucketOwnerPreferred"), None,
      [("media", _ACLS_ENABLED.format(mode="BucketOwnerPreferred"))]),
     ("s3-bucket-not-public", "ownership-object-writer",
-     lambda s: ownership(bare(s, token=T["bucket-v2"]), "media", "ObjectWriter"), None,
+     lambda s: ownership(bare(s, token=TOKENS["bucket-v2"]), "media", "ObjectWriter"), None,
      [("media", _ACLS_ENABLED.format(mode="ObjectWriter"))]),
     ("s3-bucket-not-public", "bare-bucket-public-acl",
-     lambda s: bare(s, token=T["bucket-v2"]).add(T["acl-v2"], "media-acl", {"bucket": ref("media"),
-                                                                           "acl": "public-read"}), None,
+     lambda s: bare(s, token=TOKENS["bucket-v2"]).add(TOKENS["acl-v2"], "media-acl", {"bucket": ref("media"),
+                                                                                     "acl": "public-read"}), None,
      [("media", f"{_MEDIA} is made public by ACL public-read on 'media-acl'; use the private ACL (or none).")]),
     ("s3-bucket-not-public", "bare-bucket-v2-inline-grant",
-     lambda s: bare(s, token=T["bucket-v2"]).set("media", "grants", [
+     lambda s: bare(s, token=TOKENS["bucket-v2"]).set("media", "grants", [
          {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permissions": ["READ"]}]), None,
      [("media", f"{_MEDIA} grants access to AllUsers through its inline grants; remove that grant.")]),
     ("s3-bucket-not-public", "bare-bucket-block-turned-off",
-     lambda s: bare(s).add(T["pab"], "media-pab", {"bucket": ref("media"), "blockPublicAcls": True,
-                                                   "blockPublicPolicy": False, "ignorePublicAcls": True,
-                                                   "restrictPublicBuckets": False}), None,
+     lambda s: bare(s).add(TOKENS["pab"], "media-pab", {"bucket": ref("media"), "blockPublicAcls": True,
+                                                        "blockPublicPolicy": False, "ignorePublicAcls": True,
+                                                        "restrictPublicBuckets": False}), None,
      [("media", f"{_MEDIA} has public access block 'media-pab' with blockPublicPolicy, restrictPublicBuckets off; "
                 f"set all four flags to true.")]),
     ("s3-bucket-not-public", "bare-bucket-public-policy",
-     lambda s: bare(s).add(T["policy"], "media-policy", {"bucket": ref("media"), "policy": PUBLIC_POLICY}), None,
+     lambda s: bare(s).add(TOKENS["policy"], "media-policy", {"bucket": ref("media"), "policy": PUBLIC_POLICY}), None,
      [("media", f"{_MEDIA} has a policy ('media-policy') that allows Principal \"*\" without a condition; grant "
                 f"only specific principals, e.g. CloudFront through Origin Access Control.")]),
     ("s3-data-bucket-versioned", "bare-data-bucket", lambda s: bare(s), None, [("media", _UNVERSIONED)]),
@@ -204,7 +206,7 @@ VIOLATING = [
     ("target-group-health-check-path", "default-path", lambda s: s.drop("web-tg", "healthCheck"), None,
      [("web-tg", f"Target group 'web-tg' health-checks path / (the default); {_ROOT_HINT}")]),
     ("target-group-health-check-path", "deprecated-token-default-path",
-     lambda s: s.retype("web-tg", T["alb-tg"]).drop("web-tg", "healthCheck.path"), None,
+     lambda s: s.retype("web-tg", TOKENS["alb-tg"]).drop("web-tg", "healthCheck.path"), None,
      [("web-tg", f"Target group 'web-tg' health-checks path / (the default); {_ROOT_HINT}")]),
     ("target-group-health-check-path", "nlb-group-http-check-on-root",
      lambda s: nlb_group(s, "TCP", {"protocol": "HTTP", "path": "/"}), None,
@@ -229,7 +231,7 @@ VIOLATING = [
      [("lone", "Instance 'lone' allows IMDSv1 (httpTokens optional), which SSRF can abuse to steal its role "
                "credentials; set metadataOptions.httpTokens to \"required\".")]),
     ("imdsv2-required", "image-not-known-until-deploy",
-     lambda s: s.add(T["ami"], "golden", {"sourceAmiId": AL2023, "sourceAmiRegion": "us-east-1"}).set(
+     lambda s: s.add(TOKENS["ami"], "golden", {"sourceAmiId": AL2023, "sourceAmiRegion": "us-east-1"}).set(
          "web-lt", "imageId", ref("golden", "ami-0feedc0de0000001")).drop("web-lt", "metadataOptions.httpTokens"),
      {"imdsv2ImageIds": ["ami-0feedc0de0000001"]},
      {"preview": [("web-lt", _unset("Launch template 'web-lt'", "(an id not known until deploy)"))], "update": []}),
@@ -279,7 +281,7 @@ VIOLATING = [
 COMPLIANT = [
     # S3 defaults: a bare bucket is private (current and deprecated form), a data bucket needs no block of its own.
     ("s3-bucket-not-public", "bare-bucket", lambda s: bare(s), None),
-    ("s3-bucket-not-public", "bare-bucket-v2", lambda s: bare(s, token=T["bucket-v2"]), None),
+    ("s3-bucket-not-public", "bare-bucket-v2", lambda s: bare(s, token=TOKENS["bucket-v2"]), None),
     ("s3-bucket-not-public", "data-bucket-without-own-block", lambda s: s.remove("assets-pab"), None),
     ("s3-bucket-not-public", "ownership-enforced", lambda s: ownership(bare(s), "media", "BucketOwnerEnforced"), None),
     ("s3-bucket-not-public", "cloudfront-log-bucket-enables-acls",
@@ -312,7 +314,7 @@ COMPLIANT = [
      lambda s: nlb_group(s, "UDP", {"enabled": True, "protocol": "TCP", "port": "8080"}), None),
     ("target-group-health-check-path", "root-allowed-by-config", lambda s: s.set("web-tg", "healthCheck.path", "/"),
      {"forbiddenPaths": []}),
-    ("target-group-health-check-path", "lambda-target", lambda s: s.add(T["tg"], "fn-tg", {"targetType": "lambda"}),
+    ("target-group-health-check-path", "lambda-target", lambda s: s.add(TOKENS["tg"], "fn-tg", {"targetType": "lambda"}),
      None),
     # IMDSv2 from the image.
     ("imdsv2-required", "listed-image-instance", lambda s: instance(s, ami=AL2023).drop("lone", "metadataOptions"),
@@ -344,8 +346,8 @@ COMPLIANT = [
     ("cloudfront-origin-tls", "s3-website-endpoint-dotted-region",
      lambda s: website_origin(s, "shop-backups.s3-website.eu-west-1.amazonaws.com"), None),
     ("cloudfront-origin-tls", "s3-website-configuration-output",
-     lambda s: website_origin(s.add(T["website"], "backups-site", {"bucket": ref("backups"),
-                                                                   "indexDocument": {"suffix": "index.html"}}),
+     lambda s: website_origin(s.add(TOKENS["website"], "backups-site", {"bucket": ref("backups"),
+                                                                        "indexDocument": {"suffix": "index.html"}}),
                               ref("backups-site", "shop-backups.s3-website-us-east-1.amazonaws.com")), None),
     ("acm-dns-validated", "explicit-provider", provider_certificate, None),
     ("rds-performance-insights", "aurora-set-per-instance", _aurora, None),

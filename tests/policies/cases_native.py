@@ -4,37 +4,37 @@ cases_containers.py describes."""
 from .fixtures import compliant
 from .pk import ref
 
-N = {"lb": "aws-native:elasticloadbalancingv2:LoadBalancer", "asg": "aws-native:autoscaling:AutoScalingGroup",
-     "db": "aws-native:rds:DbInstance", "cluster": "aws-native:rds:DbCluster", "bucket": "aws-native:s3:Bucket",
-     "subnet": "aws-native:ec2:Subnet"}
+NATIVE_TOKENS = {"lb": "aws-native:elasticloadbalancingv2:LoadBalancer", "asg": "aws-native:autoscaling:AutoScalingGroup",
+                 "db": "aws-native:rds:DbInstance", "cluster": "aws-native:rds:DbCluster", "bucket": "aws-native:s3:Bucket",
+                 "subnet": "aws-native:ec2:Subnet"}
 
 
 def stack(name="prod"):
     s = compliant(name)
-    s.add(N["lb"], "native-alb", {"type": "application", "scheme": "internet-facing",
-                                  "subnets": [ref("public-a"), ref("public-b")], "securityGroups": [ref("alb-sg")]})
-    s.add(N["asg"], "native-asg", {"vpcZoneIdentifier": [ref("private-a"), ref("private-b")], "minSize": "2",
-                                   "maxSize": "6", "desiredCapacity": "2", "healthCheckType": "ELB",
-                                   "launchTemplate": {"launchTemplateId": ref("web-lt"), "version": ref("web-lt", "3")},
-                                   "targetGroupArns": [ref("web-tg")]})
-    s.add(N["db"], "native-db", {"engine": "mysql", "dbInstanceClass": "db.t3.medium", "multiAz": True,
-                                 "allocatedStorage": "20", "dbSubnetGroupName": ref("db-subnets"),
-                                 "manageMasterUserPassword": True, "masterUsername": "shop"})
-    s.add(N["cluster"], "native-aurora", {"engine": "aurora-mysql", "dbSubnetGroupName": ref("db-subnets")})
+    s.add(NATIVE_TOKENS["lb"], "native-alb", {"type": "application", "scheme": "internet-facing",
+                                              "subnets": [ref("public-a"), ref("public-b")], "securityGroups": [ref("alb-sg")]})
+    s.add(NATIVE_TOKENS["asg"], "native-asg", {"vpcZoneIdentifier": [ref("private-a"), ref("private-b")], "minSize": "2",
+                                               "maxSize": "6", "desiredCapacity": "2", "healthCheckType": "ELB",
+                                               "launchTemplate": {"launchTemplateId": ref("web-lt"), "version": ref("web-lt", "3")},
+                                               "targetGroupArns": [ref("web-tg")]})
+    s.add(NATIVE_TOKENS["db"], "native-db", {"engine": "mysql", "dbInstanceClass": "db.t3.medium", "multiAz": True,
+                                             "allocatedStorage": "20", "dbSubnetGroupName": ref("db-subnets"),
+                                             "manageMasterUserPassword": True, "masterUsername": "shop"})
+    s.add(NATIVE_TOKENS["cluster"], "native-aurora", {"engine": "aurora-mysql", "dbSubnetGroupName": ref("db-subnets")})
     for i in (1, 2):
-        s.add(N["db"], f"native-aurora-{i}", {"engine": "aurora-mysql", "dbInstanceClass": "db.r6g.large",
-                                              "dbClusterIdentifier": ref("native-aurora")})
-    s.add(N["bucket"], "native-orders", {"bucketName": "shop-native-orders",
-                                         "versioningConfiguration": {"status": "Enabled"},
-                                         "tags": [{"key": "team", "value": "shop"}]})
+        s.add(NATIVE_TOKENS["db"], f"native-aurora-{i}", {"engine": "aurora-mysql", "dbInstanceClass": "db.r6g.large",
+                                                          "dbClusterIdentifier": ref("native-aurora")})
+    s.add(NATIVE_TOKENS["bucket"], "native-orders", {"bucketName": "shop-native-orders",
+                                                     "versioningConfiguration": {"status": "Enabled"},
+                                                     "tags": [{"key": "team", "value": "shop"}]})
     return s
 
 
 def _native_subnets(s):
     """The group's subnets written with aws-native too."""
     for i, z in enumerate(("a", "b")):
-        s.add(N["subnet"], f"native-private-{z}", {"vpcId": ref("vpc"), "availabilityZone": f"us-east-1{z}",
-                                                   "cidrBlock": f"10.0.3{i}.0/24"})
+        s.add(NATIVE_TOKENS["subnet"], f"native-private-{z}", {"vpcId": ref("vpc"), "availabilityZone": f"us-east-1{z}",
+                                                               "cidrBlock": f"10.0.3{i}.0/24"})
     return s.set("native-asg", "vpcZoneIdentifier", [ref("native-private-a"), ref("native-private-b")])
 
 
@@ -102,7 +102,7 @@ COMPLIANT = [
          "native-asg", "minSize", "3").set("native-asg", "desiredCapacity", "3"), None),
     ("lb-multi-az", "gateway-load-balancer", lambda s: s.set("native-alb", "type", "gateway").set(
         "native-alb", "subnets", [ref("public-a")]), None),
-    ("rds-multi-az", "read-replica", lambda s: s.add(N["db"], "native-replica", {
+    ("rds-multi-az", "read-replica", lambda s: s.add(NATIVE_TOKENS["db"], "native-replica", {
         "sourceDbInstanceIdentifier": ref("native-db"), "dbInstanceClass": "db.t3.medium"}), None),
     ("rds-multi-az", "multi-az-db-cluster",
      lambda s: s.remove("native-aurora-1", "native-aurora-2").set("native-aurora", "engine", "mysql").set(

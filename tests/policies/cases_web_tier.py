@@ -1,6 +1,6 @@
 """The web tier's surroundings: EFS mount targets in every web AZ (own rule and AZ-loss analysis) and a target
 group a listener forwards to that nothing registers into, in the form cases_containers.py describes."""
-from .fixtures import T, compliant
+from .fixtures import TOKENS, compliant
 from .pk import ref
 
 EFS, LISTENER_RULE = "efs-mount-target-in-every-web-az", "load-balancer-target-group-registered"
@@ -8,37 +8,37 @@ EFS, LISTENER_RULE = "efs-mount-target-in-every-web-az", "load-balancer-target-g
 
 def stack(name="prod"):
     s = compliant(name)
-    s.add(T["sg"], "files-sg", {"vpcId": ref("vpc"), "description": "EFS: NFS from the web servers",
-                                "ingress": [{"fromPort": 2049.0, "toPort": 2049.0, "protocol": "tcp",
-                                             "securityGroups": [ref("web-sg")], "description": "NFS from web"}]})
-    s.add(T["efs"], "files", {"encrypted": True})
+    s.add(TOKENS["sg"], "files-sg", {"vpcId": ref("vpc"), "description": "EFS: NFS from the web servers",
+                                     "ingress": [{"fromPort": 2049.0, "toPort": 2049.0, "protocol": "tcp",
+                                                  "securityGroups": [ref("web-sg")], "description": "NFS from web"}]})
+    s.add(TOKENS["efs"], "files", {"encrypted": True})
     for z in ("a", "b"):
-        s.add(T["mt"], f"files-{z}", {"fileSystemId": ref("files"), "subnetId": ref(f"private-{z}"),
-                                      "securityGroups": [ref("files-sg")]})
+        s.add(TOKENS["mt"], f"files-{z}", {"fileSystemId": ref("files"), "subnetId": ref(f"private-{z}"),
+                                           "securityGroups": [ref("files-sg")]})
     return s
 
 
 def _subnet_c(s, tier="private"):
-    return s.add(T["subnet"], f"{tier}-c", {"vpcId": ref("vpc"), "availabilityZone": "us-east-1c",
-                                            "cidrBlock": "10.0.12.0/24" if tier == "private" else "10.0.22.0/24"})
+    return s.add(TOKENS["subnet"], f"{tier}-c", {"vpcId": ref("vpc"), "availabilityZone": "us-east-1c",
+                                                 "cidrBlock": "10.0.12.0/24" if tier == "private" else "10.0.22.0/24"})
 
 
 def _mount_target(s, name, subnet):
-    return s.add(T["mt"], name, {"fileSystemId": ref("files"), "subnetId": subnet, "securityGroups": [ref("files-sg")]})
+    return s.add(TOKENS["mt"], name, {"fileSystemId": ref("files"), "subnetId": subnet, "securityGroups": [ref("files-sg")]})
 
 
 def _attach_by_resource(s):
-    return s.drop("web-asg", "targetGroupArns").add(T["asga"], "web-attach", {
+    return s.drop("web-asg", "targetGroupArns").add(TOKENS["asga"], "web-attach", {
         "autoscalingGroupName": ref("web-asg"), "lbTargetGroupArn": ref("web-tg")})
 
 
 def _api(s, registered_by=None):
     """A second target group, forwarded to by a listener rule on /api/*; `registered_by` adds what fills it."""
-    s.add(T["tg"], "api-tg", {"port": 8081.0, "protocol": "HTTP", "vpcId": ref("vpc"), "targetType": "instance",
-                              "healthCheck": {"path": "/healthz", "matcher": "200"}})
-    s.add(T["rule"], "api-rule", {"listenerArn": ref("https"), "priority": 10.0,
-                                  "conditions": [{"pathPattern": {"values": ["/api/*"]}}],
-                                  "actions": [{"type": "forward", "targetGroupArn": ref("api-tg")}]})
+    s.add(TOKENS["tg"], "api-tg", {"port": 8081.0, "protocol": "HTTP", "vpcId": ref("vpc"), "targetType": "instance",
+                                   "healthCheck": {"path": "/healthz", "matcher": "200"}})
+    s.add(TOKENS["rule"], "api-rule", {"listenerArn": ref("https"), "priority": 10.0,
+                                       "conditions": [{"pathPattern": {"values": ["/api/*"]}}],
+                                       "actions": [{"type": "forward", "targetGroupArn": ref("api-tg")}]})
     if registered_by:
         registered_by(s)
     return s
@@ -49,7 +49,7 @@ def _api_group(s, attached=False):
              "launchTemplate": {"id": ref("web-lt"), "version": ref("web-lt", "3")}}
     if attached:
         props["targetGroupArns"] = [ref("api-tg")]
-    return s.add(T["asg"], "api-asg", props)
+    return s.add(TOKENS["asg"], "api-asg", props)
 
 
 _GAP = ("EFS file system 'files' has no mount target in {gap}, where the web tier runs: web servers there cannot "
@@ -121,9 +121,9 @@ COMPLIANT = [
          "loadBalancers": [{"targetGroupArn": ref("api-tg"), "containerName": "api", "containerPort": 8081.0}]}))),
      None),
     (LISTENER_RULE, "instance-registered-by-attachment",
-     lambda s: _api_group(_api(s, lambda s: s.add(T["instance"], "api-1", {
+     lambda s: _api_group(_api(s, lambda s: s.add(TOKENS["instance"], "api-1", {
          "ami": "ami-0123456789abcdef0", "instanceType": "t3.small", "subnetId": ref("private-a")}).add(
-         T["tga"], "api-1-attach", {"targetGroupArn": ref("api-tg"), "targetId": ref("api-1")}))), None),
+         TOKENS["tga"], "api-1-attach", {"targetGroupArn": ref("api-tg"), "targetId": ref("api-1")}))), None),
     (LISTENER_RULE, "empty-group-while-every-group-is-attached",
      lambda s: _api_group(_api(s), attached=False).set("api-asg", "targetGroupArns", [ref("web-tg")]), None),
     (LISTENER_RULE, "unattached-worker-group-and-filled-target-groups", lambda s: _api_group(s), None),

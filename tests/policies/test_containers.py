@@ -1,4 +1,4 @@
-"""ECS, EKS and ECR policies beyond their case lists (cases_containers.py, run by test_own_cases.py)."""
+"""ECS, EKS and ECR policies beyond their case lists (cases_containers.py, run by test_policy_cases.py)."""
 import json
 
 from google.protobuf import struct_pb2

@@ -1,5 +1,5 @@
 """DynamoDB, Redshift and Secrets Manager: what the secret-value rule can and cannot see through pulumi-policy
-(the case lists are in cases_data_services.py, run by test_own_cases.py)."""
+(the case lists are in cases_data_services.py, run by test_policy_cases.py)."""
 from google.protobuf import json_format, struct_pb2
 from pulumi_policy.deserialize import deserialize_properties
 

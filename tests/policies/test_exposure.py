@@ -1,4 +1,4 @@
-"""Instance exposure beyond its case list (cases_exposure.py, run by test_own_cases.py): after a deploy the provider
+"""Instance exposure beyond its case list (cases_exposure.py, run by test_policy_cases.py): after a deploy the provider
 reports what AWS chose, and only what the program set may count as a public path."""
 from pulumi_policy import StackValidationArgs
 from pulumi_policy.proxy import unknown_checking_proxy

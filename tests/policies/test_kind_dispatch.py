@@ -15,9 +15,9 @@ from pulumi_policy import (EnforcementLevel, ResourceValidationPolicy, StackVali
 from pulumi_policy import policy as framework
 
 from .pk import POLICIES, policy_resources  # noqa: I001 - puts the pack on sys.path first
-from .fixtures import DEPRECATED, T, compliant, deprecated
-from .cases_native import N as NATIVE, stack as native_stack
-from .mutations import M
+from .fixtures import DEPRECATED, TOKENS, compliant, deprecated
+from .cases_native import NATIVE_TOKENS as NATIVE, stack as native_stack
+from .case_lists import VIOLATIONS_OF_THE_COMPLIANT_STACK as MUTATIONS
 
 import framework_cache  # noqa: E402
 from framework_cache import KindDispatch, applies_to  # noqa: E402
@@ -114,7 +114,7 @@ def _tokens():
     and tokens of other packages."""
     import pulumi_aws
 
-    found = set(T.values()) | set(DEPRECATED.values())
+    found = set(TOKENS.values()) | set(DEPRECATED.values())
     pattern = re.compile(r"""['"](aws:[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+)['"]""")
     for root, _, files in os.walk(os.path.dirname(pulumi_aws.__file__)):
         for f in files:
@@ -210,14 +210,14 @@ def test_every_mutation_gets_byte_identical_responses(dispatch):
     policies = all_policies()
     before = [p for p in policies if isinstance(p, StackValidationPolicy)][:2]
     found = 0
-    for policy, cid, mutate, config in M:
+    for policy, cid, mutate, config in MUTATIONS:
         s = mutate(compliant())
         chosen = [p for p in before if p.name != policy] + [p for p in policies if p.name == policy]
         case = servicer(chosen, {policy: (analyzer_pb2.ADVISORY, config)} if config else None)
         after = responses(case, s)
         assert after == responses(case, s, patched=False), f"{policy}/{cid}"
         found += sum(len(analyzer_pb2.AnalyzeResponse.FromString(r).diagnostics) for r in after)
-    assert found > len(M), "the mutations produce findings, so the comparison compares something"
+    assert found > len(MUTATIONS), "the mutations produce findings, so the comparison compares something"
 
 
 def test_levels_and_config_reach_the_policies_unchanged(dispatch):
@@ -230,7 +230,7 @@ def test_levels_and_config_reach_the_policies_unchanged(dispatch):
     serv = servicer(policies, config)
     s = compliant()
     for name in (resource[0], resource[1], resource[2], stack[0], stack[1]):
-        s = next((m(s) for p, _, m, c in M if p == name and not c), s)
+        s = next((m(s) for p, _, m, c in MUTATIONS if p == name and not c), s)
     after = responses(serv, s)
     assert after == responses(serv, s, patched=False)
     diags = [d for r in after for d in analyzer_pb2.AnalyzeResponse.FromString(r).diagnostics]

@@ -1,6 +1,8 @@
 """The manifest is the pack's contract: stable names, levels, the catalogue rules each policy answers."""
 import re
 
+import pytest
+
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 from .pk import POLICIES  # noqa: I001 - puts the pack on sys.path first
@@ -206,3 +208,20 @@ def test_issue_levels_availability_data_safety_transport_are_mandatory():
     for name, entry in MANIFEST.items():
         if entry.concern in mandatory_concerns and name != "az-consistency-across-tiers":
             assert entry.level == "mandatory", name
+
+
+def test_a_policy_declared_wrongly_is_refused_with_every_problem_named():
+    from rules._base import resource_policy, stack_policy
+
+    with pytest.raises(ValueError) as caught:
+        resource_policy("asg-multi-az", ("autoscaling/group",), lambda node, config: [], level="blocking",
+                        catalogue=(), description="No full stop",
+                        config_schema={"limit": {"type": "integer", "description": "no default"}})
+    assert str(caught.value) == (
+        "policy 'asg-multi-az' is declared twice; has level 'blocking', not 'mandatory' or 'advisory'; names no rule "
+        "id in catalogue; has a description that is not a sentence ending in '.'; has config key 'limit' without a "
+        "default and a description")
+    with pytest.raises(ValueError, match="^policy 'not-yet-a-policy' names no rule id in catalogue$"):
+        stack_policy("not-yet-a-policy", lambda graph, config: [], level="advisory", catalogue=(),
+                     description="Declared without rule ids.")
+    assert "not-yet-a-policy" not in MANIFEST

@@ -6,9 +6,8 @@ import copy
 import pytest
 from pulumi_policy import ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs
 
-from . import test_own_cases
+from .case_lists import CASE_MODULES
 from .fixtures import compliant, deprecated
-from .mutations import M, N
 from .pk import POLICIES, _opts, messages, policy_resources, ref, run_policy, unknown_checking_proxy
 
 from framework_cache import applies_to  # noqa: E402  (the pack is on sys.path through .pk)
@@ -16,9 +15,8 @@ from rules._props import UNKNOWNS  # noqa: E402
 from rules._secrets import stack_config  # noqa: E402
 
 STACKS = [("compliant", compliant), ("deprecated", lambda: deprecated(compliant()))]
-STACKS += [(f"{p}/{cid}", (lambda m: lambda: m(compliant()))(mutate)) for p, cid, mutate, _ in M + N]
 STACKS += [(f"{key}:{case[0]}/{case[1]}", (lambda mod, m: lambda: m(mod.stack()))(module, case[2]))
-           for key, module in test_own_cases.CASE_MODULES.items()
+           for key, module in CASE_MODULES.items()
            for case in module.VIOLATING + module.COMPLIANT]
 
 

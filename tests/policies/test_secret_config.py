@@ -71,11 +71,11 @@ def test_a_secret_version_from_a_secret_config_object_passes(recording):
 
 
 def test_without_the_recording_pulumi_policy_keeps_no_stack_config(monkeypatch):
-    """What the pack works around: the servicer's ConfigureStack keeps only the tags. Another test in this process
-    may have installed the recording already, so pulumi-policy's own method is put back for this test."""
-    configure_stack = framework._PolicyAnalyzerServicer.ConfigureStack
-    monkeypatch.setattr(framework._PolicyAnalyzerServicer, "ConfigureStack",
-                        getattr(configure_stack, "__wrapped__", configure_stack))
+    """What the pack works around: the servicer's ConfigureStack keeps only the tags."""
+    servicer = framework._PolicyAnalyzerServicer
+    # pulumi-policy's own method, though an earlier test in this process installed the pack's recording.
+    monkeypatch.setattr(servicer, "ConfigureStack", getattr(servicer.ConfigureStack, "__wrapped__",
+                                                            servicer.ConfigureStack))
     _secrets.configure({}, [])
     _configure({"shop:dbPassword": "Secret-From-Config-1"}, ["shop:dbPassword"])
     assert _password_findings(_db_password("Secret-From-Config-1")) == [("rds-master-password-managed", RDS_MESSAGE,

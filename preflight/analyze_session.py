@@ -286,7 +286,7 @@ def analyze(proc: PackProcess, run, wire: list[WireResource], file_config: dict 
     """Drive one pack through the whole protocol for a finished run (a ``RunResult``; used by the benchmark
     and tests)."""
     ctx = StackContext(run.project, run.stack, run.mode == "preview", dict(run.config),
-                       list(run.secret_placeholders), program_dir or run.program_dir)
+                       list(run.secret_keys), program_dir or run.program_dir)
     session = PackSession(proc, ctx, file_config, engine_address)
     session.submit(wire)
     return session.finish(wire)

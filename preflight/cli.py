@@ -207,7 +207,7 @@ def main_preview(argv: list[str]) -> int:
         for s in stacks:
             cfg = configs[s]
             ctx = StackContext(cfg.project, s, args.mode == "preview", dict(cfg.values),
-                               list(cfg.secret_placeholders), cfg.program_dir)
+                               list(cfg.secret_keys), cfg.program_dir)
             sessions[s] = [
                 PackSession(PackProcess(pack, cfg.project, s, ctx.dry_run, cfg.values, engine.address),
                             ctx, file_configs[i], engine.address)

@@ -429,6 +429,17 @@ def load_stack_config(
             + ", ".join(f"'{k}'" for k in sorted(missing))
         )
 
+    # Checked once the stack config is known good, so a config error is still the one reported. Without the check,
+    # runpy would import whichever `__main__` module comes first on sys.path.
+    if not proj.get("main") and not os.path.isfile(os.path.join(main, "__main__.py")):
+        raise StackConfigError(f"{project_file}: the program folder {program_dir} has no __main__.py, which the "
+                               f"Python language host runs; add it, or name the program's file or folder with main: "
+                               f"in Pulumi.yaml")
+    if proj.get("main") and not os.path.exists(main):
+        raise StackConfigError(f"{project_file}: main: {proj.get('main')} names {main}, which does not exist")
+    if proj.get("main") and os.path.isdir(main) and not os.path.isfile(os.path.join(main, "__main__.py")):
+        raise StackConfigError(f"{project_file}: main: {proj.get('main')} names {main}, which has no __main__.py")
+
     return StackConfig(
         project=name,
         stack=stack,

@@ -647,6 +647,24 @@ def _camel(name: str) -> str:
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
+# The strings Terraform's schema layer reads as booleans (Go's strconv.ParseBool).
+_TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
+_FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
+
+
+def _as_declared(typ: Any, value: Any) -> Any:
+    """An echoed argument in the type the result declares: the provider converts "true" or "3" given for a
+    boolean or a number, and the SDK rejects a result whose field has another type."""
+    if not isinstance(value, str):
+        return value
+    if typ is bool:
+        return True if value in _TRUE else False if value in _FALSE else value
+    if typ in (int, float):
+        with contextlib.suppress(ValueError):
+            return typ(value)
+    return value
+
+
 def complete_result(token: str, args: dict, region: str, result: dict) -> dict:
     """``result`` with every other field of the invoke's result class: an argument the program passed is
     echoed back, one it left out is an empty list or map, and the rest are shaped by their declared type."""
@@ -662,7 +680,7 @@ def complete_result(token: str, args: dict, region: str, result: dict) -> dict:
         if key in out:
             continue
         if key in args:
-            out[key] = args[key]
+            out[key] = _as_declared(typ, args[key])
             continue
         value = _shapes.value_for(typ, key, ctx)
         if key in arg_names and isinstance(value, (list, dict)):

@@ -124,6 +124,8 @@ class RunResult:
     secret_outputs: list[str] = field(default_factory=list)  # stack outputs that are secrets
     unanswered_invokes: list[Invoke] = field(default_factory=list)  # lookups answered with {}: results unreliable
     unanswered_stack_references: list[str] = field(default_factory=list)  # stacks read with empty outputs
+    # every secret config key, placeholder or given through --secrets-file: the pack is told these are secret
+    secret_keys: list[str] = field(default_factory=list)
 
     def find(self, type: str, name: str | None = None) -> list[Resource]:
         return [r for r in self.resources if r.type == type and (name is None or r.name == name)]
@@ -665,6 +667,7 @@ def _run(cfg, mode: str, on_resource=None, offline_facts: OfflineFacts | None = 
     return RunResult(
         project=cfg.project, stack=cfg.stack, mode=mode, resources=resources, invokes=list(monitor.invokes),
         outputs=stack_outputs, config=dict(cfg.values), secret_placeholders=list(cfg.secret_placeholders),
+        secret_keys=list(cfg.secret_keys),
         error=error, logs=list(engine.entries), program_dir=cfg.program_dir, secret_outputs=secret_outputs,
         unanswered_invokes=list(monitor.unanswered),
         unanswered_stack_references=list(dict.fromkeys(monitor.unanswered_refs)),

@@ -33,11 +33,31 @@ def is_backup_bucket(b: Node, config, policy: str) -> bool:
 
 
 # --- s3-data-bucket-versioned ------------------------------------------------------------------------------
+def tagged_data(b: Node, config, policy: str) -> bool:
+    """The bucket's data tag says it holds data."""
+    tags = b.props.get("tags")
+    tag = setting(config, policy, "dataTag")
+    return isinstance(tags, dict) and tag in tags and truthy(tags[tag]) is True
+
+
+def serves_website(g: Graph, b: Node) -> bool:
+    """The bucket hosts a static website: an inline `website` block that says what to serve, or a
+    BucketWebsiteConfiguration (current or V2) for it."""
+    inline = first(b.inputs, "website")
+    if not isinstance(inline, dict):
+        inline = first(b.inputs, "websites")
+    if isinstance(inline, dict) and any(v not in (None, "", [], {}) for v in inline.values()):
+        return True
+    return bool(companions(g, b, "s3/bucketWebsiteConfiguration"))
+
+
 def _versioned(g: Graph, config) -> Iterable[Tuple[Node, str]]:
     log_buckets = _log_buckets(g)
     for b in g.of(BUCKET, _native.BUCKET):
         if b.urn in log_buckets or not is_data_bucket(b, config, "s3-data-bucket-versioned"):
             continue  # logs are written once and expired, never restored: versioning only keeps more of them
+        if serves_website(g, b) and not tagged_data(b, config, "s3-data-bucket-versioned"):
+            continue  # published files, uploaded again by the program or the build that made them
         state, by = versioning_state(g, b)
         if state == "Enabled":
             continue

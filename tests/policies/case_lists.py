@@ -9,8 +9,8 @@ and, unless the module's `FORMS` says otherwise, also rewritten into the depreca
 """
 from . import (cases_availability, cases_az_loss, cases_backup, cases_cache, cases_cdn, cases_compute,
                cases_containers, cases_data_services, cases_database, cases_dns, cases_exposure, cases_false_alarms,
-               cases_monitoring, cases_native, cases_network, cases_shape, cases_storage, cases_transport,
-               cases_web_tier)
+               cases_monitoring, cases_native, cases_network, cases_realworld, cases_shape, cases_storage,
+               cases_transport, cases_web_tier)
 from .fixtures import compliant
 
 CASE_MODULES = {
@@ -20,6 +20,7 @@ CASE_MODULES = {
     "backup": cases_backup, "shape": cases_shape, "containers": cases_containers,
     "data_services": cases_data_services, "web_tier": cases_web_tier, "exposure": cases_exposure,
     "native": cases_native, "false_alarms": cases_false_alarms,
+    "realworld": cases_realworld,
 }
 ALL_FORMS = ("current", "deprecated")
 

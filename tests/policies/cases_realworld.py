@@ -6,7 +6,7 @@ still fail with its exact message.
   serves published files that the program or a build uploads again; losing one is not losing data, so it needs
   no versioning unless its tag says it holds data.
 """
-from .cases_false_alarms import T as F, _UNVERSIONED, bare, stack
+from .cases_false_alarms import TOKENS as F, _UNVERSIONED, bare, stack
 from .pk import ref
 
 T = {**F, "object": "aws:s3/bucketObject:BucketObject", "object-v2": "aws:s3/bucketObjectv2:BucketObjectv2",

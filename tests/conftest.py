@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import os
 import pickle
@@ -17,6 +18,13 @@ if ROOT not in sys.path:
 from preflight.runner import RunResult, run_program  # noqa: E402
 
 PROGRAMS = os.path.join(ROOT, "tests", "programs")
+
+
+def pytest_configure(config):
+    # The tests hold large object graphs for the whole session (pulumi_aws, the cached program runs, policy
+    # graphs); with CPython's default thresholds the cyclic collector rescans them thousands of times, a fifth
+    # of the suite's CPU. Nothing under test relies on prompt collection of cycles.
+    gc.set_threshold(50_000, 50, 1000)
 POLICY_PACKS = os.path.join(ROOT, "tests", "policy_packs")
 
 

@@ -92,15 +92,22 @@ def requests(stack, mode="preview"):
     return out, stack_req
 
 
-def responses(serv, stack, mode="preview", patched=True):
-    """Every response as bytes; `patched=False` runs pulumi-policy's own loops on fresh messages."""
+def responses(serv, stack, mode="preview", patched=True, built=None):
+    """Every response as bytes; `patched=False` runs pulumi-policy's own loops and helpers as released. `built`:
+    requests(stack, mode) made once for both runs."""
     analyze = SERVICER.Analyze if patched else _original("Analyze")
     analyze_stack = SERVICER.AnalyzeStack if patched else _original("AnalyzeStack")
-    reqs, stack_req = requests(stack, mode)
+    reqs, stack_req = built or requests(stack, mode)
     with contextlib.nullcontext() if patched else as_released():
         out = [analyze(serv, r, None).SerializeToString(deterministic=True) for r in reqs]
         out.append(analyze_stack(serv, stack_req, None).SerializeToString(deterministic=True))
     return out
+
+
+def patched_and_released(serv, stack, mode="preview"):
+    """The responses with the patches and as released, to the same request messages."""
+    built = requests(stack, mode)
+    return responses(serv, stack, mode, built=built), responses(serv, stack, mode, patched=False, built=built)
 
 
 # --- which policies a resource meets ------------------------------------------------------------------
@@ -221,8 +228,8 @@ def test_every_mutation_gets_byte_identical_responses(dispatch):
         s = mutate(compliant())
         chosen = [p for p in before if p.name != policy] + [p for p in policies if p.name == policy]
         case = servicer(chosen, {policy: (analyzer_pb2.ADVISORY, config)} if config else None)
-        after = responses(case, s)
-        assert after == responses(case, s, patched=False), f"{policy}/{cid}"
+        after, released = patched_and_released(case, s)
+        assert after == released, f"{policy}/{cid}"
         found += sum(len(analyzer_pb2.AnalyzeResponse.FromString(r).diagnostics) for r in after)
     assert found > len(M), "the mutations produce findings, so the comparison compares something"
 

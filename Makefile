@@ -31,7 +31,7 @@ test: venv node-packs
 	@$(MAKE) --no-print-directory -j3 --output-sync=target test-pytest test-preview test-parity
 
 test-pytest:
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto --dist loadscope
 
 test-preview:
 	$(PY) -m preflight --stack staging --stack prod --policy-pack $(PACK)

@@ -31,8 +31,9 @@ All of these keep the framework's own code for everything else (enforcement leve
 policies). They patch loops whose shape they rely on, so each is applied only when the framework's function
 is the one they were written against (its source fingerprint); otherwise the framework runs unchanged.
 
-`install()` is called by `__main__.py` only, in the pack's own process; if a future pulumi-policy no longer
-has the hooks it patches, it does nothing and the pack is only slower.
+`install()` is called by `__main__.py`, in the pack's own process (and by the tests that analyse in their own
+process, which take the patches off again); if a future pulumi-policy no longer has the hooks it patches, it
+does nothing and the pack is only slower.
 """
 from __future__ import annotations
 

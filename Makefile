@@ -6,7 +6,8 @@ STACK ?= staging
 PACK := policies
 NODE_PACKS := tests/policy_packs/node
 
-.PHONY: venv node-packs test preview preview-json parity up bench schema docs release-demo release drill
+.PHONY: venv node-packs test test-pytest test-preview test-parity preview preview-json parity up bench schema docs \
+	release-demo release drill
 
 venv: $(VENV)/.installed
 
@@ -25,10 +26,19 @@ $(NODE_PACKS)/node_modules/.installed: $(NODE_PACKS)/package-lock.json $(NODE_PA
 	@cd $(NODE_PACKS) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
+# The tests on every CPU (pytest-xdist), the preview of both stacks and the parity check at the same time;
+# each one's output is printed whole when it ends (--output-sync), and any failure fails `make test`.
 # pytest includes the failover drill (tests/test_drill.py), which needs the Debian packages .ci/run installs.
 test: venv node-packs
-	$(PY) -m pytest -q
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-pytest test-preview test-parity
+
+test-pytest:
+	$(PY) -m pytest -q -n auto --dist loadscope
+
+test-preview:
 	$(PY) -m preflight --stack staging --stack prod --policy-pack $(PACK)
+
+test-parity:
 	$(PY) -m preflight parity --stack staging --stack prod
 
 preview: venv

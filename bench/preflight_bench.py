@@ -7,6 +7,10 @@
 2. `python -m preflight --stack S --policy-pack P` wall time per stack, and its ratio to the floor (goal <= 1.5x).
 3. Policy analysis alone (the whole analyzer protocol, pack already started) on synthetic stacks of 100, 1,000
    and 10,000 resources: time per resource (goal: grows <= 1.2x from 100 to 10,000; 10,000 in under 10 s).
+   The minimal pack (bench/pack: one resource and one stack policy) and the real one are measured size by size
+   in the same run, so both meet the same load on a shared machine; their ratio is the real pack's own cost.
+   Besides wall time, the CPU seconds (user + sys) of the pack's process and of this one (the host: building
+   the requests, gRPC client) during the analysis, which load on the machine does not inflate.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -86,28 +91,94 @@ def synthetic_run(n: int):
     return RunResult(project, stack, "preview", resources, [], {}, {"aws:region": "eu-west-1"}, [], None)
 
 
-def analysis_alone(pack: str, sizes: list[int]) -> list[tuple[int, float, float]]:
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a live process has used (Linux /proc), None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class Analysis:
+    resources: int
+    wall: float  # seconds, from the first Analyze request built to the AnalyzeStack response
+    pack_cpu: float | None  # the pack process's CPU seconds in that time
+    host_cpu: float  # this process's CPU seconds in that time (request building, gRPC client, results)
+    timings: dict
+
+    @property
+    def per_resource(self) -> float:
+        return self.wall / self.resources
+
+
+def analysis_alone(pack: str, n: int, engine_address: str) -> Analysis:
     from preflight.analyze_session import analyze
     from preflight.analyzer_wire import wire_resources
-    from preflight.engine_stand_in import EngineServer
-    from preflight.pack_process import PackProcess, kill_all
+    from preflight.pack_process import PackProcess
 
-    rows = []
+    run = synthetic_run(n)
+    proc = PackProcess(pack, run.project, run.stack, True, run.config, engine_address)
+    proc.wait_port()
+    used = {}
+    close = proc.close
+
+    def close_after_reading_cpu() -> None:  # the session ends the pack itself once AnalyzeStack has answered
+        used.setdefault("pack", _cpu_seconds(proc.proc.pid))
+        close()
+
+    proc.close = close_after_reading_cpu
+    try:
+        pack_before, host_before, t = _cpu_seconds(proc.proc.pid), time.process_time(), time.perf_counter()
+        wire = wire_resources(run)
+        res = analyze(proc, run, wire, None, engine_address=engine_address)
+        wall, host = time.perf_counter() - t, time.process_time() - host_before
+    finally:
+        close_after_reading_cpu()
+    pack_cpu = used["pack"] - pack_before if used.get("pack") is not None and pack_before is not None else None
+    return Analysis(n, wall, pack_cpu, host, res.timings)
+
+
+def _cpu_text(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds:.2f}"
+
+
+def scaling(packs: list[str], sizes: list[int]) -> None:
+    from preflight.engine_stand_in import EngineServer
+    from preflight.pack_process import kill_all
+
+    names = [os.path.relpath(p, ROOT) for p in packs]
+    rows: dict[str, list[Analysis]] = {name: [] for name in names}
+    print("\n3. policy analysis alone (pack started beforehand; every RPC; the packs alternate size by size)")
+    print(f"    {'pack':12} {'resources':>9} {'total s':>8} {'per resource ms':>16} {'growth':>7} "
+          f"{'pack cpu s':>10} {'host cpu s':>10}   analyze / analyzeStack s")
     engine = EngineServer()
     try:
         for n in sizes:
-            run = synthetic_run(n)
-            proc = PackProcess(pack, run.project, run.stack, True, run.config, engine.address)
-            proc.wait_port()
-            t = time.perf_counter()
-            wire = wire_resources(run)
-            res = analyze(proc, run, wire, None, engine_address=engine.address)
-            elapsed = time.perf_counter() - t
-            rows.append((n, elapsed, elapsed / n, res.timings))
+            for pack, name in zip(packs, names):
+                a = analysis_alone(pack, n, engine.address)
+                rows[name].append(a)
+                base = rows[name][0].per_resource
+                print(f"    {name:12} {n:9d} {a.wall:8.2f} {a.per_resource * 1000:16.3f} {a.per_resource / base:6.2f}x "
+                      f"{_cpu_text(a.pack_cpu):>10} {a.host_cpu:10.2f}   "
+                      f"{a.timings.get('analyze', 0):.2f} / {a.timings.get('analyzeStack', 0):.2f}", flush=True)
     finally:
         kill_all()
         engine.stop()
-    return rows
+    for name in names:
+        first, last = rows[name][0], rows[name][-1]
+        print(f"    {name}: growth {last.per_resource / first.per_resource:.2f}x (goal <= 1.20x); "
+              f"{last.resources} resources in {last.wall:.2f} s (goal < 10 s)")
+    if len(names) > 1:
+        minimal, real = rows[names[0]][-1], rows[names[-1]][-1]
+        cpu = ""
+        if minimal.pack_cpu and real.pack_cpu is not None:
+            cpu = (f"; pack CPU {real.pack_cpu:.2f} s against {minimal.pack_cpu:.2f} s = "
+                   f"{real.pack_cpu / minimal.pack_cpu:.2f}x")
+        print(f"    {names[-1]} against {names[0]} at {real.resources} resources: wall {real.wall:.2f} s against "
+              f"{minimal.wall:.2f} s = {real.wall / minimal.wall:.2f}x{cpu}")
 
 
 def main() -> None:
@@ -117,15 +188,17 @@ def main() -> None:
     ap.add_argument("--policy-pack", action="append", default=[])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sizes", default="100,1000,10000")
-    ap.add_argument("--quick", action="store_true", help="scale only the minimal pack (the real one takes minutes)")
+    ap.add_argument("--quick", action="store_true", help="scale only the minimal pack")
+    ap.add_argument("--analysis-only", action="store_true", help="skip 1-2 (the whole programs)")
     args = ap.parse_args()
     stacks = args.stack or ["staging", "prod"]
     packs = args.policy_pack or ([os.path.join(ROOT, "policies")] if os.path.isdir(os.path.join(ROOT, "policies")) else [])
     py = sys.executable
     print(f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]}; median of {args.repeat} runs")
-    print("\n1-2. whole program (fresh interpreter each time)")
-    print(f"    {'stack':10} {'floor s':>8} {'preflight s':>12} {'ratio':>6}   (preflight = run + {len(packs)} pack(s))")
-    for s in stacks:
+    if not args.analysis_only:
+        print("\n1-2. whole program (fresh interpreter each time)")
+        print(f"    {'stack':10} {'floor s':>8} {'preflight s':>12} {'ratio':>6}   (preflight = run + {len(packs)} pack(s))")
+    for s in [] if args.analysis_only else stacks:
         floor = _time([py, "-c", FLOOR.format(root=ROOT, cwd=os.path.abspath(args.cwd), stack=s)], args.repeat)
         cmd = [py, "-m", "preflight", "--cwd", args.cwd, "--stack", s]
         for p in packs:
@@ -133,17 +206,7 @@ def main() -> None:
         pf = _time(cmd + ["--json"], args.repeat)
         print(f"    {s:10} {floor:8.2f} {pf:12.2f} {pf / floor:5.2f}x   goal <= 1.50x")
     sizes = [int(x) for x in args.sizes.split(",")]
-    for pack in [os.path.join(ROOT, "bench", "pack")] + ([] if args.quick else packs):
-        print(f"\n3. policy analysis alone, pack {os.path.relpath(pack, ROOT)} (started beforehand; all RPCs)")
-        print(f"    {'resources':>9} {'total s':>8} {'per resource ms':>16} {'growth':>7}   analyze / analyzeStack s")
-        rows = analysis_alone(pack, sizes)
-        base = rows[0][2]
-        for n, total, per, tm in rows:
-            print(f"    {n:9d} {total:8.2f} {per * 1000:16.3f} {per / base:6.2f}x   "
-                  f"{tm.get('analyze', 0):.2f} / {tm.get('analyzeStack', 0):.2f}")
-        print(f"    goals: growth <= 1.20x (got {rows[-1][2] / base:.2f}x); "
-              f"{rows[-1][0]} resources < 10 s (got {rows[-1][1]:.2f} s)")
-
+    scaling([os.path.join(ROOT, "bench", "pack")] + ([] if args.quick else packs), sizes)
 
 if __name__ == "__main__":
     main()

@@ -4,8 +4,14 @@ pulumi-policy (1.x) turns a resource's protobuf properties into Python values in
 in Analyze once per resource policy, in AnalyzeStack the whole stack once per stack policy. With ~110
 policies that conversion is nearly all of the pack's time on a large stack. The conversion is a pure
 function of the request message, which the framework never mutates, so this module memoizes it by message
-identity (the message is held by the memo, so its id cannot be reused while cached). Everything else,
-including the unknown-checking proxy every policy receives, is left to the framework.
+identity (the message is held by the memo, so its id cannot be reused while cached), and converts a
+`google.protobuf.Struct` (every resource's properties) with a direct walk that gives exactly what
+`json_format.MessageToDict` gives, without its per-value descriptor lookups.
+
+The unknown-checking proxy each policy receives is built when the policy first reads it, from the same
+converted properties the framework would have built it from, so a policy that reads them through
+`__plain__` (the pack's rules do: they read raw data and treat unknowns themselves) costs no proxy at all,
+and gets its own copy of the plain data, copied in C from one encoding made per request.
 
 Two more per-request costs are the framework's loops, not the conversion:
 
@@ -21,17 +27,20 @@ Every request also re-reads the process environment into pulumi's runtime settin
 and building the settings anew); the environment of the pack's process does not change between requests,
 so that is done again only when the variables it reads differ from the last time.
 
-All three keep the framework's own code for everything else (enforcement levels, config, diagnostics, order of
+All of these keep the framework's own code for everything else (enforcement levels, config, diagnostics, order of
 policies). They patch loops whose shape they rely on, so each is applied only when the framework's function
 is the one they were written against (its source fingerprint); otherwise the framework runs unchanged.
 
-`install()` is called by `__main__.py` only, in the pack's own process; if a future pulumi-policy no longer
-has the hooks it patches, it does nothing and the pack is only slower.
+`install()` is called by `__main__.py`, in the pack's own process (and by the tests that analyse in their own
+process, which take the patches off again); if a future pulumi-policy no longer has the hooks it patches, it
+does nothing and the pack is only slower.
 """
 from __future__ import annotations
 
 import hashlib
 import inspect
+import marshal
+import math
 import os
 import threading
 from collections import OrderedDict
@@ -66,10 +75,23 @@ class IdentityMemo:
 ANALYZE_FINGERPRINT = "75db9cf8fc9d1585"
 ANALYZE_STACK_FINGERPRINT = "3917a008482c2387"
 CONFIGURE_FINGERPRINT = "da0923ff3a404f36"
+# json_format's Struct, Value and ListValue printers (protobuf 5.x), which `struct_to_dict` reproduces.
+STRUCT_PRINTER_FINGERPRINTS = ("e6354e1b0b00f7a4", "d5b8fe980fa75443", "e71f125d7911ae5c")
+# pulumi_policy.proxy's `_proxy_helper` and `_DictProxy`, which `LazyDictProxy` builds on and stands in for.
+PROXY_FINGERPRINTS = ("c36dd3b6af1196cb", "9c45424925aaa8d0")
 # What `_configure_runtime_settings` reads.
 RUNTIME_ENV = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
 # The servicer's policy list, as its methods read it (`self.__policies`).
 POLICIES_ATTR = "_PolicyAnalyzerServicer__policies"
+
+
+# pulumi_policy.policy's own module-level names this module replaced, as they were (for comparing with them).
+ORIGINALS: Dict[str, Any] = {}
+
+
+def _replace(module: Any, name: str, value: Any) -> None:
+    ORIGINALS.setdefault(name, getattr(module, name))
+    setattr(module, name, value)
 
 
 def fingerprint(function: Callable) -> Optional[str]:
@@ -206,7 +228,7 @@ def install_dispatch() -> Dict[str, bool]:
     done["analyzeStack"] = (fingerprint(analyze_stack) == ANALYZE_STACK_FINGERPRINT
                             and isinstance(getattr(framework, "StackValidationArgs", None), type))
     if done["analyzeStack"] and not hasattr(servicer.AnalyzeStack, "__wrapped__"):
-        framework.StackValidationArgs = _shared_stack_args(framework.StackValidationArgs)
+        _replace(framework, "StackValidationArgs", _shared_stack_args(framework.StackValidationArgs))
         servicer.AnalyzeStack = _building_stack_once(analyze_stack)
     configure = getattr(servicer, "_configure_runtime_settings", None)
     configure = getattr(configure, "__wrapped__", configure)
@@ -216,24 +238,138 @@ def install_dispatch() -> Dict[str, bool]:
     return done
 
 
-def install() -> bool:
-    install_dispatch()
+def _value_to_python(value: Any) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind is None or kind == "null_value":
+        return None
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "number_value":
+        number = value.number_value
+        # json_format's own words, so a pack fails the same way with and without this module.
+        if math.isinf(number):
+            raise ValueError("Fail to serialize Infinity for Value.number_value, which would parse as string_value")
+        if math.isnan(number):
+            raise ValueError("Fail to serialize NaN for Value.number_value, which would parse as string_value")
+        return number
+    if kind == "struct_value":
+        return struct_to_dict(value.struct_value)
+    return [_value_to_python(v) for v in value.list_value.values]
+
+
+def struct_to_dict(message: Any) -> Dict[str, Any]:
+    """`json_format.MessageToDict` of a `google.protobuf.Struct`: the same keys in the same order, floats as
+    floats, nulls as None (a direct walk instead of json_format's generic, descriptor-driven one)."""
+    fields = message.fields
+    return {key: _value_to_python(fields[key]) for key in fields}
+
+
+def _message_to_dict(message: Any, *args: Any, **kwargs: Any) -> Any:
+    if not args and not kwargs and message.DESCRIPTOR.full_name == "google.protobuf.Struct":
+        return struct_to_dict(message)
+    from google.protobuf import json_format
+    return json_format.MessageToDict(message, *args, **kwargs)
+
+
+def _struct_printer_unchanged() -> bool:
+    from google.protobuf import json_format
+    printer = json_format._Printer  # pylint: disable=protected-access
+    return tuple(fingerprint(f) for f in (printer._StructMessageToJsonObject, printer._ValueMessageToJsonObject,
+                                          printer._ListValueMessageToJsonObject)) == STRUCT_PRINTER_FINGERPRINTS
+
+
+def _marshal_or_none(source: Any) -> Optional[bytes]:
+    try:
+        return marshal.dumps(source)
+    except ValueError:  # assets and archives are objects: those properties go through the proxy as usual
+        return None
+
+
+# One marshal encoding of the plain properties per converted request, copied out to each policy that reads them.
+_encoded = IdentityMemo(_marshal_or_none)
+
+
+def lazy_proxy_class() -> type:
+    from pulumi_policy import proxy
+
+    class LazyDictProxy(proxy._DictProxy):  # pylint: disable=protected-access
+        """pulumi-policy's unknown-checking proxy of `source`, built by pulumi-policy's own `_proxy_helper` when
+        it is first used, so it behaves exactly as the one the framework builds at once. `__plain__` hands a
+        reader that wants plain data a copy of `source` without building the proxy."""
+
+        def __init__(self, source: Dict[str, Any]):  # pylint: disable=super-init-not-called
+            self._lazy_source = source
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for attributes the instance lacks: the proxy's own fields before it is built.
+            if name in ("_DictProxy__target", "_DictProxy__props_acc") and "_lazy_source" in self.__dict__:
+                built = proxy._proxy_helper(self._lazy_source, [])  # pylint: disable=protected-access
+                self.__dict__.update(built.__dict__)
+                return self.__dict__[name]
+            raise AttributeError(name)
+
+        def __plain__(self) -> Optional[Dict[str, Any]]:
+            """A fresh plain copy of the properties (dicts, lists, scalars), or None where they hold objects."""
+            encoded = _encoded(self._lazy_source)
+            return None if encoded is None else marshal.loads(encoded)
+
+    LazyDictProxy.__name__ = LazyDictProxy.__qualname__ = "_DictProxy"
+    return LazyDictProxy
+
+
+def _lazy_unknown_checking_proxy(original: Callable, proxy_class: type) -> Callable:
+    def unknown_checking_proxy(props: Any) -> Any:
+        if type(props) is dict:  # pylint: disable=unidiomatic-typecheck - Remediate's secrets proxy goes as is
+            return proxy_class(props)
+        return original(props)
+
+    unknown_checking_proxy.__wrapped__ = original  # type: ignore[attr-defined]
+    return unknown_checking_proxy
+
+
+def _proxies_unchanged() -> bool:
+    from pulumi_policy import proxy
+    return (fingerprint(proxy._proxy_helper), fingerprint(proxy._DictProxy)) == PROXY_FINGERPRINTS  # pylint: disable=protected-access
+
+
+def install_conversion() -> Dict[str, bool]:
+    """Memoizes the per-request conversion (with the direct Struct walk where json_format is the known one)
+    and makes the unknown-checking proxies lazy where pulumi-policy's proxy is the known one; says which."""
+    done = {"conversion": False, "proxies": False}
     try:
         from google.protobuf import json_format
         from pulumi_policy import policy as framework
     except ImportError:
-        return False
-    if not (hasattr(framework, "json_format") and hasattr(framework, "deserialize_properties")):
-        return False
-    message_to_dict = IdentityMemo(json_format.MessageToDict)
-    shim = SimpleNamespace(**{name: getattr(json_format, name) for name in dir(json_format)
-                              if not name.startswith("__")})
-    shim.MessageToDict = lambda message, *args, **kwargs: (
-        message_to_dict(message) if not args and not kwargs else json_format.MessageToDict(message, *args, **kwargs))
-    framework.json_format = shim
-    framework.deserialize_properties = IdentityMemo(framework.deserialize_properties)
-    install_config_recording()
-    return True
+        return done
+    if not all(hasattr(framework, name) for name in ("json_format", "deserialize_properties",
+                                                      "unknown_checking_proxy")):
+        return done
+    if not isinstance(framework.json_format, SimpleNamespace):
+        convert = _message_to_dict if _struct_printer_unchanged() else json_format.MessageToDict
+        message_to_dict = IdentityMemo(convert)
+        shim = SimpleNamespace(**{name: getattr(json_format, name) for name in dir(json_format)
+                                  if not name.startswith("__")})
+        shim.MessageToDict = lambda message, *args, **kwargs: (
+            message_to_dict(message) if not args and not kwargs else json_format.MessageToDict(message, *args, **kwargs))
+        _replace(framework, "json_format", shim)
+        _replace(framework, "deserialize_properties", IdentityMemo(framework.deserialize_properties))
+    done["conversion"] = True
+    if _proxies_unchanged():
+        if not hasattr(framework.unknown_checking_proxy, "__wrapped__"):
+            _replace(framework, "unknown_checking_proxy",
+                     _lazy_unknown_checking_proxy(framework.unknown_checking_proxy, lazy_proxy_class()))
+        done["proxies"] = True
+    return done
+
+
+def install() -> Dict[str, bool]:
+    """Everything above, as the pack's `__main__` applies it; says what was applied."""
+    done = install_dispatch()
+    done.update(install_conversion())
+    done["configRecording"] = install_config_recording()
+    return done
 
 
 def install_config_recording() -> bool:

@@ -139,7 +139,7 @@ class PackSession:
     def _connect(self) -> None:
         port = self.proc.wait_port()
         self.timings["start"] = time.perf_counter() - self._t0
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=GRPC_OPTIONS)
+        self.channel = self._open_channel(port)
         stub = self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
         try:
             grpc.channel_ready_future(self.channel).result(timeout=30)
@@ -176,6 +176,9 @@ class PackSession:
         self._severity = {p.name: p.severity for p in result.policies}
         self._remediate = any(level == "remediate" for level in levels.values())
         self.timings["configure"] = time.perf_counter() - self._t0
+
+    def _open_channel(self, port: int):
+        return grpc.insecure_channel(f"127.0.0.1:{port}", options=GRPC_OPTIONS)
 
     def _collect(self, resp, urn: str | None) -> None:
         result = self.result

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import gc
+import hashlib
 import os
+import pickle
 import sys
 
 import pytest
@@ -14,22 +18,67 @@ if ROOT not in sys.path:
 from preflight.runner import RunResult, run_program  # noqa: E402
 
 PROGRAMS = os.path.join(ROOT, "tests", "programs")
+
+
+def pytest_configure(config):
+    # The tests hold large object graphs for the whole session (pulumi_aws, the cached program runs, policy
+    # graphs); with CPython's default thresholds the cyclic collector rescans them thousands of times, a fifth
+    # of the suite's CPU. Nothing under test relies on prompt collection of cycles.
+    gc.set_threshold(50_000, 50, 1000)
 POLICY_PACKS = os.path.join(ROOT, "tests", "policy_packs")
 
 
+class SharedRuns:
+    """Program runs computed once per test session, shared by the test processes of one `pytest -n` run.
+
+    Each key is run by one process (under an exclusive lock on its file) and pickled beside the others; every
+    other process loads the pickle. Each process also keeps the runs it used in memory. The folder belongs to
+    this session (pytest's base temp), so nothing outlives it.
+    """
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.memory: dict = {}
+
+    def get(self, key: tuple, compute) -> RunResult:
+        if key not in self.memory:
+            self.memory[key] = self._shared(key, compute)
+        return self.memory[key]
+
+    def _shared(self, key: tuple, compute) -> RunResult:
+        name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+        path = os.path.join(self.folder, name + ".pickle")
+        with open(path + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    return pickle.load(f)
+            result = compute()
+            with open(path + ".tmp", "wb") as f:
+                pickle.dump(result, f)
+            os.replace(path + ".tmp", path)
+            return result
+
+
 @pytest.fixture(scope="session")
-def portal_run():
+def shared_runs(tmp_path_factory) -> SharedRuns:
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each process has its own base temp inside the session's; the runs go beside them.
+    folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    os.makedirs(folder / "program-runs", exist_ok=True)
+    return SharedRuns(str(folder / "program-runs"))
+
+
+@pytest.fixture(scope="session")
+def portal_run(shared_runs):
     """``portal_run(stack, mode="preview", overrides=None) -> RunResult`` of the project root program.
 
     Cached per (stack, mode, overrides) for the whole session: treat the result as read-only.
     """
-    cache: dict = {}
 
     def run(stack: str, mode: str = "preview", overrides: dict | None = None) -> RunResult:
-        key = (stack, mode, tuple(sorted((overrides or {}).items())))
-        if key not in cache:
-            cache[key] = run_program(ROOT, stack, mode, overrides)
-        return cache[key]
+        key = ("portal", stack, mode, tuple(sorted((overrides or {}).items())))
+        return shared_runs.get(key, lambda: run_program(ROOT, stack, mode, overrides))
 
     return run
 
@@ -41,15 +90,12 @@ def run_stack(portal_run):
 
 
 @pytest.fixture(scope="session")
-def program_run():
+def program_run(shared_runs):
     """``program_run(name, stack, mode="preview", overrides=None)`` for a program in tests/programs/, cached."""
-    cache: dict = {}
 
     def run(name: str, stack: str, mode: str = "preview", overrides: dict | None = None) -> RunResult:
-        key = (name, stack, mode, tuple(sorted((overrides or {}).items())))
-        if key not in cache:
-            cache[key] = run_program(os.path.join(PROGRAMS, name), stack, mode, overrides)
-        return cache[key]
+        key = ("program", name, stack, mode, tuple(sorted((overrides or {}).items())))
+        return shared_runs.get(key, lambda: run_program(os.path.join(PROGRAMS, name), stack, mode, overrides))
 
     return run
 

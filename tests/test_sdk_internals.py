@@ -24,8 +24,9 @@ def test_the_pinned_versions_are_installed():
     ("pulumi.runtime.config", ["set_all_config"]),
     ("pulumi.runtime.rpc", ["UNKNOWN", "_special_sig_key", "_special_secret_sig", "_special_resource_sig",
                             "_special_asset_sig", "_special_archive_sig"]),
-    ("pulumi_policy.policy", ["json_format", "deserialize_properties", "StackValidationArgs",
-                              "_PolicyAnalyzerServicer"]),
+    ("pulumi_policy.policy", ["json_format", "deserialize_properties", "unknown_checking_proxy",
+                              "StackValidationArgs", "_PolicyAnalyzerServicer"]),
+    ("pulumi_policy.proxy", ["_DictProxy", "_proxy_helper", "unknown_checking_proxy"]),
 ])
 def test_internals_exist(module, names):
     mod = __import__(module, fromlist=["_"])
@@ -93,3 +94,17 @@ def test_the_analyzer_loops_the_pack_dispatch_patches_are_unchanged():
     servicer = _PolicyAnalyzerServicer("pack", "0.0.1", [policy], EnforcementLevel.ADVISORY)
     assert getattr(servicer, framework_cache.POLICIES_ATTR) == [policy]
     assert not hasattr(policy, "kinds") and not hasattr(policy, "kind_of"), "the pack's attributes are its own"
+
+
+def test_the_conversion_and_proxy_the_pack_stands_in_for_are_unchanged():
+    """framework_cache converts Structs itself only while json_format's Struct printer is the one it reproduces,
+    and builds proxies lazily only while pulumi-policy's proxy is the one it builds on (protobuf is not pinned
+    exactly: a change falls back to json_format, and fails here by name)."""
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "policies"))
+    import framework_cache
+
+    assert framework_cache._struct_printer_unchanged(), "google.protobuf.json_format's Struct printer changed"
+    assert framework_cache._proxies_unchanged(), "pulumi_policy.proxy's _DictProxy or _proxy_helper changed"

@@ -33,8 +33,27 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value in UNKNOWNS
 
 
+_SCALARS = (str, float, int, bool, type(None))
+
+
 def plain(value: Any) -> Any:
     """Unwrap pulumi-policy proxies (and secret envelopes) into plain dicts and lists, without raising."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return plain(value.get("value"))
+        return {k: plain(v) for k, v in value.items()}
+    if kind is list:
+        return [plain(v) for v in value]
+    # A proxy that can hand over a plain copy of what it wraps (the pack's framework_cache builds its proxies
+    # only when read that way) saves building and unwrapping it.
+    copy_out = getattr(kind, "__plain__", None)
+    if copy_out is not None:
+        copied = copy_out(value)
+        if copied is not None:
+            return copied
     try:
         target = value["__target"]  # _DictProxy / _ListProxy / secrets proxies answer this key
     except Exception:  # noqa: BLE001 - anything else is not a proxy

@@ -178,7 +178,10 @@ def _opts(w: dict) -> PolicyResourceOptions:
 
 
 def run_policy(name: str, stack: Stack, config: Optional[dict] = None, mode: str = "preview") -> List[Violation]:
-    """Run one policy as the analyzer does; an UnknownValueError (skipped during preview) fails the test."""
+    """Run one policy as the analyzer does; an UnknownValueError (skipped during preview) fails the test.
+
+    Each policy gets the properties of a fresh `stack.wire()` behind pulumi-policy's proxy, which copies every
+    dict and list it wraps, so no policy can change what another one sees."""
     policy = POLICIES[name]
     level = MANIFEST[name].level
     wire = stack.wire(mode)
@@ -202,13 +205,13 @@ def run_policy(name: str, stack: Stack, config: Optional[dict] = None, mode: str
 def _validate(policy, wire, config, reporter) -> None:
     if isinstance(policy, ResourceValidationPolicy):
         for w in wire:
-            args = ResourceValidationArgs(w["type"], unknown_checking_proxy(copy.deepcopy(w["inputs"])), w["urn"],
+            args = ResourceValidationArgs(w["type"], unknown_checking_proxy(w["inputs"]), w["urn"],
                                           w["name"], _opts(w), None, config)
             policy.validate(args, reporter(w["urn"]))
     else:
         resources = {}
         for w in wire:
-            resources[w["urn"]] = PolicyResource(w["type"], unknown_checking_proxy(copy.deepcopy(w["outputs"])),
+            resources[w["urn"]] = PolicyResource(w["type"], unknown_checking_proxy(w["outputs"]),
                                                  w["urn"], w["name"], _opts(w), None, None, [], {})
         for w in wire:
             r = resources[w["urn"]]
@@ -221,7 +224,7 @@ def _validate(policy, wire, config, reporter) -> None:
 def policy_resources(stack: Stack, mode: str = "preview") -> List[PolicyResource]:
     """The stack as pulumi-policy hands it to a stack policy (outputs behind the unknown-checking proxy)."""
     wire = stack.wire(mode)
-    resources = {w["urn"]: PolicyResource(w["type"], unknown_checking_proxy(copy.deepcopy(w["outputs"])), w["urn"],
+    resources = {w["urn"]: PolicyResource(w["type"], unknown_checking_proxy(w["outputs"]), w["urn"],
                                           w["name"], _opts(w), None, None, [], {}) for w in wire}
     for w in wire:
         r = resources[w["urn"]]

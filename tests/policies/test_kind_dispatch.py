@@ -1,9 +1,12 @@
-"""The analyzer hands each resource only to the policies of its kinds, and builds the stack once per request
-(framework_cache.install_dispatch), without changing a single finding, level or config.
+"""The analyzer hands each resource only to the policies of its kinds, builds the stack once per request, converts
+each request's properties once and builds the unknown-checking proxies only when read (framework_cache.install),
+without changing a single finding, level or config.
 
-The reference for "unchanged" is pulumi-policy's own Analyze / AnalyzeStack (the functions the patches wrap),
-run on the same servicer and the same request messages.
+The reference for "unchanged" is pulumi-policy as released: its own Analyze / AnalyzeStack (the functions the
+patches wrap) with its own conversion, deserialization and proxies, run on the same servicer and the same
+request messages.
 """
+import contextlib
 import os
 import re
 
@@ -14,7 +17,7 @@ from pulumi_policy import (EnforcementLevel, ResourceValidationPolicy, StackVali
                            StackValidationPolicy)
 from pulumi_policy import policy as framework
 
-from .pk import POLICIES, policy_resources  # noqa: I001 - puts the pack on sys.path first
+from .pk import POLICIES, policy_resources, ref  # noqa: I001 - puts the pack on sys.path first
 from .fixtures import DEPRECATED, TOKENS, compliant, deprecated
 from .cases_native import NATIVE_TOKENS as NATIVE, stack as native_stack
 from .case_lists import VIOLATIONS_OF_THE_COMPLIANT_STACK as MUTATIONS
@@ -25,7 +28,10 @@ from rules import _base, all_policies  # noqa: E402
 from rules._graph import kind_of  # noqa: E402
 
 SERVICER = framework._PolicyAnalyzerServicer  # pylint: disable=protected-access
-PATCHED = ("Analyze", "AnalyzeStack", "_configure_runtime_settings")
+PATCHED = ("Analyze", "AnalyzeStack", "_configure_runtime_settings", "ConfigureStack")
+
+
+REPLACED = ("StackValidationArgs", "json_format", "deserialize_properties", "unknown_checking_proxy")
 
 
 @pytest.fixture
@@ -33,8 +39,23 @@ def dispatch(monkeypatch):
     """The patches installed for one test, and pulumi-policy restored after it."""
     for name in PATCHED:
         monkeypatch.setattr(SERVICER, name, getattr(SERVICER, name))
-    monkeypatch.setattr(framework, "StackValidationArgs", framework.StackValidationArgs)
-    assert framework_cache.install_dispatch() == {"analyze": True, "analyzeStack": True, "configure": True}
+    for name in REPLACED:
+        monkeypatch.setattr(framework, name, getattr(framework, name))
+    assert framework_cache.install() == {"analyze": True, "analyzeStack": True, "configure": True,
+                                         "conversion": True, "proxies": True, "configRecording": True}
+
+
+@contextlib.contextmanager
+def as_released():
+    """pulumi-policy's module-level helpers as released, for the reference run."""
+    current = {name: getattr(framework, name) for name in REPLACED}
+    try:
+        for name in REPLACED:
+            setattr(framework, name, framework_cache.ORIGINALS.get(name, current[name]))
+        yield
+    finally:
+        for name, value in current.items():
+            setattr(framework, name, value)
 
 
 def servicer(policies, config=None):
@@ -73,14 +94,22 @@ def requests(stack, mode="preview"):
     return out, stack_req
 
 
-def responses(serv, stack, mode="preview", patched=True):
-    """Every response as bytes; `patched=False` runs pulumi-policy's own loops on fresh messages."""
+def responses(serv, stack, mode="preview", patched=True, built=None):
+    """Every response as bytes; `patched=False` runs pulumi-policy's own loops and helpers as released. `built`:
+    requests(stack, mode) made once for both runs."""
     analyze = SERVICER.Analyze if patched else _original("Analyze")
     analyze_stack = SERVICER.AnalyzeStack if patched else _original("AnalyzeStack")
-    reqs, stack_req = requests(stack, mode)
-    out = [analyze(serv, r, None).SerializeToString(deterministic=True) for r in reqs]
-    out.append(analyze_stack(serv, stack_req, None).SerializeToString(deterministic=True))
+    reqs, stack_req = built or requests(stack, mode)
+    with contextlib.nullcontext() if patched else as_released():
+        out = [analyze(serv, r, None).SerializeToString(deterministic=True) for r in reqs]
+        out.append(analyze_stack(serv, stack_req, None).SerializeToString(deterministic=True))
     return out
+
+
+def patched_and_released(serv, stack, mode="preview"):
+    """The responses with the patches and as released, to the same request messages."""
+    built = requests(stack, mode)
+    return responses(serv, stack, mode, built=built), responses(serv, stack, mode, patched=False, built=built)
 
 
 # --- which policies a resource meets ------------------------------------------------------------------
@@ -214,10 +243,33 @@ def test_every_mutation_gets_byte_identical_responses(dispatch):
         s = mutate(compliant())
         chosen = [p for p in before if p.name != policy] + [p for p in policies if p.name == policy]
         case = servicer(chosen, {policy: (analyzer_pb2.ADVISORY, config)} if config else None)
-        after = responses(case, s)
-        assert after == responses(case, s, patched=False), f"{policy}/{cid}"
+        after, released = patched_and_released(case, s)
+        assert after == released, f"{policy}/{cid}"
         found += sum(len(analyzer_pb2.AnalyzeResponse.FromString(r).diagnostics) for r in after)
     assert found > len(MUTATIONS), "the mutations produce findings, so the comparison compares something"
+
+
+SIG, SECRET, ASSET = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270",
+                      "c44067f5952c0a294b673a41bacd8c17")
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_secrets_assets_and_unknowns_get_byte_identical_responses(dispatch, mode):
+    """Properties the plain-data copy cannot take (assets) go through the proxy; secrets arrive unwrapped."""
+    s = compliant()
+    s.set("web-lt", "userData", {SIG: ASSET, "text": "#!/bin/bash\necho hi\n"})
+    s.set("db", "password", {SIG: SECRET, "value": "s3cret"})
+    s.set("db", "tags", {"Owner": {SIG: SECRET, "value": "ops"}, "Tier": "data"})
+    s.set("db", "manageMasterUserPassword", {SIG: SECRET, "value": False})
+    s.set("web-asg", "minSize", "3eeb2bf0-c639-47a8-9e75-3b44932eb421")
+    s.add("aws:s3/bucketObjectv2:BucketObjectv2", "index", {
+        "bucket": ref("web-lt"), "source": {SIG: ASSET, "path": "index.html"},
+        "metadata": {"nested": [{SIG: SECRET, "value": {"k": "v"}}]}})
+    serv = servicer(all_policies())
+    after = responses(serv, s, mode)
+    assert after == responses(serv, s, mode, patched=False)
+    diags = [d for r in after for d in analyzer_pb2.AnalyzeResponse.FromString(r).diagnostics]
+    assert any(d.policyName == "rds-master-password-managed" for d in diags), "the secret reached the policy"
 
 
 def test_levels_and_config_reach_the_policies_unchanged(dispatch):
@@ -317,7 +369,8 @@ def test_internals_other_than_expected_are_left_alone(monkeypatch):
 
 def test_installing_twice_patches_once(dispatch):
     methods = {name: getattr(SERVICER, name) for name in PATCHED}
-    args_class = framework.StackValidationArgs
-    assert framework_cache.install_dispatch() == {"analyze": True, "analyzeStack": True, "configure": True}
+    replaced = {name: getattr(framework, name) for name in REPLACED}
+    assert framework_cache.install() == {"analyze": True, "analyzeStack": True, "configure": True,
+                                         "conversion": True, "proxies": True, "configRecording": True}
     assert {name: getattr(SERVICER, name) for name in PATCHED} == methods
-    assert framework.StackValidationArgs is args_class
+    assert {name: getattr(framework, name) for name in REPLACED} == replaced

@@ -1,10 +1,16 @@
-"""The pack through the preflight's gRPC host, the way the Pulumi CLI runs it.
+"""The pack through the preflight's host, the way the Pulumi CLI runs it.
 
 Each deliberately broken program under tests/programs/broken_* breaks one rule, in its current resource form
 (stack `test`) and in a deprecated or alternative form (stack `deprecated`); the right policy must fire on the
 right engine URN, nothing else mandatory may fire except the same defect seen by the AZ-loss analysis, and no
 policy may be skipped with "can't run during preview". The project's own stacks must pass every mandatory rule.
+
+Every program runs through the preflight runner; the analysis of most of them goes through the host's
+conversation with the pack's servicer in this process (in_process.py), a few (OVER_GRPC, the config tests
+and the command line) start the pack as the CLI does and speak gRPC to it, and one test checks that both
+ways give the same result.
 """
+import dataclasses
 import os
 
 import pytest
@@ -14,6 +20,8 @@ from preflight.analyzer_wire import wire_resources
 from preflight.engine_stand_in import EngineServer
 from preflight.pack_process import PackProcess
 from preflight.runner import run_program
+
+from .in_process import analyze_in_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACK = os.path.join(ROOT, "policies")
@@ -119,11 +127,18 @@ BROKEN = {
         "deprecated": {("load-balancer-target-group-registered", ASG, "web")}},
 }
 CASES = [(p, s) for p, stacks in BROKEN.items() for s in stacks]
+# (program, stack, mode) analysed by a pack process over gRPC: both forms, both modes, resource and stack
+# policies, a production stack name.
+OVER_GRPC = {("broken_asg_single_az", "test", "preview"), ("broken_rds_password", "deprecated", "update"),
+             ("broken_nat_cross_az", "deprecated", "preview"), ("broken_containers", "test", "update"),
+             ("broken_deletion_protection", "production", "preview")}
 
 
-def analyze(program_dir: str, stack: str, mode: str = "preview", run=None):
+def analyze(program_dir: str, stack: str, mode: str = "preview", run=None, over_grpc: bool = False):
     run = run or run_program(program_dir, stack, mode)
     assert run.error is None, run.error
+    if not over_grpc:
+        return run, analyze_in_process(run, None, program_dir)
     engine = EngineServer()
     try:
         proc = PackProcess(PACK, run.project, run.stack, mode == "preview", run.config, engine.address)
@@ -141,13 +156,28 @@ def _skipped(result):
 @pytest.mark.parametrize("program,stack", CASES, ids=[f"{p}-{s}" for p, s in CASES])
 def test_broken_program_is_caught_on_the_right_resource(program, stack, mode):
     """preview: a first preview (every ID unknown); update: after deploy (fabricated outputs known)."""
-    run, result = analyze(os.path.join(PROGRAMS, program), stack, mode)
+    run, result = analyze(os.path.join(PROGRAMS, program), stack, mode, over_grpc=(program, stack, mode) in OVER_GRPC)
     assert _skipped(result) == []
     expected = {(policy, run.get(typ, name).urn) for policy, typ, name in BROKEN[program][stack]}
     got = {(v.policy_name, v.urn) for v in result.violations if v.enforcement_level == "mandatory"}
     assert got == expected
     for v in result.violations:
         assert v.message.startswith(v.description + "\n")
+
+
+def _findings(result) -> dict:
+    """Everything a pack result reports, timings aside."""
+    return {k: v for k, v in dataclasses.asdict(result).items() if k != "timings"}
+
+
+@pytest.mark.parametrize("program, stack, mode", sorted(OVER_GRPC))
+def test_in_process_analysis_reports_what_the_pack_process_reports(program, stack, mode):
+    program_dir = os.path.join(PROGRAMS, program)
+    run = run_program(program_dir, stack, mode)
+    _, over_grpc = analyze(program_dir, stack, mode, run=run, over_grpc=True)
+    _, in_process = analyze(program_dir, stack, mode, run=run)
+    assert over_grpc.violations and over_grpc.policies
+    assert _findings(in_process) == _findings(over_grpc)
 
 
 def test_every_broken_program_folder_is_covered():
@@ -178,8 +208,10 @@ def test_project_stacks_pass_every_mandatory_policy(stack, portal_run):
     assert mandatory == []
 
 
-def analyze_with(program_dir: str, stack: str, file_config: dict, run=None):
+def analyze_with(program_dir: str, stack: str, file_config: dict, run=None, over_grpc: bool = False):
     run = run or run_program(program_dir, stack, "preview")
+    if not over_grpc:
+        return run, analyze_in_process(run, file_config, program_dir)
     engine = EngineServer()
     try:
         proc = PackProcess(PACK, run.project, run.stack, True, run.config, engine.address)
@@ -192,7 +224,7 @@ def analyze_with(program_dir: str, stack: str, file_config: dict, run=None):
 def test_policy_config_tunes_rules_through_the_host():
     """--policy-pack-config: a stricter retention and a level override."""
     config = {"rds-backup-retention": {"minRetentionDays": 14}, "rds-master-password-managed": "advisory"}
-    run, result = analyze_with(os.path.join(PROGRAMS, "broken_rds_password"), "test", config)
+    run, result = analyze_with(os.path.join(PROGRAMS, "broken_rds_password"), "test", config, over_grpc=True)
     db = run.get(RDS, "db").urn
     got = {(v.policy_name, v.enforcement_level, v.urn) for v in result.violations
            if v.policy_name in ("rds-backup-retention", "rds-master-password-managed")}

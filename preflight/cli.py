@@ -27,19 +27,14 @@ import warnings
 
 T0 = time.perf_counter()
 
-from .analyze_session import PackSession, StackContext
-from .analyzer_wire import WireBuilder, wire_resources
-from .engine_stand_in import EngineServer
-from .pack_config import load_policy_config_file
-from .pack_launch import read_pack_project
+# Only what reading the arguments and the input files needs: `--help` and bad input answer without loading
+# pulumi, gRPC or jsonschema (main_preview imports those once the input is known to be good).
+from .pack_launch import PolicyPackError, read_pack_project
 from .pack_process import PackProcess, kill_all
-from .pack_results import PolicyPackError
 from .offline_facts import OfflineFactsError, load_offline_facts
 from .config import (ConfigOverrides, StackConfigError, available_stacks, load_secrets_file, load_stack_config,
                      parse_override, placeholder_hint)
 from .progress import DEFAULT_TIMEOUT, Progress, Watchdog
-from .report import StackReport, render_text, to_json, to_sarif
-from .runner import ListenerError
 
 
 NO_POLICIES = "no policy pack given (--policy-pack DIR): the program was previewed, no policies ran"
@@ -191,7 +186,14 @@ def main_preview(argv: list[str]) -> int:
                          f"{len(args.policy_pack)} --policy-pack; give one per pack, in the same order")
     for pack in args.policy_pack:
         read_pack_project(pack)
+    from .pack_config import load_policy_config_file
+
     file_configs = [load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
+    from .analyze_session import PackSession, StackContext
+    from .analyzer_wire import WireBuilder, wire_resources
+    from .engine_stand_in import EngineServer
+    from .report import StackReport, render_text, to_json, to_sarif
+    from .runner import ListenerError
 
     progress = Progress()
     watchdog = _watch(args, progress)

@@ -25,12 +25,16 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 
-
 from .yaml_files import YamlFileError, read_yaml
-from .pack_results import PolicyPackError
 
 RUNTIMES = ("python", "nodejs")
 RUN_POLICY_PACK = os.path.join("@pulumi", "pulumi", "cmd", "run-policy-pack")
+
+
+class PolicyPackError(Exception):
+    """A pack cannot be used (missing, does not start, bad config, crashes); the message is one clear line.
+
+    Defined beside the first reader of a pack, so reporting bad input never loads the gRPC stack."""
 
 
 @dataclass

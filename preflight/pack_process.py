@@ -15,8 +15,7 @@ import sys
 import threading
 import time
 
-from .pack_launch import launch_command, launch_env, read_pack_project
-from .pack_results import PolicyPackError
+from .pack_launch import PolicyPackError, launch_command, launch_env, read_pack_project
 
 PORT_TIMEOUT = float(os.environ.get("PREFLIGHT_PACK_START_TIMEOUT", "120"))
 

@@ -1,4 +1,4 @@
-"""What a policy pack reports, as the report renders it, and the one error type of the pack host."""
+"""What a policy pack reports, as the report renders it."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 
 from pulumi.runtime.proto import analyzer_pb2
 
+from .pack_launch import PolicyPackError  # noqa: F401 - the pack host's one error type, imported from here too
+
 LEVELS = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
           analyzer_pb2.DISABLED: "disabled", analyzer_pb2.REMEDIATE: "remediate"}
 LEVEL_VALUES = {v: k for k, v in LEVELS.items()}
 SEVERITIES = {analyzer_pb2.POLICY_SEVERITY_LOW: "low", analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
               analyzer_pb2.POLICY_SEVERITY_HIGH: "high", analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical"}
-
-
-class PolicyPackError(Exception):
-    """A pack cannot be used (missing, does not start, bad config, crashes); the message is one clear line."""
 
 
 @dataclass

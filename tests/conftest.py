@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import hashlib
+import io
 import os
 import pickle
+import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -120,3 +124,22 @@ def linked(resource, key: str) -> set[str]:
     In preview mode every ID is unknown, so links between resources are asserted through these, never IDs.
     """
     return set(resource.property_dependencies.get(key, ()))
+
+
+def run_preflight_here(*args: str) -> subprocess.CompletedProcess:
+    """``python -m preflight ARGS`` run from the repository root in this process, with what a subprocess run
+    returns (exit code, stdout, stderr).
+
+    The same main function a subprocess runs, without a second interpreter importing pulumi and pulumi_aws;
+    tests about processes themselves (signals, timeouts, leftovers, what reaches a real stderr at exit)
+    start ``python -m preflight`` instead."""
+    from preflight import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            warnings.catch_warnings():
+        code = cli.main(list(args))
+        # A failed program leaves SDK coroutines nobody awaits; the CLI silences their warnings for the rest of
+        # its process, so they are collected here, while that filter still holds, not in a later test.
+        gc.collect()
+    return subprocess.CompletedProcess(["python", "-m", "preflight", *args], code, out.getvalue(), err.getvalue())

@@ -18,7 +18,7 @@ import pytest
 from preflight import pack_launch
 from preflight.pack_results import PolicyPackError
 
-from .conftest import POLICY_PACKS, PROGRAMS, ROOT
+from .conftest import POLICY_PACKS, PROGRAMS, ROOT, run_preflight_here
 
 NODE = os.path.join(POLICY_PACKS, "node")
 BASIC = os.path.join(NODE, "basic")
@@ -48,7 +48,7 @@ def preview(*packs: str, mode: str = "preview", config: str | None = None) -> tu
         args += ["--policy-pack", p]
     if config:
         args += ["--policy-pack-config", config]
-    p = run_cli(*args)
+    p = run_preflight_here(*args)  # the packs still start as the CLI starts them: node, in their own process
     return p.returncode, json.loads(p.stdout), p.stderr
 
 

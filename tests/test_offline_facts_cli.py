@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import PROGRAMS, ROOT
+from .conftest import PROGRAMS, ROOT, run_preflight_here
 
 SHOP = os.path.join(PROGRAMS, "shop")
 STACK_REFS = os.path.join(PROGRAMS, "stack_refs")
@@ -23,7 +23,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_unanswered_lookup_in_the_text_report():
-    p = run_cli("--cwd", SHOP, "--stack", "dev")
+    p = run_preflight_here("--cwd", SHOP, "--stack", "dev")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     i = lines.index("Diagnostics:")
@@ -32,7 +32,7 @@ def test_unanswered_lookup_in_the_text_report():
 
 def test_unanswered_lookup_in_json_and_sarif(tmp_path):
     sarif = tmp_path / "out.sarif"
-    p = run_cli("--cwd", SHOP, "--stack", "dev", "--mode", "update", "--json", "--sarif", str(sarif))
+    p = run_preflight_here("--cwd", SHOP, "--stack", "dev", "--mode", "update", "--json", "--sarif", str(sarif))
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert {"policyPack": "", "policyName": "", "urn": "", "level": "warning", "message": LOOKUP_GAP} \
@@ -48,7 +48,7 @@ def test_unanswered_lookup_in_json_and_sarif(tmp_path):
 
 def test_facts_file_answers_a_stack_reference_in_both_modes():
     for mode in ("preview", "update"):
-        p = run_cli("--cwd", STACK_REFS, "--stack", "dev", "--mode", mode, "--json",
+        p = run_preflight_here("--cwd", STACK_REFS, "--stack", "dev", "--mode", mode, "--json",
                     "--offline-facts", os.path.join(STACK_REFS, "facts.yaml"))
         assert p.returncode == 0, p.stderr
         doc = json.loads(p.stdout)
@@ -62,7 +62,7 @@ def test_unanswered_stack_reference_is_reported(tmp_path):
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     (tmp_path / "__main__.py").write_text("import pulumi\nref = pulumi.StackReference('org/network/prod')\n"
                                           "pulumi.export('vpc', ref.get_output('vpcId'))\n")
-    p = run_cli("--cwd", str(tmp_path), "--stack", "dev", "--json")
+    p = run_preflight_here("--cwd", str(tmp_path), "--stack", "dev", "--json")
     assert p.returncode == 0, p.stderr
     assert {"policyPack": "", "policyName": "", "level": "warning", "message": REF_GAP,
             "urn": "urn:pulumi:dev::p::pulumi:pulumi:StackReference::org/network/prod"} \
@@ -70,7 +70,7 @@ def test_unanswered_stack_reference_is_reported(tmp_path):
 
 
 def test_a_program_failing_on_an_unanswered_reference_says_so():
-    p = run_cli("--cwd", STACK_REFS, "--stack", "dev")
+    p = run_preflight_here("--cwd", STACK_REFS, "--stack", "dev")
     assert p.returncode == 2
     lines = p.stderr.splitlines()
     assert lines[:2] == ["error: stack dev: the program failed: KeyError: 'privateSubnetIds'", REF_GAP]

@@ -14,7 +14,7 @@ import pytest
 
 from preflight import analyzer_wire, cli
 
-from .conftest import POLICY_PACKS, PROGRAMS, ROOT
+from .conftest import POLICY_PACKS, PROGRAMS, ROOT, run_preflight_here
 
 NESTED = os.path.join(PROGRAMS, "nested")
 TWIN = os.path.join(PROGRAMS, "twin")
@@ -317,7 +317,7 @@ def test_program_failure():
 
 
 def test_program_failure_as_json():
-    p = run_cli("--cwd", os.path.join(PROGRAMS, "raises"), "--stack", "dev", "--json")
+    p = run_preflight_here("--cwd", os.path.join(PROGRAMS, "raises"), "--stack", "dev", "--json")
     assert p.returncode == 2
     assert json.loads(p.stdout)["error"]["kind"] == "program"
 
@@ -432,7 +432,7 @@ def test_parity_in_update_mode_pairs_fabricated_identifiers(capsys):
 
 def test_every_config_problem_reaches_the_user():
     """The portal reports all its config problems at once; the user must see each, not only the heading."""
-    p = run_cli("--stack", "staging", "-c", "portal:azCount=1", "-c", "portal:appPort=5")
+    p = run_preflight_here("--stack", "staging", "-c", "portal:azCount=1", "-c", "portal:appPort=5")
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr + p.stdout
     lines = p.stderr.splitlines()
@@ -445,7 +445,7 @@ def test_every_config_problem_reaches_the_user():
 
 
 def test_a_multi_line_program_error_is_shown_whole():
-    p = run_cli("--cwd", os.path.join(PROGRAMS, "raises_multiline"), "--stack", "dev",
+    p = run_preflight_here("--cwd", os.path.join(PROGRAMS, "raises_multiline"), "--stack", "dev",
                 "-c", "raises-multiline:kind=value")
     assert p.returncode == 2, p.stderr
     assert p.stderr.splitlines() == [

@@ -13,7 +13,7 @@ from preflight.config import project_virtualenv
 from preflight.program_env import program_python
 from preflight.runner import run_program
 
-from .conftest import ROOT
+from .conftest import ROOT, run_preflight_here
 
 PROGRAM = """\
 import sys
@@ -112,8 +112,7 @@ def test_a_virtualenv_that_cannot_run_the_program_is_one_line(tmp_path):
     [site] = list((root / "venv").glob("lib/python*/site-packages"))
     (site / "pulumi").mkdir()
     (site / "pulumi" / "__init__.py").write_text("raise ImportError('this pulumi is broken')\n")
-    p = subprocess.run([sys.executable, "-m", "preflight", "--cwd", str(root), "--stack", "dev"],
-                       cwd=ROOT, capture_output=True, text=True)
+    p = run_preflight_here("--cwd", str(root), "--stack", "dev")
     assert p.returncode == 2
     python = root / "venv" / "bin" / "python"
     assert p.stderr.splitlines() == [

@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import warnings
@@ -143,3 +144,17 @@ def run_preflight_here(*args: str) -> subprocess.CompletedProcess:
         # its process, so they are collected here, while that filter still holds, not in a later test.
         gc.collect()
     return subprocess.CompletedProcess(["python", "-m", "preflight", *args], code, out.getvalue(), err.getvalue())
+
+
+def start_interruptible(args: list[str], **popen) -> subprocess.Popen:
+    """``subprocess.Popen(args)`` with Ctrl-C (SIGINT) raising KeyboardInterrupt in the child, as for a command
+    typed at a terminal.
+
+    A shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT ignored: when these
+    tests run under such a job, a child started plainly would never see the SIGINT a test sends it. A handled
+    signal is reset to its default across exec, so handling it here for the moment of the start is enough."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(args, **popen)
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -14,7 +14,7 @@ import pytest
 
 from preflight import analyzer_wire, cli
 
-from .conftest import POLICY_PACKS, PROGRAMS, ROOT, run_preflight_here
+from .conftest import POLICY_PACKS, PROGRAMS, ROOT, run_preflight_here, start_interruptible
 
 NESTED = os.path.join(PROGRAMS, "nested")
 TWIN = os.path.join(PROGRAMS, "twin")
@@ -564,8 +564,8 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
     (program / "Pulumi.yaml").write_text("name: slow\nruntime: python\n")
     (program / "Pulumi.dev.yaml").write_text("config: {}\n")
     (program / "__main__.py").write_text("import time\nprint('started', flush=True)\ntime.sleep(60)\n")
-    proc = subprocess.Popen([sys.executable, "-m", "preflight", "--cwd", str(program), "--stack", "dev"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_interruptible([sys.executable, "-m", "preflight", "--cwd", str(program), "--stack", "dev"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr.readline() == "started\n"  # the program's prints go to stderr
         proc.send_signal(signal.SIGINT)

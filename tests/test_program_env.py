@@ -13,7 +13,7 @@ from preflight.config import project_virtualenv
 from preflight.program_env import program_python
 from preflight.runner import run_program
 
-from .conftest import ROOT, run_preflight_here
+from .conftest import ROOT, run_preflight_here, start_interruptible
 
 PROGRAM = """\
 import sys
@@ -152,7 +152,7 @@ def test_an_interrupted_run_leaves_no_child_behind(program, tmp_path, how):
     args = [sys.executable, "-m", "preflight", "--cwd", str(slow), "--stack", "dev"]
     if how == "timeout":
         args += ["--timeout", "3"]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_interruptible(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr.readline() == "started\n"
         assert _children_running(str(slow / "venv" / "bin" / "python")) or _children_running("program_child")

@@ -186,9 +186,11 @@ def main_preview(argv: list[str]) -> int:
                          f"{len(args.policy_pack)} --policy-pack; give one per pack, in the same order")
     for pack in args.policy_pack:
         read_pack_project(pack)
-    from .pack_config import load_policy_config_file
+    file_configs = [None] * len(args.policy_pack)
+    if args.policy_pack_config:
+        from .pack_config import load_policy_config_file  # jsonschema: only to check a pack config file
 
-    file_configs = [load_policy_config_file(f) for f in args.policy_pack_config] or [None] * len(args.policy_pack)
+        file_configs = [load_policy_config_file(f) for f in args.policy_pack_config]
     from .analyze_session import PackSession, StackContext
     from .analyzer_wire import WireBuilder, wire_resources
     from .engine_stand_in import EngineServer

@@ -29,14 +29,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from google.protobuf import json_format
 
 from pulumi.runtime.proto import analyzer_pb2
 
 from .pack_results import LEVEL_VALUES, LEVELS, PolicyPackError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 LEVEL_NAMES = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -177,6 +179,8 @@ def _rule(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 def validate_properties(policy: str, schema: dict, props: dict) -> list[str]:
     """One message per problem, each naming the policy, the property path, the rule and the value."""
+    import jsonschema  # a tenth of a second to load: only runs whose packs have config schemas need it
+
     validation = _validation_schema(schema)
     cls = jsonschema.validators.validator_for(validation, default=jsonschema.Draft7Validator)
     try:

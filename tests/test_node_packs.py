@@ -171,7 +171,7 @@ def test_config_file_sets_properties_and_levels(tmp_path):
 def test_config_is_checked_against_the_schema(tmp_path):
     cfg = tmp_path / "config.json"
     cfg.write_text(json.dumps({"cache-node-limit": {"maxNodes": 0}}))
-    p = run_cli("--cwd", NESTED, "--stack", "test", "--policy-pack", BASIC, "--policy-pack-config", str(cfg))
+    p = run_preflight_here("--cwd", NESTED, "--stack", "test", "--policy-pack", BASIC, "--policy-pack-config", str(cfg))
     assert p.returncode == 2
     assert p.stderr == "error: policy pack config for 'cache-node-limit': property 'maxNodes' must be >= 1, got 0\n"
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -63,9 +64,18 @@ def run_inproc(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def preview_json():
-    p = run_cli("--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL, "--json")
-    return p.returncode, json.loads(p.stdout), p.stderr
+def protocol_run(tmp_path_factory):
+    """One `--json` run of the protocol pack on the nested program, read by the report tests and by the check
+    that no pack process outlives it (hence a private copy of the pack, and the processes listed at its end)."""
+    pack = _own_copy(tmp_path_factory.mktemp("protocol-run"), "protocol")
+    p = run_cli("--cwd", NESTED, "--stack", "test", "--policy-pack", pack, "--json")
+    return SimpleNamespace(code=p.returncode, doc=json.loads(p.stdout), err=p.stderr, pack=pack,
+                           left_running=_pack_processes(pack))
+
+
+@pytest.fixture(scope="module")
+def preview_json(protocol_run):
+    return protocol_run.code, protocol_run.doc, protocol_run.err
 
 
 # ---- the protocol, through the JSON report ----
@@ -76,12 +86,12 @@ def test_mandatory_violation_exits_1(preview_json):
     assert code == 1, err
 
 
-def test_json_top_level_schema(preview_json):
-    _, doc, _ = preview_json
+def test_json_top_level_schema(protocol_run):
+    doc = protocol_run.doc
     assert set(doc) >= {"project", "stack", "mode", "resources", "policyPacks", "violations", "notApplicable",
                         "diagnostics", "summary"}
     assert (doc["project"], doc["stack"], doc["mode"]) == ("nested", "test", "preview")
-    assert doc["policyPacks"] == [{"name": "protocol-pack", "version": "2.3.4", "path": PROTOCOL}]
+    assert doc["policyPacks"] == [{"name": "protocol-pack", "version": "2.3.4", "path": protocol_run.pack}]
     assert {"urn": BUCKET_URN, "type": "aws:s3/bucket:Bucket", "name": "outer-inner-bucket",
             "parent": "urn:pulumi:test::nested::test:index:Outer$test:index:Inner::outer-inner",
             "custom": True} in doc["resources"]
@@ -383,11 +393,9 @@ def test_mismatched_pack_config_count(capsys, tmp_path):
     assert code == 2 and "--policy-pack-config was given 1 time(s) for 0 --policy-pack" in err
 
 
-def test_successful_run_leaves_no_pack_process(tmp_path):
-    pack = _own_copy(tmp_path, "protocol")
-    p = run_cli("--cwd", NESTED, "--stack", "test", "--policy-pack", pack, "--json")
-    assert p.returncode == 1
-    assert _pack_processes(pack) == []
+def test_successful_run_leaves_no_pack_process(protocol_run):
+    assert protocol_run.code == 1
+    assert protocol_run.left_running == []
 
 
 def test_pack_that_crashes_during_analysis(tmp_path):
@@ -500,23 +508,34 @@ def _sarif_validator():
         return jsonschema.Draft4Validator(json.load(f))
 
 
+@pytest.fixture(scope="module")
+def sarif_of(tmp_path_factory):
+    """The SARIF document `ARGS --sarif FILE` writes; tests that run the same ARGS share one run."""
+    written = {}
+
+    def sarif(*args: str) -> dict:
+        if args not in written:
+            path = tmp_path_factory.mktemp("sarif") / "out.sarif"
+            run_preflight_here(*args, "--sarif", str(path))
+            written[args] = json.loads(path.read_text())
+        return written[args]
+
+    return sarif
+
+
 @pytest.mark.parametrize("args", [
     ("--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL),
     ("--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL, "--mode", "update"),
     ("--cwd", TWIN, "--stack", "staging", "--stack", "prod"),
 ])
-def test_sarif_is_valid_against_the_2_1_0_schema(capsys, tmp_path, args):
-    path = tmp_path / "out.sarif"
-    run_inproc(capsys, *args, "--sarif", str(path))
+def test_sarif_is_valid_against_the_2_1_0_schema(sarif_of, args):
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in _sarif_validator().iter_errors(json.loads(path.read_text()))]
+              for e in _sarif_validator().iter_errors(sarif_of(*args))]
     assert errors == []
 
 
-def test_sarif_locations_are_relative_to_srcroot(capsys, tmp_path):
-    path = tmp_path / "out.sarif"
-    run_inproc(capsys, "--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL, "--sarif", str(path))
-    [run] = json.loads(path.read_text())["runs"]
+def test_sarif_locations_are_relative_to_srcroot(sarif_of):
+    [run] = sarif_of("--cwd", NESTED, "--stack", "test", "--policy-pack", PROTOCOL)["runs"]
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file://" + ROOT.rstrip("/") + "/"}}
     artifacts = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["locations"][0][
         "physicalLocation"]["artifactLocation"].get("uriBaseId") for r in run["results"]}

@@ -75,7 +75,11 @@ done
 log "reading configuration under ${PARAMETER_PREFIX}"
 aws ssm get-parameters-by-path --path "${PARAMETER_PREFIX%/}" --recursive --output json \
   | jq '.Parameters | map({(.Name): .Value}) | add // {}' > "${WORK}/parameters.json"
-param() { jq -er --arg name "${PARAMETER_PREFIX}$1" '.[$name] // empty' "${WORK}/parameters.json"; }
+# Read by one jq, not one per key: a jq start costs more than all the lookups.
+declare -A PARAMS=()
+while IFS= read -r -d '' name && IFS= read -r -d '' value; do PARAMS["${name}"]=${value}; done < <(jq -j \
+  'to_entries[] | select(.value | . != null and . != false) | .key, "\u0000", .value, "\u0000"' "${WORK}/parameters.json")
+param() { [[ -v PARAMS["${PARAMETER_PREFIX}$1"] ]] && printf '%s\n' "${PARAMS["${PARAMETER_PREFIX}$1"]}"; }
 missing=()
 for key in database/endpoint database/port database/name database/user session-store cache/endpoint cache/tls \
   buckets/releases buckets/assets assets/media-prefix cdn/static-base-url release logs/application logs/system \

@@ -11,7 +11,7 @@ from moto import mock_aws
 from rich.console import Console
 
 from release.cli import Deps, main
-from tests.release.world import World, new_world
+from tests.release.world import World, WorldImage, capture_world, new_world, restore_world
 
 
 @dataclass
@@ -30,12 +30,25 @@ def run_tool(world: World, *argv: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+AWS_ENVIRONMENT = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+                   "AWS_DEFAULT_REGION": "eu-west-1",
+                   # The portal pins its own image ids; moto's catalogue of public images only costs seconds.
+                   "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+
+
+@pytest.fixture(scope="session")
+def world_image() -> WorldImage:
+    """The two stacks built once per process; each test starts from its own copy, not from a rebuild."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for key, value in AWS_ENVIRONMENT.items():
+            monkeypatch.setenv(key, value)
+        with mock_aws():
+            return capture_world(new_world())
+
+
 @pytest.fixture
-def world(monkeypatch):
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1",
-                       # The portal pins its own image ids; moto's catalogue of public images only costs seconds.
-                       "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}.items():
+def world(monkeypatch, world_image):
+    for key, value in AWS_ENVIRONMENT.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
-        yield new_world()
+        yield restore_world(world_image)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import io
 import json
 
-import boto3
 import pytest
 
 from release.aws import record_key
 from release.cli import Deps, main
 from tests.release.conftest import run_tool
-from tests.release.world import FIRST_IMAGE, REGION, build_archive, record_history
+from tests.release.world import FIRST_IMAGE, build_archive, client, record_history
 
 NEW = "2026-12-06.1"
 NEWER = "2026-12-06.2"
@@ -28,7 +27,7 @@ def archive(tmp_path):
 
 
 def s3():
-    return boto3.client("s3", region_name=REGION)
+    return client("s3")
 
 
 def bucket(world, stack):
@@ -40,12 +39,11 @@ def read(world, stack, key):
 
 
 def parameter(name):
-    return boto3.client("ssm", region_name=REGION).get_parameter(Name=name)["Parameter"]["Value"]
+    return client("ssm").get_parameter(Name=name)["Parameter"]["Value"]
 
 
 def set_alarm(name, state):
-    boto3.client("cloudwatch", region_name=REGION).set_alarm_state(AlarmName=name, StateValue=state,
-                                                                    StateReason="set by the test")
+    client("cloudwatch").set_alarm_state(AlarmName=name, StateValue=state, StateReason="set by the test")
 
 
 def alarm_refusal(stack, alarm, flag="--stack"):
@@ -414,7 +412,7 @@ def test_a_deploy_right_after_an_automatic_rollback_waits_for_the_alarm(world, t
 
 
 def test_the_alarms_checked_are_those_the_groups_refresh_uses(world, tmp_path):
-    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    cloudwatch = client("cloudwatch")
     staging = world.stacks["staging"]
     staging.alarms = ("portal-staging-alb-5xx", "portal-staging-web-errors")
     cloudwatch.put_metric_alarm(AlarmName="portal-staging-web-errors", Namespace="Portal", MetricName="Errors",
@@ -487,8 +485,8 @@ def test_status_shows_what_runs_the_last_refresh_and_healthy_targets(world, tmp_
 
 def test_status_json_is_one_document(world, tmp_path):
     assert upload_and_deploy(world, tmp_path, NEW).code == 0
-    boto3.client("ec2", region_name=REGION).stop_instances(InstanceIds=[
-        sorted(i["InstanceId"] for i in boto3.client("autoscaling", region_name=REGION).describe_auto_scaling_groups(
+    client("ec2").stop_instances(InstanceIds=[
+        sorted(i["InstanceId"] for i in client("autoscaling").describe_auto_scaling_groups(
             AutoScalingGroupNames=["portal-staging-web"])["AutoScalingGroups"][0]["Instances"])[0]])
     result = run_tool(world, "status", "--stack", "staging", "--json")
     report = json.loads(result.out)["stacks"][0]

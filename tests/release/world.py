@@ -15,6 +15,7 @@ CloudWatch alarms for real. Two things are faked, each as small as it can be:
 
 from __future__ import annotations
 
+import copy
 import io
 import tarfile
 import uuid
@@ -127,6 +128,25 @@ class RefreshingAutoScaling:
                                 "Version": refresh["_previous"]})
 
 
+_BOTO: list[boto3.Session] = []
+_CLIENTS: dict[tuple[str, str], Any] = {}
+
+
+def client(service: str, region: str = REGION) -> Any:
+    """A boto3 client of one service and region, made once per process and kept for every later world.
+
+    moto starts each `mock_aws` with a fresh default boto3 session, so `boto3.client` would load the service's
+    model files again for every test (about 0.1 s of CPU per client). A client holds no AWS state: moto keeps that
+    in its backends, which `mock_aws` still empties for each test.
+    """
+    if not _BOTO:
+        # Made on first use, after moto has added its request handler to every new botocore session.
+        _BOTO.append(boto3.Session())
+    if (service, region) not in _CLIENTS:
+        _CLIENTS[service, region] = _BOTO[0].client(service, region_name=region)
+    return _CLIENTS[service, region]
+
+
 class Session:
     """A boto3 session look-alike handing out moto clients (with the refresh calls added to Auto Scaling)."""
 
@@ -137,10 +157,10 @@ class Session:
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            client = boto3.client(service, region_name=self.region)
+            made = client(service, self.region)
             if service == "autoscaling":
-                client = RefreshingAutoScaling(client, self._refreshes, self.client("cloudwatch"), self.client("ec2"))
-            self._clients[service] = client
+                made = RefreshingAutoScaling(made, self._refreshes, self.client("cloudwatch"), self.client("ec2"))
+            self._clients[service] = made
         return self._clients[service]
 
 
@@ -292,6 +312,52 @@ def new_world() -> World:
     world = World(refreshes=Refreshes(), stacks={})
     build_stack(world, "staging", 41, "2026-12-01.1")
     build_stack(world, "prod", 40, "2026-12-01.1")
+    return world
+
+
+@dataclass(frozen=True)
+class WorldImage:
+    """What `new_world` leaves behind: moto's state (but Parameter Store's) and the stacks' outputs and config."""
+
+    places: tuple[tuple[Any, str, str], ...]  # (moto BackendDict, account, region) of each backend below
+    backends: tuple[Any, ...]
+    parameters: tuple[dict[str, str], ...]
+    stacks: tuple[FakeStack, ...]
+
+
+def capture_world(world: World) -> WorldImage:
+    """Call inside the `mock_aws()` that built `world`; the image outlives it."""
+    from moto.core.base_backend import BackendDict
+    from moto.ssm.models import ssm_backends
+
+    # Parameter Store's backend cannot be deep-copied (its parameter dict needs arguments to be made), so its few
+    # parameters are read back and put again instead.
+    live = [(backends, account, region, backend) for backends in BackendDict._instances if backends is not ssm_backends
+            for account, regional in backends.items() for region, backend in regional.items()]
+    ssm = world.session(REGION).client("ssm")
+    parameters = tuple({"Name": p["Name"], "Value": p["Value"], "Type": p["Type"]} for p in
+                       ssm.get_parameters_by_path(Path="/", Recursive=True)["Parameters"])
+    stacks = tuple(FakeStack(name=s.name, outputs=s.outputs, config=s.config, session=None,  # type: ignore[arg-type]
+                             launch_template_id=s.launch_template_id, alarms=s.alarms)
+                   for s in world.stacks.values())
+    # One deep copy of every backend at once, so the references between them (a group's instances are the EC2
+    # backend's) stay references to each other's copies.
+    backends, stacks = copy.deepcopy((tuple(b for *_, b in live), stacks))
+    return WorldImage(tuple(place for *place, _ in live), backends, parameters, stacks)
+
+
+def restore_world(image: WorldImage) -> World:
+    """Call inside a fresh `mock_aws()`: the world `new_world` builds, from a copy of `image` (new objects)."""
+    backends, stacks = copy.deepcopy((image.backends, image.stacks))
+    for (place, account, region), backend in zip(image.places, backends):
+        dict.__setitem__(place[account], region, backend)
+    world = World(refreshes=Refreshes(), stacks={})
+    session = world.session(REGION)
+    for parameter in image.parameters:
+        session.client("ssm").put_parameter(**parameter)
+    for stack in stacks:
+        stack.session = session
+        world.stacks[stack.name] = stack
     return world
 
 

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from pulumi.runtime import resource as sdk_resource
+from pulumi.runtime.proto import source_pb2
 
 from preflight import stack_trace
 from preflight.runner import run_program
@@ -71,8 +72,9 @@ def test_a_resource_trace_starts_at_the_code_that_created_it():
 def test_frames_without_a_file_have_no_position():
     released_frame = stack_trace.RELEASED.__globals__["_get_source_position_for_frame"]
     for filename, lineno in (("", 3), ("x.py", None), ("relative/path.py", 7), ("/abs/path.py", 7)):
-        summary = mock.Mock(filename=filename, lineno=lineno)
-        assert stack_trace._frame(filename, lineno).pc == (released_frame(summary) or stack_trace._frame("", 0).pc)
+        released = source_pb2.StackFrame(pc=released_frame(mock.Mock(filename=filename, lineno=lineno)))
+        assert stack_trace._frame(filename, lineno) == released
+        assert stack_trace._frame(filename, lineno).HasField("pc") == (filename == "/abs/path.py")
 
 
 def test_installed_only_for_the_block():

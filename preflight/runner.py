@@ -39,6 +39,7 @@ from .assets import missing_paths
 from .config import SECRET_PLACEHOLDER, StackConfigError, load_stack_config, parse_override
 from .engine_stand_in import EngineStandIn, LogEntry
 from .offline_facts import NO_FACTS, OfflineFacts
+from .stack_trace import installed as _fast_stack_traces
 
 __all__ = [
     "UNKNOWN", "SECRET_SIG", "SECRET_PLACEHOLDER", "Resource", "Invoke", "RunResult", "ProgramError",
@@ -617,7 +618,7 @@ def _run(cfg, mode: str, on_resource=None, offline_facts: OfflineFacts | None = 
         def program():
             runpy.run_path(cfg.main, run_name="__main__")
 
-        with _cwd(cfg.program_dir), warnings.catch_warnings():
+        with _cwd(cfg.program_dir), warnings.catch_warnings(), _fast_stack_traces():
             warnings.simplefilter("ignore", DeprecationWarning)
             try:
                 _sync_await(_stack.run_in_stack(program))

@@ -9,6 +9,8 @@ preflight reads goes through :func:`read_yaml`.
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from typing import Any
 
@@ -107,6 +109,19 @@ def _describe(e: MarkedYAMLError, where: str) -> str:
     return f"could not parse {at}: {problem}"
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, where: str) -> Any:
+    # Parsing is most of the cost of loading a stack's config, which every program run does again with the same
+    # Pulumi.yaml and stack file; the document depends only on the text (`where` names the file in errors).
+    node = _yaml().compose(text)
+    if node is None:
+        return None
+    problems = _duplicates(node, where, set())
+    if problems:
+        raise YamlFileError("\n".join(problems))
+    return _yaml().load(text)
+
+
 def read_yaml(path: str) -> Any:
     """The document in ``path`` (None when empty), or :class:`YamlFileError` naming file, line and column."""
     try:
@@ -120,13 +135,8 @@ def read_yaml(path: str) -> Any:
         raise YamlReadError(path, f"it is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
     where = _shown(path)
     try:
-        node = _yaml().compose(text)
-        if node is None:
-            return None
-        problems = _duplicates(node, where, set())
-        if problems:
-            raise YamlFileError("\n".join(problems))
-        return _yaml().load(text)
+        # A copy: the caller may change what it gets, and the parse is kept for the next read of the same text.
+        return copy.deepcopy(_parsed(text, where))
     except MarkedYAMLError as e:
         raise YamlFileError(_describe(e, where)) from None
     except YAMLError as e:

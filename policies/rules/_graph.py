@@ -20,6 +20,7 @@ _MODULE_ALIASES = {
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)  # a pure function of the token, asked for every resource of every graph
 def kind_of(token: str) -> str:
     """`aws:alb/targetGroup:TargetGroup` -> `lb/targetGroup`; `aws:s3/bucketVersioningV2:...` -> `s3/bucketVersioning`;
     `aws-native:rds:DbInstance` -> `native:rds/instance` (see _native)."""
@@ -81,7 +82,9 @@ class Node:
         # Converted on first use: most policies look at a few kinds only, and stacks can be large.
         self._raw_props, self._props = props, None
         self._raw_provider, self._provider_props = provider, None
-        self._input_keys = {_native.rename(self.kind, k) for k in input_keys} if input_keys else None
+        renames = _native.RENAMES.get(self.kind)
+        self._input_keys = (({renames.get(k, k) for k in input_keys} if renames else set(input_keys))
+                            if input_keys else None)
 
     @property
     def props(self) -> Dict[str, Any]:
@@ -187,8 +190,9 @@ class Graph:
             if getattr(r, "parent", None) is not None and id(r.parent) in by_id:
                 n.parent = by_id[id(r.parent)]
             pdeps = getattr(r, "property_dependencies", None) or {}
+            renames = _native.RENAMES.get(n.kind) or {}
             for key, deps in pdeps.items():
-                n.deps[_native.rename(n.kind, key)] = [by_id[id(d)] for d in deps if id(d) in by_id]
+                n.deps[renames.get(key, key)] = [by_id[id(d)] for d in deps if id(d) in by_id]
             n.all_deps = [by_id[id(d)] for d in (getattr(r, "dependencies", None) or []) if id(d) in by_id]
         self.by_urn = {n.urn: n for n in self.nodes}
         self._by_kind: Dict[str, List[Node]] = {}

@@ -8,6 +8,7 @@ dependency on that input (as the SDK does) and becomes, on the wire, the unknown
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass
@@ -50,6 +51,34 @@ def ref(name: str, value: Any = None) -> Ref:
     return Ref(name, value)
 
 
+_ATOMS = (str, float, int, bool, type(None))
+
+
+def _copied(value: Any, memo: dict) -> Any:
+    """copy.deepcopy for what resource properties hold (dicts, lists, refs and scalars); anything else goes to
+    copy.deepcopy itself, with the same memo. The originals outlive the memo (the stack being copied holds them),
+    so their ids stay unique without copy.deepcopy's keep-alive list."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict or kind is list or kind is Ref:
+        seen = memo.get(id(value))
+        if seen is not None:
+            return seen
+        out: Any
+        if kind is dict:
+            out = memo[id(value)] = {}
+            for k, v in value.items():
+                out[k] = _copied(v, memo)
+        elif kind is list:
+            out = memo[id(value)] = []
+            out.extend(_copied(v, memo) for v in value)
+        else:
+            out = memo[id(value)] = Ref(value.name, _copied(value.value, memo))
+        return out
+    return copy.deepcopy(value, memo)
+
+
 @dataclass
 class Res:
     token: str
@@ -83,7 +112,16 @@ class Stack:
         return self
 
     def copy(self) -> "Stack":
-        return copy.deepcopy(self)
+        """A deep copy (what copy.deepcopy gives, shared values stay shared), at a tenth of its cost: every
+        deprecated-form case copies a whole stack."""
+        memo: dict = {}
+        new = copy.copy(self)
+        new.__dict__ = {key: self._copied_resources(memo) if key == "res" else copy.deepcopy(value, memo)
+                        for key, value in self.__dict__.items()}
+        return new
+
+    def _copied_resources(self, memo: dict) -> Dict[str, "Res"]:
+        return {name: dataclasses.replace(r, props=_copied(r.props, memo)) for name, r in self.res.items()}
 
     # --- mutations -------------------------------------------------------------------------------------
     def set(self, name: str, path: str, value: Any) -> "Stack":
@@ -135,6 +173,8 @@ class Stack:
         return f"urn:pulumi:{self.stack}::{PROJECT}::{typ}::{name}"
 
     def _resolve(self, value: Any, mode: str, deps: List[str]) -> Any:
+        if type(value) in _ATOMS:
+            return value
         if isinstance(value, Ref):
             assert value.name in self.res, f"ref to unknown resource {value.name}"
             deps.append(value.name)
@@ -149,12 +189,20 @@ class Stack:
 
     def wire(self, mode: str = "preview") -> List[dict]:
         out = []
+        urns: Dict[str, str] = {}  # every reference asks for its target's URN, which walks the parent chain
+
+        def urn(name: str) -> str:
+            found = urns.get(name)
+            if found is None:
+                found = urns[name] = self.urn(name)
+            return found
+
         for name, r in self.res.items():
             inputs, pdeps = {}, {}
             for key, value in r.props.items():
                 deps: List[str] = []
                 inputs[key] = self._resolve(value, mode, deps)
-                pdeps[key] = [self.urn(d) for d in dict.fromkeys(deps)]
+                pdeps[key] = [urn(d) for d in dict.fromkeys(deps)]
             outputs = dict(inputs)
             if mode == "update":
                 for key, value in COMPUTED_KNOWN.get(r.token, {}).items():
@@ -166,9 +214,9 @@ class Stack:
                     elif key in ("arn", "id"):
                         outputs[key] = f"{key}-{name}"
             all_deps = list(dict.fromkeys([u for v in pdeps.values() for u in v] +
-                                          [self.urn(d) for d in r.depends_on if d in self.res]))
-            out.append(dict(type=r.token, name=name, urn=self.urn(name), inputs=inputs, outputs=outputs,
-                            parent=self.urn(r.parent) if r.parent else None, dependencies=all_deps,
+                                          [urn(d) for d in r.depends_on if d in self.res]))
+            out.append(dict(type=r.token, name=name, urn=urn(name), inputs=inputs, outputs=outputs,
+                            parent=urn(r.parent) if r.parent else None, dependencies=all_deps,
                             property_dependencies=pdeps, protect=r.protect))
         return out
 

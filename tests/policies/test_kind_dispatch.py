@@ -86,7 +86,9 @@ def requests(stack, mode="preview"):
         r.options.parent = w["parent"] or ""
         out.append(r)
         s = stack_req.resources.add(type=w["type"], name=w["name"], urn=w["urn"], parent=w["parent"] or "")
-        s.properties.update(w["outputs"])
+        # The outputs are the inputs plus computed ones: the inputs' Struct is copied (in C) and the rest added.
+        s.properties.CopyFrom(r.properties)
+        s.properties.update({k: v for k, v in w["outputs"].items() if w["inputs"].get(k, r) is not v})
         s.options.protect = w["protect"]
         s.dependencies.extend(w["dependencies"])
         for key, urns in w["property_dependencies"].items():

@@ -148,15 +148,30 @@ def analyze(program_dir: str, stack: str, mode: str = "preview", run=None, over_
     return run, result
 
 
+_OVER_GRPC: dict = {}
+
+
+def analyzed_over_grpc(program: str, stack: str, mode: str, program_run):
+    """(run, result) of a pack process's analysis of the session's run, started once for the tests that read it."""
+    key = (program, stack, mode)
+    if key not in _OVER_GRPC:
+        _OVER_GRPC[key] = analyze(os.path.join(PROGRAMS, program), stack, mode,
+                                  run=program_run(program, stack, mode), over_grpc=True)
+    return _OVER_GRPC[key]
+
+
 def _skipped(result):
     return [d for d in result.diagnostics if "can't run" in d.message]
 
 
 @pytest.mark.parametrize("mode", ["preview", "update"])
 @pytest.mark.parametrize("program,stack", CASES, ids=[f"{p}-{s}" for p, s in CASES])
-def test_broken_program_is_caught_on_the_right_resource(program, stack, mode):
+def test_broken_program_is_caught_on_the_right_resource(program, stack, mode, program_run):
     """preview: a first preview (every ID unknown); update: after deploy (fabricated outputs known)."""
-    run, result = analyze(os.path.join(PROGRAMS, program), stack, mode, over_grpc=(program, stack, mode) in OVER_GRPC)
+    if (program, stack, mode) in OVER_GRPC:
+        run, result = analyzed_over_grpc(program, stack, mode, program_run)
+    else:
+        run, result = analyze(os.path.join(PROGRAMS, program), stack, mode, run=program_run(program, stack, mode))
     assert _skipped(result) == []
     expected = {(policy, run.get(typ, name).urn) for policy, typ, name in BROKEN[program][stack]}
     got = {(v.policy_name, v.urn) for v in result.violations if v.enforcement_level == "mandatory"}
@@ -171,11 +186,9 @@ def _findings(result) -> dict:
 
 
 @pytest.mark.parametrize("program, stack, mode", sorted(OVER_GRPC))
-def test_in_process_analysis_reports_what_the_pack_process_reports(program, stack, mode):
-    program_dir = os.path.join(PROGRAMS, program)
-    run = run_program(program_dir, stack, mode)
-    _, over_grpc = analyze(program_dir, stack, mode, run=run, over_grpc=True)
-    _, in_process = analyze(program_dir, stack, mode, run=run)
+def test_in_process_analysis_reports_what_the_pack_process_reports(program, stack, mode, program_run):
+    run, over_grpc = analyzed_over_grpc(program, stack, mode, program_run)
+    _, in_process = analyze(os.path.join(PROGRAMS, program), stack, mode, run=run)
     assert over_grpc.violations and over_grpc.policies
     assert _findings(in_process) == _findings(over_grpc)
 

@@ -38,7 +38,7 @@ reader.raise_if_problems()
 network = Network(name, NetworkArgs(settings=network_cfg, environment=stack))
 security = SecurityGroups(name, SecurityGroupsArgs(environment=stack, vpc_id=network.vpc_id, app_port=web_cfg.app_port))
 
-# -- stand-ins for the tiers other engineers build ---------------------------------------------------
+# -- stand-ins for the tiers the web tier is wired to -------------------------------------------------
 buckets = {purpose: aws.s3.Bucket(f"standin-{purpose}", bucket=f"{name}-{purpose}")
            for purpose in ("assets", "releases", "logs")}
 log_delivery_policy = aws.s3.BucketPolicy(
